@@ -1,0 +1,45 @@
+# Two commands: `make run` (install, demo data, serve on http://127.0.0.1:8000) and `make test`.
+SHELL := /bin/bash
+UV_VERSION := 0.13.8
+UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
+PYTHON ?= python3
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export UV_PROJECT_ENVIRONMENT := $(CURDIR)/.venv
+
+.PHONY: run install test lint format migrations-check ci clean
+
+$(CURDIR)/.tools/bin/uv:
+	@echo "uv n’est pas installé : installation locale dans .tools/"
+	$(PYTHON) -m venv $(CURDIR)/.tools
+	$(CURDIR)/.tools/bin/pip install --quiet "uv==$(UV_VERSION)"
+
+install: $(if $(findstring .tools,$(UV)),$(UV))
+	$(UV) sync --frozen
+
+run: install
+	DEBUG=1 $(UV) run python manage.py migrate --no-input -v 0
+	DEBUG=1 $(UV) run python manage.py loadcatalogue
+	DEBUG=1 $(UV) run python manage.py seed_demo
+	@echo "Application : http://$(HOST):$(PORT)/  (Ctrl+C pour arrêter)"
+	DEBUG=1 $(UV) run python manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(UV) run pytest $(PYTEST_ARGS)
+
+lint: install
+	$(UV) run ruff check .
+	$(UV) run ruff format --check .
+
+format: install
+	$(UV) run ruff check --fix .
+	$(UV) run ruff format .
+
+migrations-check: install
+	DJANGO_SETTINGS_MODULE=aeict.test_settings $(UV) run python manage.py makemigrations --check --dry-run
+
+ci:
+	bash .ci/run
+
+clean:
+	rm -rf .venv .tools staticfiles db.sqlite3 media

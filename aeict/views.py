@@ -1,0 +1,48 @@
+"""Public pages of the site: home, method, accessibility statement, error pages."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from recommendations.models import CatalogueVersion
+from recommendations.selectors import catalogue_overview
+
+
+@login_not_required
+@require_safe
+def home(request):
+    version = CatalogueVersion.objects.latest_published()
+    recommendations = catalogue_overview(version) if version else []
+    return render(request, "pages/home.html", {"recommendations": recommendations})
+
+
+@login_not_required
+@require_safe
+def methode(request):
+    return render(request, "pages/methode.html")
+
+
+@login_not_required
+@require_safe
+def accessibilite(request):
+    return render(request, "pages/accessibilite.html")
+
+
+@login_not_required
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+@login_not_required
+def server_error(request):
+    return render(request, "500.html", status=500)
+
+
+@login_not_required
+def permission_denied(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+@login_not_required
+def bad_request(request, exception=None):
+    return render(request, "400.html", status=400)

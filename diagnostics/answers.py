@@ -1,0 +1,161 @@
+"""Saving answers: optimistic concurrency by revision, and a history entry for every change."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from diagnostics.enums import DiagnosticStatus
+from diagnostics.models import Answer, AnswerChange, Diagnostic, User
+from recommendations.enums import QuestionKind
+from recommendations.models import Question
+
+EMPTY_STATE = {"value": None, "not_applicable": False, "comment": ""}
+
+
+class DiagnosticLocked(Exception):
+    """The diagnostic is submitted: its answers are read-only."""
+
+
+@dataclass
+class AnswerConflict(Exception):
+    """Someone else changed the answer since the revision the client started from."""
+
+    answer: Answer
+
+
+def make_state(*, value, not_applicable: bool, comment: str) -> dict:
+    """The stored form of an answer; JSON-friendly and comparable."""
+    if not_applicable:
+        value = None
+    if isinstance(value, Decimal):
+        value = format(value.normalize(), "f")
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        value = sorted(value) or None
+    elif isinstance(value, str) and not value.strip():
+        value = None
+    return {"value": value, "not_applicable": bool(not_applicable), "comment": comment or ""}
+
+
+def state_of(answer: Answer | None) -> dict:
+    if answer is None:
+        return dict(EMPTY_STATE)
+    return {
+        "value": answer.value,
+        "not_applicable": answer.not_applicable,
+        "comment": answer.comment,
+    }
+
+
+def _state_at(answer: Answer, revision: int) -> dict | None:
+    if revision == 0:
+        return dict(EMPTY_STATE)
+    change = AnswerChange.objects.filter(answer=answer, revision=revision).first()
+    return change.new_state if change else None
+
+
+def _locked_answer(diagnostic: Diagnostic, question: Question) -> Answer:
+    answer = (
+        Answer.objects.select_for_update()
+        .select_related("updated_by")
+        .filter(diagnostic=diagnostic, question=question)
+        .first()
+    )
+    if answer is not None:
+        return answer
+    try:
+        with transaction.atomic():
+            return Answer.objects.create(diagnostic=diagnostic, question=question)
+    except IntegrityError:
+        # Another save created it first: lock that one.
+        return (
+            Answer.objects.select_for_update()
+            .select_related("updated_by")
+            .get(diagnostic=diagnostic, question=question)
+        )
+
+
+@transaction.atomic
+def save_answer(
+    *, diagnostic: Diagnostic, question: Question, by: User, state: dict, base_revision: int
+) -> tuple[Answer, bool]:
+    """Store ``state`` if nobody changed the answer since ``base_revision``.
+
+    Returns (answer, changed). Raises AnswerConflict when another person changed it in between
+    and this save would overwrite a different value, DiagnosticLocked once submitted.
+    """
+    status = (
+        Diagnostic.objects.select_for_update()
+        .values_list("status", flat=True)
+        .get(pk=diagnostic.pk)
+    )
+    if status == DiagnosticStatus.SUBMITTED:
+        raise DiagnosticLocked
+    answer = _locked_answer(diagnostic, question)
+    current = state_of(answer)
+    if current == state:
+        return answer, False
+    if answer.revision != base_revision:
+        if _state_at(answer, base_revision) == state:
+            # This person left the answer as they found it: keep the newer one.
+            return answer, False
+        raise AnswerConflict(answer)
+    answer.value = state["value"]
+    answer.not_applicable = state["not_applicable"]
+    answer.comment = state["comment"]
+    answer.revision += 1
+    answer.updated_by = by
+    answer.updated_at = timezone.now()
+    answer.save()
+    AnswerChange.objects.create(
+        answer=answer,
+        revision=answer.revision,
+        changed_by=by,
+        changed_at=answer.updated_at,
+        old_state=current,
+        new_state=state,
+    )
+    if status == DiagnosticStatus.DRAFT:
+        Diagnostic.objects.filter(pk=diagnostic.pk).update(status=DiagnosticStatus.IN_PROGRESS)
+        diagnostic.status = DiagnosticStatus.IN_PROGRESS
+    return answer, True
+
+
+def describe_value(question: Question, value, options_by_id: dict) -> str:
+    """The answer as a person reads it."""
+    if value is None or value == []:
+        return _("Sans réponse")
+    kind = question.kind
+    if kind == QuestionKind.SCALE:
+        levels = options_by_id.get(("levels", question.pk), [])
+        if isinstance(value, int) and 0 <= value < len(levels):
+            return _("Niveau %(n)s — %(label)s") % {"n": value, "label": levels[value].label}
+        return _("Niveau %(n)s") % {"n": value}
+    if kind == QuestionKind.BOOLEAN:
+        return _("Oui") if value else _("Non")
+    if kind == QuestionKind.CHOICE:
+        option = options_by_id.get(value)
+        return option.label if option else _("Option inconnue")
+    if kind == QuestionKind.MULTI:
+        labels = [options_by_id[v].label for v in value if v in options_by_id]
+        return "\u00a0; ".join(labels) if labels else _("Aucune option cochée")
+    if kind == QuestionKind.NUMBER:
+        number = formats.number_format(Decimal(str(value)), use_l10n=True, force_grouping=True)
+        return f"{number}\u00a0{question.unit}" if question.unit else number
+    return str(value)
+
+
+def describe_state(question: Question, state: dict | None, options_by_id: dict) -> str:
+    if not state:
+        return _("Sans réponse")
+    if state.get("not_applicable"):
+        text = _("Non concerné")
+    else:
+        text = describe_value(question, state.get("value"), options_by_id)
+    if state.get("comment"):
+        text += " — " + _("commentaire\u00a0: «\u00a0%(comment)s\u00a0»") % {
+            "comment": state["comment"]
+        }
+    return text

@@ -1,0 +1,164 @@
+"""manage.py seed_demo: demo collectivités, accounts for every role, and diagnostics to look at.
+
+Idempotent: existing accounts, collectivités and diagnostics are kept as they are.
+"""
+
+import random
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from diagnostics import selectors
+from diagnostics.answers import make_state, save_answer
+from diagnostics.enums import CollectiviteKind, DiagnosticStatus, Role
+from diagnostics.models import Collectivite, Diagnostic, Membership, User
+from diagnostics.services import submit_diagnostic
+from recommendations.enums import QuestionKind
+from recommendations.models import CatalogueVersion
+
+DEMO_PASSWORD = "demo-aeict-2026"
+
+
+def siren_with_key(first_eight: str) -> str:
+    """Complete 8 digits with the Luhn key digit that makes a valid SIREN."""
+    for key in "0123456789":
+        candidate = first_eight + key
+        total = 0
+        for index, char in enumerate(reversed(candidate)):
+            digit = int(char) * (2 if index % 2 else 1)
+            total += digit - 9 if digit > 9 else digit
+        if total % 10 == 0:
+            return candidate
+    raise AssertionError("unreachable")
+
+
+MAIN = ("Ville de Val-d’Armor (démo)", CollectiviteKind.COMMUNE, "21000001", 48_500)
+OTHER = (
+    "Communauté d’agglomération des Deux-Rives (démo)",
+    CollectiviteKind.EPCI,
+    "24000002",
+    120_000,
+)
+PEERS = [
+    ("Ville de Saint-Aubin-les-Ponts (démo)", "21000101", 35_200),
+    ("Ville de Montclair (démo)", "21000102", 61_000),
+    ("Ville de Bellerive (démo)", "21000103", 27_800),
+    ("Ville de Haute-Combe (démo)", "21000104", 52_300),
+    ("Ville de Port-Joli (démo)", "21000105", 44_100),
+    ("Ville de Lavandières (démo)", "21000106", 39_900),
+]
+
+
+def _random_state(question, options, rng, maturity):
+    kind = question.kind
+    if question.allows_not_applicable and rng.random() < 0.1:
+        return make_state(value=None, not_applicable=True, comment="")
+    if kind == QuestionKind.SCALE:
+        top = len(options) - 1
+        value = max(0, min(top, round(rng.gauss(maturity * top, 0.8))))
+    elif kind == QuestionKind.BOOLEAN:
+        value = rng.random() < maturity + 0.1
+    elif kind == QuestionKind.CHOICE:
+        value = sorted(options, key=lambda o: abs(float(o.score) - maturity))[0].pk
+    elif kind == QuestionKind.MULTI:
+        value = [o.pk for o in options if rng.random() < maturity]
+    elif kind == QuestionKind.NUMBER:
+        value = rng.randint(1, 12) if question.unit != "€" else rng.randint(20, 400) * 1000
+    else:
+        value = "Allemagne, Sénégal, Québec (Canada), Maroc"
+    return make_state(value=value, not_applicable=False, comment="")
+
+
+class Command(BaseCommand):
+    help = "Crée les données de démonstration (collectivités, comptes, diagnostics)."
+
+    def handle(self, *args, **options):
+        catalogue = CatalogueVersion.objects.latest_published()
+        if catalogue is None:
+            raise CommandError("Chargez d’abord le catalogue : manage.py loadcatalogue")
+        with transaction.atomic():
+            accounts = self._seed(catalogue)
+        self.stdout.write(self.style.SUCCESS("Données de démonstration prêtes."))
+        self.stdout.write(f"Comptes de démonstration (mot de passe commun : {DEMO_PASSWORD}) :")
+        for email, description in accounts:
+            self.stdout.write(f"  {email:<34} {description}")
+
+    def _user(self, email, full_name, *, staff=False):
+        user, created = User.objects.get_or_create(
+            email=email, defaults={"full_name": full_name, "is_staff": staff, "is_superuser": staff}
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        return user
+
+    def _collectivite(self, name, kind, eight, population):
+        collectivite, _ = Collectivite.objects.get_or_create(
+            siren=siren_with_key(eight),
+            defaults={"name": name, "kind": kind, "population": population},
+        )
+        return collectivite
+
+    def _seed(self, catalogue):
+        accounts = []
+        self._user("admin@aeict.localhost", "Administratrice de la plateforme", staff=True)
+        accounts.append(("admin@aeict.localhost", "administratrice de la plateforme (/admin/)"))
+
+        main = self._collectivite(*MAIN)
+        people = [
+            ("referent@val-darmor.localhost", "Claire Martin", Role.REFERENT),
+            ("agent1@val-darmor.localhost", "Karim Benali", Role.AGENT),
+            ("agent2@val-darmor.localhost", "Sophie Le Goff", Role.AGENT),
+            ("elu@val-darmor.localhost", "Jean Dupré", Role.ELU),
+        ]
+        members = {}
+        for email, full_name, role in people:
+            user = self._user(email, full_name)
+            Membership.objects.get_or_create(user=user, collectivite=main, defaults={"role": role})
+            members[role] = user
+            accounts.append((email, f"{Role(role).label} — {main.name}"))
+
+        other = self._collectivite(*OTHER)
+        outsider = self._user("referent@deux-rives.localhost", "Paul Keller")
+        Membership.objects.get_or_create(
+            user=outsider, collectivite=other, defaults={"role": Role.REFERENT}
+        )
+        accounts.append(("referent@deux-rives.localhost", f"Référent AEICT — {other.name}"))
+
+        data = selectors.catalogue_data(catalogue.pk, with_actions=True)
+        referent = members[Role.REFERENT]
+        self._diagnostic(main, catalogue, data, "Diagnostic 2025", referent, 0.35, submit=True)
+        self._diagnostic(main, catalogue, data, "Diagnostic 2026", referent, 0.5, submit=False)
+        for index, (name, eight, population) in enumerate(PEERS):
+            peer = self._collectivite(name, CollectiviteKind.COMMUNE, eight, population)
+            self._diagnostic(
+                peer, catalogue, data, "Diagnostic 2026", None, 0.3 + index * 0.08, submit=True
+            )
+        return accounts
+
+    def _diagnostic(self, collectivite, catalogue, data, title, by, maturity, *, submit):
+        diagnostic, created = Diagnostic.objects.get_or_create(
+            collectivite=collectivite,
+            title=title,
+            defaults={"catalogue": catalogue, "created_by": by},
+        )
+        if not created:
+            return diagnostic
+        rng = random.Random(f"{collectivite.siren}-{title}")
+        questions = data.questions
+        if not submit:
+            questions = [q for q in questions if q.recommendation.number <= 6]
+        for question in questions:
+            state = _random_state(
+                question, data.options_by_question.get(question.pk, []), rng, maturity
+            )
+            save_answer(
+                diagnostic=diagnostic, question=question, by=by, state=state, base_revision=0
+            )
+        if submit:
+            answers = selectors.answers_by_question(diagnostic)
+            submit_diagnostic(diagnostic=diagnostic, by=by, result=selectors.score(data, answers))
+        elif diagnostic.status == DiagnosticStatus.DRAFT:
+            diagnostic.status = DiagnosticStatus.IN_PROGRESS
+            diagnostic.save(update_fields=["status"])
+        return diagnostic

@@ -1,0 +1,142 @@
+"""Reads of diagnostics: the catalogue as a diagnostic sees it, its answers, its scores."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+
+from diagnostics import scoring
+from diagnostics.models import Answer, Diagnostic
+from recommendations.enums import QuestionKind
+from recommendations.models import Option, Question, Recommendation, SuggestedAction
+
+
+@dataclass
+class CatalogueData:
+    """A catalogue version loaded in a fixed number of queries, grouped for pages and scoring."""
+
+    recommendations: list[Recommendation]
+    questions_by_rec: dict[int, list[Question]]
+    options_by_question: dict[int, list[Option]]
+    actions: list[SuggestedAction] = field(default_factory=list)
+
+    @property
+    def questions(self) -> list[Question]:
+        return [q for r in self.recommendations for q in self.questions_by_rec[r.number]]
+
+    def recommendation(self, number: int) -> Recommendation | None:
+        return next((r for r in self.recommendations if r.number == number), None)
+
+    def question_by_code(self, code: str) -> Question | None:
+        return next((q for q in self.questions if q.code == code), None)
+
+    @property
+    def options_by_id(self) -> dict:
+        """Option lookups for describing answers: by option id, and scale levels by question."""
+        lookup: dict = {}
+        for question_id, options in self.options_by_question.items():
+            lookup[("levels", question_id)] = options
+            for option in options:
+                lookup[option.pk] = option
+        return lookup
+
+    def spec(self) -> scoring.CatalogueSpec:
+        return scoring.CatalogueSpec(
+            recommendations=tuple(
+                scoring.RecommendationSpec(number=r.number, weight=Fraction(r.weight))
+                for r in self.recommendations
+            ),
+            questions=tuple(
+                scoring.QuestionSpec(
+                    id=q.pk,
+                    recommendation=q.recommendation.number,
+                    kind=q.kind,
+                    weight=Fraction(q.weight),
+                    allows_not_applicable=q.allows_not_applicable,
+                    level_count=len(self.options_by_question.get(q.pk, []))
+                    if q.kind == QuestionKind.SCALE
+                    else 0,
+                    option_scores={
+                        o.pk: Fraction(o.score)
+                        for o in self.options_by_question.get(q.pk, [])
+                        if o.score is not None
+                    },
+                    position=q.position,
+                )
+                for q in self.questions
+            ),
+            actions=tuple(
+                scoring.ActionSpec(
+                    id=a.pk,
+                    recommendation=a.recommendation.number,
+                    question_id=a.question_id,
+                    position=a.position,
+                )
+                for a in self.actions
+            ),
+        )
+
+
+def catalogue_data(catalogue_id: int, *, with_actions: bool = False) -> CatalogueData:
+    recommendations = list(
+        Recommendation.objects.filter(catalogue_id=catalogue_id).order_by("number")
+    )
+    by_id = {r.pk: r for r in recommendations}
+    questions_by_rec: dict[int, list[Question]] = {r.number: [] for r in recommendations}
+    questions = Question.objects.filter(recommendation__catalogue_id=catalogue_id).order_by(
+        "position", "pk"
+    )
+    for question in questions:
+        question.recommendation = by_id[question.recommendation_id]
+        questions_by_rec[question.recommendation.number].append(question)
+    options_by_question: dict[int, list[Option]] = defaultdict(list)
+    for option in Option.objects.filter(
+        question__recommendation__catalogue_id=catalogue_id
+    ).order_by("position", "pk"):
+        options_by_question[option.question_id].append(option)
+    actions = []
+    if with_actions:
+        actions = list(
+            SuggestedAction.objects.filter(recommendation__catalogue_id=catalogue_id).order_by(
+                "position", "pk"
+            )
+        )
+        for action in actions:
+            action.recommendation = by_id[action.recommendation_id]
+    return CatalogueData(
+        recommendations=recommendations,
+        questions_by_rec=questions_by_rec,
+        options_by_question=dict(options_by_question),
+        actions=actions,
+    )
+
+
+def answers_by_question(diagnostic: Diagnostic) -> dict[int, Answer]:
+    return {
+        a.question_id: a
+        for a in Answer.objects.filter(diagnostic=diagnostic).select_related("updated_by")
+    }
+
+
+def answer_data(answer: Answer, question: Question) -> scoring.AnswerData:
+    value = answer.value
+    if value is not None:
+        if question.kind == QuestionKind.MULTI:
+            value = frozenset(value) if isinstance(value, list) else None
+        elif question.kind == QuestionKind.NUMBER:
+            value = Decimal(str(value))
+    return scoring.AnswerData(not_applicable=answer.not_applicable, value=value)
+
+
+def score(data: CatalogueData, answers: dict[int, Answer]) -> scoring.DiagnosticResult:
+    questions = {q.pk: q for q in data.questions}
+    return scoring.score_diagnostic(
+        data.spec(),
+        {qid: answer_data(a, questions[qid]) for qid, a in answers.items() if qid in questions},
+    )
+
+
+def missing_required(data: CatalogueData, answers: dict[int, Answer]) -> list[Question]:
+    return [
+        q for q in data.questions if q.required and not (q.pk in answers and answers[q.pk].is_given)
+    ]

@@ -1,0 +1,70 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from diagnostics.views import accounts, questionnaire
+
+urlpatterns = [
+    # Accounts
+    path("connexion/", accounts.LoginView.as_view(), name="login"),
+    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "mot-de-passe/oubli/",
+        accounts.PasswordResetView.as_view(),
+        name="password_reset",
+    ),
+    path(
+        "mot-de-passe/oubli/envoye/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "mot-de-passe/nouveau/<uidb64>/<token>/",
+        accounts.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "mot-de-passe/nouveau/termine/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("invitation/<str:token>/", accounts.accept_invitation, name="accept_invitation"),
+    # Collectivités
+    path("tableau-de-bord/", questionnaire.dashboard, name="dashboard"),
+    path(
+        "collectivites/<uuid:public_id>/membres/",
+        accounts.members,
+        name="members",
+    ),
+    path(
+        "collectivites/<uuid:public_id>/diagnostics/nouveau/",
+        questionnaire.diagnostic_create,
+        name="diagnostic_create",
+    ),
+    # Diagnostics
+    path("diagnostics/<uuid:public_id>/", questionnaire.overview, name="diagnostic_overview"),
+    path(
+        "diagnostics/<uuid:public_id>/preconisations/<int:number>/",
+        questionnaire.recommendation_page,
+        name="diagnostic_recommendation",
+    ),
+    path(
+        "diagnostics/<uuid:public_id>/questions/<str:code>/reponse/",
+        questionnaire.save_answer_view,
+        name="diagnostic_answer",
+    ),
+    path(
+        "diagnostics/<uuid:public_id>/questions/<str:code>/historique/",
+        questionnaire.answer_history,
+        name="diagnostic_answer_history",
+    ),
+    path(
+        "diagnostics/<uuid:public_id>/soumettre/",
+        questionnaire.submit,
+        name="diagnostic_submit",
+    ),
+    path(
+        "diagnostics/<uuid:public_id>/rouvrir/",
+        questionnaire.reopen,
+        name="diagnostic_reopen",
+    ),
+]

@@ -1,0 +1,373 @@
+"""Dashboard, diagnostics and the questionnaire: overview, one page per recommendation, autosave."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from diagnostics import selectors
+from diagnostics.access import get_collectivite_role, get_diagnostic_access
+from diagnostics.answer_forms import AnswerForm, initial_for
+from diagnostics.answers import (
+    AnswerConflict,
+    DiagnosticLocked,
+    describe_state,
+    save_answer,
+    state_of,
+)
+from diagnostics.enums import Role
+from diagnostics.forms import DiagnosticCreateForm
+from diagnostics.models import AnswerChange, Diagnostic, Membership
+from diagnostics.services import (
+    NoPublishedCatalogue,
+    create_diagnostic,
+    reopen_diagnostic,
+    submit_diagnostic,
+)
+
+
+@require_GET
+def dashboard(request):
+    memberships = (
+        Membership.objects.for_user(request.user)
+        .select_related("collectivite")
+        .prefetch_related(
+            Prefetch(
+                "collectivite__diagnostics",
+                queryset=Diagnostic.objects.select_related("catalogue").order_by("-created_at"),
+            )
+        )
+        .order_by("collectivite__name")
+    )
+    return render(
+        request,
+        "diagnostics/dashboard.html",
+        {"memberships": memberships, "create_form": DiagnosticCreateForm()},
+    )
+
+
+@require_POST
+def diagnostic_create(request, public_id):
+    collectivite, role = get_collectivite_role(request.user, public_id)
+    if role != Role.REFERENT:
+        raise PermissionDenied
+    form = DiagnosticCreateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Donnez un titre au diagnostic (200 caractères au plus)."))
+        return redirect("dashboard")
+    try:
+        diagnostic = create_diagnostic(
+            collectivite=collectivite, title=form.cleaned_data["title"], by=request.user
+        )
+    except NoPublishedCatalogue:
+        messages.error(
+            request,
+            _("Aucune version du catalogue n’est publiée : adressez-vous à l’administrateur."),
+        )
+        return redirect("dashboard")
+    messages.success(request, _("Diagnostic « %(title)s » créé.") % {"title": diagnostic.title})
+    return redirect("diagnostic_overview", public_id=diagnostic.public_id)
+
+
+def _rec_rows(data, result):
+    return [
+        {"recommendation": rec, "result": result.recommendation(rec.number)}
+        for rec in data.recommendations
+    ]
+
+
+@require_GET
+def overview(request, public_id):
+    access = get_diagnostic_access(request.user, public_id)
+    diagnostic = access.diagnostic
+    data = selectors.catalogue_data(diagnostic.catalogue_id)
+    answers = selectors.answers_by_question(diagnostic)
+    result = selectors.score(data, answers)
+    missing = selectors.missing_required(data, answers) if access.is_referent else []
+    return render(
+        request,
+        "diagnostics/overview.html",
+        {
+            "access": access,
+            "diagnostic": diagnostic,
+            "rows": _rec_rows(data, result),
+            "result": result,
+            "missing": missing,
+        },
+    )
+
+
+def _question_item(data, question, answer, *, form=None, conflict=None, read_only=False):
+    if form is None:
+        form = AnswerForm(
+            question=question,
+            options=data.options_by_question.get(question.pk, []),
+            initial=initial_for(state_of(answer), answer.revision if answer else 0, question),
+        )
+    if read_only:
+        for field in form.fields.values():
+            field.disabled = True
+    return {
+        "question": question,
+        "form": form,
+        "answer": answer,
+        "conflict": conflict,
+        "conflict_text": describe_state(question, state_of(conflict), data.options_by_id)
+        if conflict
+        else "",
+    }
+
+
+def _question_items(data, rec, answers, forms_by_code, conflicts, read_only):
+    return [
+        _question_item(
+            data,
+            question,
+            answers.get(question.pk),
+            form=forms_by_code.get(question.code),
+            conflict=conflicts.get(question.code),
+            read_only=read_only,
+        )
+        for question in data.questions_by_rec[rec.number]
+    ]
+
+
+@require_http_methods(["GET", "POST"])
+def recommendation_page(request, public_id, number):
+    access = get_diagnostic_access(request.user, public_id)
+    diagnostic = access.diagnostic
+    data = selectors.catalogue_data(diagnostic.catalogue_id)
+    rec = data.recommendation(number)
+    if rec is None:
+        raise Http404
+    answers = selectors.answers_by_question(diagnostic)
+    forms_by_code, conflicts, has_errors = {}, {}, False
+    if request.method == "POST":
+        access.require_editor()
+        if diagnostic.is_submitted:
+            messages.error(
+                request,
+                _("Ce diagnostic est soumis : ses réponses ne peuvent plus être modifiées."),
+            )
+            return redirect("diagnostic_recommendation", public_id=public_id, number=number)
+        for question in data.questions_by_rec[rec.number]:
+            form = AnswerForm(
+                request.POST,
+                question=question,
+                options=data.options_by_question.get(question.pk, []),
+            )
+            forms_by_code[question.code] = form
+            if not form.is_valid():
+                has_errors = True
+                continue
+            try:
+                answer, _changed = save_answer(
+                    diagnostic=diagnostic,
+                    question=question,
+                    by=request.user,
+                    state=form.state,
+                    base_revision=form.base_revision,
+                )
+                answers[question.pk] = answer
+            except AnswerConflict as conflict:
+                conflicts[question.code] = conflict.answer
+                answers[question.pk] = conflict.answer
+            except DiagnosticLocked:
+                messages.error(
+                    request,
+                    _(
+                        "Ce diagnostic vient d’être soumis : vos dernières modifications n’ont pas "
+                        "pu être enregistrées."
+                    ),
+                )
+                return redirect("diagnostic_recommendation", public_id=public_id, number=number)
+        if not has_errors and not conflicts:
+            messages.success(request, _("Vos réponses sont enregistrées."))
+            if "suivante" in request.POST and number < data.recommendations[-1].number:
+                return redirect("diagnostic_recommendation", public_id=public_id, number=number + 1)
+            return redirect("diagnostic_recommendation", public_id=public_id, number=number)
+        # Forms with a conflict restart from the other person's revision, showing both values.
+        for code, answer in conflicts.items():
+            form = forms_by_code[code]
+            form.data = form.data.copy()
+            form.data[f"{code}-revision"] = answer.revision
+    numbers = [r.number for r in data.recommendations]
+    index = numbers.index(rec.number)
+    status = 400 if has_errors else 409 if conflicts else 200
+    return render(
+        request,
+        "diagnostics/recommendation.html",
+        {
+            "access": access,
+            "diagnostic": diagnostic,
+            "recommendation": rec,
+            "items": _question_items(
+                data, rec, answers, forms_by_code, conflicts, not access.can_answer
+            ),
+            "previous": numbers[index - 1] if index > 0 else None,
+            "next": numbers[index + 1] if index + 1 < len(numbers) else None,
+            "has_errors": has_errors,
+            "conflicts": conflicts,
+            "read_only": not access.can_answer,
+        },
+        status=status,
+    )
+
+
+def _saved_at(answer):
+    return formats.date_format(timezone.localtime(answer.updated_at), "H \\h i")
+
+
+@require_POST
+def save_answer_view(request, public_id, code):
+    """Autosave of one question: JSON in, JSON out (409 with the other value on conflict)."""
+    access = get_diagnostic_access(request.user, public_id)
+    access.require_editor()
+    diagnostic = access.diagnostic
+    data = selectors.catalogue_data(diagnostic.catalogue_id)
+    question = data.question_by_code(code)
+    if question is None:
+        raise Http404
+    if diagnostic.is_submitted:
+        return JsonResponse(
+            {
+                "status": "locked",
+                "message": _("Ce diagnostic est soumis : réponse non modifiable."),
+            },
+            status=409,
+        )
+    form = AnswerForm(
+        request.POST, question=question, options=data.options_by_question.get(question.pk, [])
+    )
+    if not form.is_valid():
+        return JsonResponse(
+            {
+                "status": "invalid",
+                "message": _("Réponse non enregistrée : corrigez le champ signalé."),
+                "errors": {name: [str(e) for e in errs] for name, errs in form.errors.items()},
+            },
+            status=400,
+        )
+    try:
+        answer, changed = save_answer(
+            diagnostic=diagnostic,
+            question=question,
+            by=request.user,
+            state=form.state,
+            base_revision=form.base_revision,
+        )
+    except DiagnosticLocked:
+        return JsonResponse(
+            {
+                "status": "locked",
+                "message": _("Ce diagnostic est soumis : réponse non modifiable."),
+            },
+            status=409,
+        )
+    except AnswerConflict as conflict:
+        other = conflict.answer
+        who = other.updated_by.display_name if other.updated_by else _("une autre personne")
+        return JsonResponse(
+            {
+                "status": "conflict",
+                "revision": other.revision,
+                "by": who,
+                "at": _saved_at(other),
+                "value": describe_state(question, state_of(other), data.options_by_id),
+                "message": _(
+                    "%(who)s a modifié cette réponse à %(at)s pendant que vous la changiez."
+                )
+                % {"who": who, "at": _saved_at(other)},
+                "html": render_to_string(
+                    "diagnostics/_question.html",
+                    {
+                        "item": _question_item(data, question, other),
+                        "diagnostic": diagnostic,
+                        "read_only": False,
+                    },
+                    request=request,
+                ),
+            },
+            status=409,
+        )
+    return JsonResponse(
+        {
+            "status": "saved",
+            "changed": changed,
+            "revision": answer.revision,
+            "at": _saved_at(answer),
+            "answered": answer.is_given,
+        }
+    )
+
+
+@require_GET
+def answer_history(request, public_id, code):
+    access = get_diagnostic_access(request.user, public_id)
+    diagnostic = access.diagnostic
+    data = selectors.catalogue_data(diagnostic.catalogue_id)
+    question = data.question_by_code(code)
+    if question is None:
+        raise Http404
+    lookup = data.options_by_id
+    changes = [
+        {
+            "change": change,
+            "old": describe_state(question, change.old_state, lookup),
+            "new": describe_state(question, change.new_state, lookup),
+        }
+        for change in AnswerChange.objects.filter(
+            answer__diagnostic=diagnostic, answer__question=question
+        ).select_related("changed_by")[:200]
+    ]
+    return render(
+        request,
+        "diagnostics/history.html",
+        {"diagnostic": diagnostic, "question": question, "changes": changes, "access": access},
+    )
+
+
+@require_POST
+def submit(request, public_id):
+    access = get_diagnostic_access(request.user, public_id)
+    access.require_referent()
+    diagnostic = access.diagnostic
+    if diagnostic.is_submitted:
+        messages.info(request, _("Ce diagnostic est déjà soumis."))
+        return redirect("diagnostic_overview", public_id=public_id)
+    data = selectors.catalogue_data(diagnostic.catalogue_id, with_actions=True)
+    answers = selectors.answers_by_question(diagnostic)
+    missing = selectors.missing_required(data, answers)
+    if missing:
+        messages.error(
+            request,
+            _(
+                "Le diagnostic ne peut pas être soumis : %(n)s question(s) obligatoire(s) sans "
+                "réponse, listées ci-dessous."
+            )
+            % {"n": len(missing)},
+        )
+        return redirect(reverse("diagnostic_overview", args=[public_id]) + "#soumission")
+    submit_diagnostic(diagnostic=diagnostic, by=request.user, result=selectors.score(data, answers))
+    messages.success(request, _("Diagnostic soumis : il est désormais en lecture seule."))
+    return redirect("diagnostic_overview", public_id=public_id)
+
+
+@require_POST
+def reopen(request, public_id):
+    access = get_diagnostic_access(request.user, public_id)
+    access.require_referent()
+    if not access.diagnostic.is_submitted:
+        messages.info(request, _("Ce diagnostic n’est pas soumis."))
+    else:
+        reopen_diagnostic(diagnostic=access.diagnostic)
+        messages.success(
+            request, _("Diagnostic rouvert : les réponses sont de nouveau modifiables.")
+        )
+    return redirect("diagnostic_overview", public_id=public_id)

@@ -1,0 +1,183 @@
+"""Writes on the catalogue: load a data file into a version, export it, derive a new draft."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from recommendations.enums import VersionStatus
+from recommendations.models import (
+    CatalogueVersion,
+    Option,
+    Question,
+    Recommendation,
+    SuggestedAction,
+)
+
+
+class CatalogueVersionInUse(Exception):
+    """Raised instead of altering a catalogue version that a diagnostic already uses."""
+
+
+def export_catalogue(version: CatalogueVersion) -> dict:
+    """The version in the canonical form of ``catalogue_file.normalise_catalogue``."""
+    recommendations = list(
+        version.recommendations.order_by("number").prefetch_related(
+            "questions__options", "actions__question"
+        )
+    )
+    return {
+        "version": version.code,
+        "title": version.title,
+        "recommendations": [
+            {
+                "number": r.number,
+                "short_title": r.short_title,
+                "wording": r.wording,
+                "explanation": r.explanation,
+                "weight": r.weight,
+                "questions": [
+                    {
+                        "code": q.code,
+                        "kind": q.kind,
+                        "text": q.text,
+                        "help_text": q.help_text,
+                        "unit": q.unit,
+                        "weight": q.weight,
+                        "allows_not_applicable": q.allows_not_applicable,
+                        "required": q.required,
+                        "options": [
+                            {"label": o.label, "description": o.description, "score": o.score}
+                            for o in sorted(q.options.all(), key=lambda o: (o.position, o.pk))
+                        ],
+                    }
+                    for q in sorted(r.questions.all(), key=lambda q: (q.position, q.pk))
+                ],
+                "actions": [
+                    {
+                        "title": a.title,
+                        "description": a.description,
+                        "question": a.question.code if a.question else None,
+                        "owner_service": a.owner_service,
+                        "resources": list(a.resources),
+                    }
+                    for a in sorted(r.actions.all(), key=lambda a: (a.position, a.pk))
+                ],
+            }
+            for r in recommendations
+        ],
+    }
+
+
+def _create_content(version: CatalogueVersion, catalogue: dict) -> None:
+    for rec_data in catalogue["recommendations"]:
+        recommendation = Recommendation.objects.create(
+            catalogue=version,
+            number=rec_data["number"],
+            short_title=rec_data["short_title"],
+            wording=rec_data["wording"],
+            explanation=rec_data["explanation"],
+            weight=rec_data["weight"],
+        )
+        questions = {}
+        for position, q_data in enumerate(rec_data["questions"], start=1):
+            question = Question.objects.create(
+                recommendation=recommendation,
+                code=q_data["code"],
+                kind=q_data["kind"],
+                text=q_data["text"],
+                help_text=q_data["help_text"],
+                unit=q_data["unit"],
+                weight=q_data["weight"],
+                allows_not_applicable=q_data["allows_not_applicable"],
+                required=q_data["required"],
+                position=position,
+            )
+            questions[question.code] = question
+            Option.objects.bulk_create(
+                Option(
+                    question=question,
+                    position=index,
+                    label=o["label"],
+                    description=o["description"],
+                    score=o["score"],
+                )
+                for index, o in enumerate(q_data["options"])
+            )
+        SuggestedAction.objects.bulk_create(
+            SuggestedAction(
+                recommendation=recommendation,
+                question=questions.get(a["question"]) if a["question"] else None,
+                title=a["title"],
+                description=a["description"],
+                owner_service=a["owner_service"],
+                resources=a["resources"],
+                position=position,
+            )
+            for position, a in enumerate(rec_data["actions"], start=1)
+        )
+
+
+@transaction.atomic
+def load_catalogue(*, catalogue: dict, publish: bool = True) -> tuple[CatalogueVersion, bool]:
+    """Create or update the version named in ``catalogue``; returns (version, changed).
+
+    Loading the same content twice changes nothing. A version used by a diagnostic is never
+    altered: CatalogueVersionInUse is raised instead.
+    """
+    version = CatalogueVersion.objects.select_for_update().filter(code=catalogue["version"]).first()
+    wanted_status = VersionStatus.PUBLISHED if publish else VersionStatus.DRAFT
+    if version is None:
+        version = CatalogueVersion.objects.create(
+            code=catalogue["version"], title=catalogue["title"], status=wanted_status
+        )
+        _create_content(version, catalogue)
+    else:
+        same_content = export_catalogue(version) == catalogue
+        if same_content and version.status == wanted_status:
+            return version, False
+        if version.is_in_use and not same_content:
+            raise CatalogueVersionInUse(
+                _(
+                    "La version « %(code)s » est utilisée par au moins un diagnostic : elle ne "
+                    "peut pas être modifiée. Donnez un nouveau numéro de version au fichier."
+                )
+                % {"code": version.code}
+            )
+        if not same_content:
+            version.recommendations.all().delete()
+            version.title = catalogue["title"]
+            _create_content(version, catalogue)
+        version.status = wanted_status
+    if version.status == VersionStatus.PUBLISHED and version.published_at is None:
+        version.published_at = timezone.now()
+    version.save()
+    return version, True
+
+
+def _free_code(base: str) -> str:
+    candidate, suffix = f"{base}-brouillon", 1
+    while CatalogueVersion.objects.filter(code=candidate).exists():
+        suffix += 1
+        candidate = f"{base}-brouillon-{suffix}"
+    return candidate
+
+
+@transaction.atomic
+def create_draft_from(*, version: CatalogueVersion) -> CatalogueVersion:
+    """A new draft version holding a copy of ``version``'s content."""
+    content = export_catalogue(version)
+    draft = CatalogueVersion.objects.create(
+        code=_free_code(version.code),
+        title=version.title,
+        status=VersionStatus.DRAFT,
+        derived_from=version,
+    )
+    _create_content(draft, content)
+    return draft
+
+
+@transaction.atomic
+def publish_version(*, version: CatalogueVersion) -> None:
+    version.status = VersionStatus.PUBLISHED
+    version.published_at = timezone.now()
+    version.save(update_fields=["status", "published_at"])

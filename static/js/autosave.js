@@ -1,0 +1,218 @@
+/* Autosave of the questionnaire: each answer is sent as soon as it changes; what could not be
+   sent is kept in this browser (localStorage) and sent again, so nothing typed is lost. */
+(function () {
+  "use strict";
+
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) { summary.focus(); }
+
+  var form = document.querySelector("form.questionnaire[data-autosave='on']");
+  if (!form || !window.fetch || !window.FormData) { return; }
+
+  var storageKey = "aeict:pending:" + form.dataset.diagnostic;
+  var csrf = form.querySelector("input[name='csrfmiddlewaretoken']").value;
+  var state = {};  // code -> {inFlight, dirty, retryDelay, timer}
+  var hint = form.querySelector("[data-autosave-hint]");
+  if (hint) { hint.hidden = false; }
+
+  function readStore() {
+    try { return JSON.parse(window.localStorage.getItem(storageKey) || "{}"); } catch (e) { return {}; }
+  }
+  function writeStore(store) {
+    try { window.localStorage.setItem(storageKey, JSON.stringify(store)); } catch (e) { /* private mode: memory only */ }
+  }
+  function card(code) { return form.querySelector(".question-card[data-question='" + CSS.escape(code) + "']"); }
+  function fieldsOf(el) { return el.querySelectorAll("input, textarea, select"); }
+
+  function setStatus(el, kind, text) {
+    var status = el.querySelector("[data-status]");
+    status.dataset.state = kind;
+    status.textContent = text;
+  }
+
+  function entriesOf(el) {
+    var entries = [];
+    fieldsOf(el).forEach(function (f) {
+      if (!f.name || f.disabled) { return; }
+      if ((f.type === "checkbox" || f.type === "radio") && !f.checked) { return; }
+      entries.push([f.name, f.value]);
+    });
+    return entries;
+  }
+
+  function applyEntries(el, entries) {
+    var values = {};
+    entries.forEach(function (e) { (values[e[0]] = values[e[0]] || []).push(e[1]); });
+    fieldsOf(el).forEach(function (f) {
+      if (!f.name) { return; }
+      var v = values[f.name] || [];
+      if (f.type === "checkbox" || f.type === "radio") { f.checked = v.indexOf(f.value) !== -1; }
+      else { f.value = v.length ? v[0] : ""; }
+    });
+  }
+
+  function remember(code, el) {
+    var store = readStore();
+    store[code] = entriesOf(el);
+    writeStore(store);
+  }
+  function forget(code) {
+    var store = readStore();
+    delete store[code];
+    writeStore(store);
+  }
+
+  function clearErrors(el) {
+    el.querySelectorAll("[aria-invalid='true']").forEach(function (f) { f.removeAttribute("aria-invalid"); });
+  }
+
+  function showConflict(el, code, data) {
+    var old = el.querySelector("[data-conflict]");
+    if (old) { old.remove(); }
+    var box = document.createElement("div");
+    box.className = "conflict-box";
+    box.setAttribute("data-conflict", "");
+    box.setAttribute("role", "alert");
+    var p1 = document.createElement("p");
+    p1.className = "mb-1 fw-semibold";
+    p1.textContent = data.message;
+    var p2 = document.createElement("p");
+    p2.className = "mb-2";
+    p2.textContent = "Sa réponse\u00a0: " + data.value;
+    var keep = document.createElement("button");
+    keep.type = "button";
+    keep.className = "btn btn-sm btn-primary me-2";
+    keep.textContent = "Garder ma réponse";
+    var take = document.createElement("button");
+    take.type = "button";
+    take.className = "btn btn-sm btn-outline-primary";
+    take.textContent = "Reprendre sa réponse";
+    keep.addEventListener("click", function () {
+      el.querySelector("input[name='" + code + "-revision']").value = data.revision;
+      box.remove();
+      schedule(code, 0);
+    });
+    take.addEventListener("click", function () {
+      forget(code);
+      var wrapper = document.createElement("div");
+      wrapper.innerHTML = data.html;
+      var fresh = wrapper.firstElementChild;
+      el.replaceWith(fresh);
+      bind(fresh);
+      setStatus(fresh, "saved", "Réponse de " + data.by + " reprise.");
+      var first = fresh.querySelector("input:not([type='hidden']), textarea");
+      if (first) { first.focus(); }
+    });
+    box.append(p1, p2, keep, take);
+    el.querySelector("[data-status]").parentNode.before(box);
+    keep.focus();
+  }
+
+  function send(code) {
+    var el = card(code);
+    var s = state[code];
+    if (!el || s.inFlight) { return; }
+    s.inFlight = true;
+    s.dirty = false;
+    var body = new FormData();
+    body.append("csrfmiddlewaretoken", csrf);
+    entriesOf(el).forEach(function (e) { body.append(e[0], e[1]); });
+    setStatus(el, "saving", "Enregistrement…");
+    fetch(el.dataset.saveUrl, {
+      method: "POST", body: body, credentials: "same-origin",
+      headers: { "X-Requested-With": "fetch", "Accept": "application/json" }
+    }).then(function (response) {
+      var type = response.headers.get("Content-Type") || "";
+      if (response.redirected || type.indexOf("application/json") === -1) {
+        var error = new Error(response.status >= 500 ? "server" : "session");
+        error.status = response.status;
+        throw error;
+      }
+      return response.json().then(function (data) { return { status: response.status, data: data }; });
+    }).then(function (result) {
+      var data = result.data;
+      s.inFlight = false;
+      s.retryDelay = 0;
+      if (result.status === 200) {
+        el.querySelector("input[name='" + code + "-revision']").value = data.revision;
+        clearErrors(el);
+        if (s.dirty) { send(code); return; }
+        forget(code);
+        setStatus(el, "saved", "Enregistré à " + data.at);
+      } else if (data.status === "conflict") {
+        forget(code);
+        setStatus(el, "conflict", "Non enregistré\u00a0: conflit avec une autre modification.");
+        showConflict(el, code, data);
+      } else if (data.status === "invalid") {
+        forget(code);
+        clearErrors(el);
+        var messages = [];
+        Object.keys(data.errors).forEach(function (name) {
+          var field = el.querySelector("[name='" + code + "-" + name + "']");
+          if (field) { field.setAttribute("aria-invalid", "true"); }
+          messages = messages.concat(data.errors[name]);
+        });
+        setStatus(el, "error", data.message + " " + messages.join(" "));
+      } else {
+        forget(code);
+        setStatus(el, "error", data.message || "Réponse non enregistrée.");
+      }
+    }).catch(function (error) {
+      s.inFlight = false;
+      var text;
+      if (error.message === "session") {
+        text = "Non enregistré\u00a0: votre session a expiré. Reconnectez-vous dans un autre onglet\u00a0; la réponse, gardée dans ce navigateur, sera renvoyée.";
+      } else if (error.message === "server") {
+        text = "Non enregistré\u00a0: le service est momentanément indisponible. Nouvel essai automatique…";
+      } else {
+        text = "Non enregistré\u00a0: connexion perdue. La réponse est gardée et sera renvoyée automatiquement.";
+      }
+      setStatus(el, "error", text);
+      s.retryDelay = Math.min(30000, (s.retryDelay || 1000) * 2);
+      schedule(code, s.retryDelay);
+    });
+  }
+
+  function schedule(code, delay) {
+    var s = state[code] || (state[code] = { inFlight: false, dirty: false, retryDelay: 0, timer: null });
+    var el = card(code);
+    if (el) { remember(code, el); }
+    if (s.inFlight) { s.dirty = true; return; }
+    window.clearTimeout(s.timer);
+    if (el && delay > 0) { setStatus(el, "pending", "Modification en attente d’enregistrement…"); }
+    s.timer = window.setTimeout(function () { send(code); }, delay);
+  }
+
+  function bind(el) {
+    var code = el.dataset.question;
+    state[code] = state[code] || { inFlight: false, dirty: false, retryDelay: 0, timer: null };
+    el.addEventListener("change", function () { schedule(code, 0); });
+    el.addEventListener("input", function (event) {
+      var t = event.target;
+      if (t.tagName === "TEXTAREA" || (t.tagName === "INPUT" && t.type === "text")) {
+        schedule(code, 800);
+      }
+    });
+  }
+
+  form.querySelectorAll(".question-card[data-question]").forEach(bind);
+
+  // What could not be sent last time (page closed, connection lost) is restored and sent again.
+  var pending = readStore();
+  Object.keys(pending).forEach(function (code) {
+    var el = card(code);
+    if (!el) { return; }
+    applyEntries(el, pending[code]);
+    schedule(code, 0);
+  });
+
+  window.addEventListener("online", function () {
+    Object.keys(readStore()).forEach(function (code) { if (card(code)) { schedule(code, 0); } });
+  });
+  window.addEventListener("beforeunload", function (event) {
+    var unsent = Object.keys(readStore()).some(function (code) { return card(code); });
+    if (unsent) { event.preventDefault(); event.returnValue = ""; }
+  });
+  // Without JavaScript the page's button saves everything; with it, the same button still works
+  // and first sends what autosave still holds.
+})();

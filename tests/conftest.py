@@ -1,0 +1,42 @@
+import pytest
+
+from recommendations.catalogue_file import DEFAULT_CATALOGUE_PATH, read_catalogue_file
+from recommendations.services import load_catalogue
+from tests.factories import CollectiviteFactory, MembershipFactory
+
+
+@pytest.fixture(scope="session")
+def catalogue_content():
+    return read_catalogue_file(DEFAULT_CATALOGUE_PATH)
+
+
+@pytest.fixture
+def catalogue(db, catalogue_content):
+    version, _changed = load_catalogue(catalogue=catalogue_content)
+    return version
+
+
+@pytest.fixture
+def collectivite(db):
+    return CollectiviteFactory()
+
+
+@pytest.fixture
+def referent(collectivite):
+    return MembershipFactory(collectivite=collectivite, role="referent").user
+
+
+@pytest.fixture
+def agent(collectivite):
+    return MembershipFactory(collectivite=collectivite, role="agent").user
+
+
+@pytest.fixture
+def elu(collectivite):
+    return MembershipFactory(collectivite=collectivite, role="elu").user
+
+
+@pytest.fixture
+def outsider(db):
+    """A référent of another collectivité."""
+    return MembershipFactory(role="referent").user
