@@ -80,10 +80,10 @@ def _locked_answer(diagnostic: Diagnostic, question: Question) -> Answer:
 @transaction.atomic
 def save_answer(
     *, diagnostic: Diagnostic, question: Question, by: User, state: dict, base_revision: int
-) -> tuple[Answer, bool]:
+) -> tuple[Answer | None, bool]:
     """Store ``state`` if nobody changed the answer since ``base_revision``.
 
-    Returns (answer, changed). Raises AnswerConflict when another person changed it in between
+    Returns (answer, changed); answer is None when an empty answer was never given. Raises AnswerConflict when another person changed it in between
     and this save would overwrite a different value, DiagnosticLocked once submitted.
     """
     status = (
@@ -93,6 +93,11 @@ def save_answer(
     )
     if status == DiagnosticStatus.SUBMITTED:
         raise DiagnosticLocked
+    if (
+        state == EMPTY_STATE
+        and not Answer.objects.filter(diagnostic=diagnostic, question=question).exists()
+    ):
+        return None, False
     answer = _locked_answer(diagnostic, question)
     current = state_of(answer)
     if current == state:

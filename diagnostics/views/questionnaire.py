@@ -174,7 +174,8 @@ def recommendation_page(request, public_id, number):
                     state=form.state,
                     base_revision=form.base_revision,
                 )
-                answers[question.pk] = answer
+                if answer is not None:
+                    answers[question.pk] = answer
             except AnswerConflict as conflict:
                 conflicts[question.code] = conflict.answer
                 answers[question.pk] = conflict.answer
@@ -222,6 +223,10 @@ def recommendation_page(request, public_id, number):
 
 def _saved_at(answer):
     return formats.date_format(timezone.localtime(answer.updated_at), "H \\h i")
+
+
+def _saved_at_now():
+    return formats.date_format(timezone.localtime(), "H \\h i")
 
 
 @require_POST
@@ -300,9 +305,9 @@ def save_answer_view(request, public_id, code):
         {
             "status": "saved",
             "changed": changed,
-            "revision": answer.revision,
-            "at": _saved_at(answer),
-            "answered": answer.is_given,
+            "revision": answer.revision if answer else 0,
+            "at": _saved_at(answer) if answer else _saved_at_now(),
+            "answered": bool(answer and answer.is_given),
         }
     )
 
