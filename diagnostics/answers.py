@@ -83,8 +83,9 @@ def save_answer(
 ) -> tuple[Answer | None, bool]:
     """Store ``state`` if nobody changed the answer since ``base_revision``.
 
-    Returns (answer, changed); answer is None when an empty answer was never given. Raises AnswerConflict when another person changed it in between
-    and this save would overwrite a different value, DiagnosticLocked once submitted.
+    Returns (answer, changed); answer is None when an empty answer was never given. Raises
+    AnswerConflict when another person changed it in between and this save would overwrite a
+    different value, DiagnosticLocked once submitted.
     """
     status = (
         Diagnostic.objects.select_for_update()
