@@ -58,7 +58,7 @@ def _state_at(answer: Answer, revision: int) -> dict | None:
 
 def _locked_answer(diagnostic: Diagnostic, question: Question) -> Answer:
     answer = (
-        Answer.objects.select_for_update()
+        Answer.objects.select_for_update(of=("self",))
         .select_related("updated_by")
         .filter(diagnostic=diagnostic, question=question)
         .first()
@@ -71,7 +71,7 @@ def _locked_answer(diagnostic: Diagnostic, question: Question) -> Answer:
     except IntegrityError:
         # Another save created it first: lock that one.
         return (
-            Answer.objects.select_for_update()
+            Answer.objects.select_for_update(of=("self",))
             .select_related("updated_by")
             .get(diagnostic=diagnostic, question=question)
         )
