@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from diagnostics.views import accounts, questionnaire
+from diagnostics.views import accounts, questionnaire, results
 
 urlpatterns = [
     # Accounts
@@ -61,6 +61,22 @@ urlpatterns = [
         "diagnostics/<uuid:public_id>/soumettre/",
         questionnaire.submit,
         name="diagnostic_submit",
+    ),
+    path("diagnostics/<uuid:public_id>/resultats/", results.results, name="diagnostic_results"),
+    path(
+        "diagnostics/<uuid:public_id>/resultats/<int:number>/",
+        results.recommendation_detail,
+        name="diagnostic_results_detail",
+    ),
+    path(
+        "diagnostics/<uuid:public_id>/export.csv",
+        results.export_csv,
+        name="diagnostic_export_csv",
+    ),
+    path(
+        "diagnostics/<uuid:public_id>/export.json",
+        results.export_json,
+        name="diagnostic_export_json",
     ),
     path(
         "diagnostics/<uuid:public_id>/rouvrir/",

@@ -1,6 +1,10 @@
 """Display helpers: percentages and scores rounded half up, as the method says."""
 
+from decimal import Decimal
+from fractions import Fraction
+
 from django import template
+from django.utils import formats
 
 from diagnostics.scoring import round_half_up
 
@@ -21,3 +25,14 @@ def score(value):
     if value is None or value == "":
         return None
     return round_half_up(value)
+
+
+@register.filter
+def points(value, decimals=1):
+    """A figure with a fixed number of decimals, French style (comma)."""
+    if value is None or value == "":
+        return None
+    value = Fraction(value) if not isinstance(value, Fraction) else value
+    scale = 10 ** int(decimals)
+    rounded = Decimal(round_half_up(value * scale)) / scale
+    return formats.number_format(rounded, int(decimals), use_l10n=True)

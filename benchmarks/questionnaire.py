@@ -1,0 +1,728 @@
+"""Questionnaire throughput under gunicorn on PostgreSQL, against a bare hello view.
+
+Builds a fresh database (migrate, loadcatalogue, seed_demo), serves the application with gunicorn
+on 127.0.0.1 and measures, one endpoint after the other, requests per second and p50/p99 latency
+of /bench-hello/, of a recommendation page (GET) and of an answer save (POST, JSON). Prints the
+ratios to the hello view and writes benchmarks/results/questionnaire.json.
+
+    uv run python benchmarks/questionnaire.py [--duration 10] [--client wrk|python]
+
+Exit status: 0 once measured (targets met or not), 1 if an endpoint had more than 1 % errors,
+2 if the setup failed.
+"""
+
+import argparse
+import http.client
+import http.cookiejar
+import json
+import math
+import os
+import platform
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS_DIR = ROOT / "benchmarks" / "results"
+RESULTS_FILE = RESULTS_DIR / "questionnaire.json"
+GUNICORN_LOG = RESULTS_DIR / "questionnaire-gunicorn.log"
+
+HOST = "127.0.0.1"
+DEMO_EMAIL = "agent1@val-darmor.localhost"
+DEMO_PASSWORD = "demo-aeict-2026"
+DIAGNOSTIC = ("Ville de Val-d’Armor (démo)", "Diagnostic 2026")
+TARGETS = {"rec_page": 15.0, "save": 25.0}
+MAX_ERROR_RATE = 0.01
+SAVE_VALUES = ("1", "2")
+
+LOOKUP_SNIPPET = """
+import json
+from diagnostics import selectors
+from diagnostics.models import Diagnostic
+d = Diagnostic.objects.get(collectivite__name={name!r}, title={title!r})
+data = selectors.catalogue_data(d.catalogue_id)
+codes = [
+    q.code for q in data.questions
+    if q.kind == "scale" and len(data.options_by_question.get(q.pk, [])) >= 3
+]
+print("BENCH_JSON " + json.dumps({{"public_id": str(d.public_id), "scale_codes": codes}}))
+"""
+
+
+class SetupError(Exception):
+    pass
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds measured each")
+    parser.add_argument("--warmup", type=float, default=2.0, help="seconds of warm-up each")
+    parser.add_argument("--concurrency", type=int, default=4, help="concurrent connections")
+    parser.add_argument("--client", choices=["auto", "wrk", "python"], default="auto")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--worker-class", choices=["sync", "gthread"], default="sync")
+    parser.add_argument("--threads", type=int, default=2, help="threads per gthread worker")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--page", type=int, default=1, help="recommendation number of the page")
+    parser.add_argument(
+        "--postgres",
+        default="postgres://postgres@127.0.0.1:5432",
+        help="PostgreSQL server URL, without database name",
+    )
+    parser.add_argument("--database", default="aeict_bench", help="dropped and recreated")
+    parser.add_argument("--keep-database", action="store_true", help="do not drop it at the end")
+    parser.add_argument(
+        "--max-requests", type=int, default=1_000_000, help="per endpoint (Python client)"
+    )
+    args = parser.parse_args()
+    if args.concurrency < 1 or args.duration <= 0 or args.warmup < 0:
+        parser.error("--concurrency must be ≥ 1, --duration > 0 and --warmup ≥ 0")
+    return args
+
+
+# Setup ------------------------------------------------------------------------------------------
+
+
+def database_url(args, name):
+    return f"{args.postgres.rstrip('/')}/{name}"
+
+
+def recreate_database(args, *, create=True):
+    import psycopg
+    from psycopg import sql
+
+    try:
+        with psycopg.connect(database_url(args, "postgres"), autocommit=True) as conn:
+            name = sql.Identifier(args.database)
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+            if create:
+                conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
+    except psycopg.Error as error:
+        raise SetupError(f"PostgreSQL: {error}") from error
+
+
+def bench_env(args):
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=database_url(args, args.database),
+        SECRET_KEY="benchmark-only-not-a-secret",
+        DEBUG="0",
+        ALLOWED_HOSTS=HOST,
+        DJANGO_SETTINGS_MODULE="benchmarks.settings",
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def manage(env, *command):
+    step = " ".join(command[:1])
+    print(f"  manage.py {step}", flush=True)
+    done = subprocess.run(
+        [sys.executable, "manage.py", *command],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise SetupError(f"manage.py {step} failed:\n{done.stdout}{done.stderr}")
+    return done.stdout
+
+
+def prepare_data(args, env):
+    print(f"Preparing database {args.database}…", flush=True)
+    recreate_database(args)
+    manage(env, "migrate", "--noinput", "-v", "0")
+    manage(env, "collectstatic", "--noinput", "-v", "0")
+    manage(env, "loadcatalogue")
+    manage(env, "seed_demo")
+    snippet = LOOKUP_SNIPPET.format(name=DIAGNOSTIC[0], title=DIAGNOSTIC[1])
+    output = manage(env, "shell", "-c", snippet)
+    for line in output.splitlines():
+        if line.startswith("BENCH_JSON "):
+            found = json.loads(line.removeprefix("BENCH_JSON "))
+            if len(found["scale_codes"]) < args.concurrency:
+                raise SetupError(
+                    f"{len(found['scale_codes'])} scale questions for {args.concurrency} "
+                    "connections: lower --concurrency"
+                )
+            return found
+    raise SetupError(f"diagnostic lookup printed nothing usable:\n{output}")
+
+
+def port_in_use(port):
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex((HOST, port)) == 0
+
+
+def start_gunicorn(args, env):
+    if port_in_use(args.port):
+        raise SetupError(f"port {args.port} is already in use: choose another with --port")
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "aeict.wsgi",
+        "-b",
+        f"{HOST}:{args.port}",
+        "-w",
+        str(args.workers),
+        "-k",
+        args.worker_class,
+    ]
+    if args.worker_class == "gthread":
+        command += ["--threads", str(args.threads)]
+    log = GUNICORN_LOG.open("w")
+    try:
+        process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    finally:
+        log.close()
+    print(
+        f"gunicorn pid {process.pid}: {args.workers} {args.worker_class} workers on "
+        f"{HOST}:{args.port}",
+        flush=True,
+    )
+    return process
+
+
+def stop_gunicorn(process):
+    if process is None or process.poll() is not None:
+        return
+    # The process leads its own session: signal it and the workers it forked.
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=5)
+    except ProcessLookupError:
+        pass
+
+
+def gunicorn_log_tail(lines=30):
+    try:
+        return "\n".join(GUNICORN_LOG.read_text().splitlines()[-lines:])
+    except OSError:
+        return ""
+
+
+def wait_until_ready(process, port, timeout=60.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SetupError(f"gunicorn exited ({process.returncode}):\n{gunicorn_log_tail()}")
+        conn = http.client.HTTPConnection(HOST, port, timeout=2)
+        try:
+            conn.request("GET", "/bench-hello/")
+            response = conn.getresponse()
+            response.read()
+            if response.status == 200:
+                return
+        except OSError:
+            pass
+        finally:
+            conn.close()
+        time.sleep(0.2)
+    raise SetupError(f"gunicorn did not answer within {timeout:.0f} s:\n{gunicorn_log_tail()}")
+
+
+# Session ----------------------------------------------------------------------------------------
+
+
+def log_in(port):
+    """Log in over HTTP like a browser; returns the cookies and the CSRF token to send."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(
+        urllib.request.ProxyHandler({}), urllib.request.HTTPCookieProcessor(jar)
+    )
+    base = f"http://{HOST}:{port}"
+
+    def cookies():
+        return {cookie.name: cookie.value for cookie in jar}
+
+    opener.open(f"{base}/connexion/", timeout=10).read()
+    if "csrftoken" not in cookies():
+        raise SetupError("GET /connexion/ set no csrftoken cookie")
+    form = {
+        "username": DEMO_EMAIL,
+        "password": DEMO_PASSWORD,
+        "csrfmiddlewaretoken": cookies()["csrftoken"],
+    }
+    body = urllib.parse.urlencode(form).encode()
+    with opener.open(f"{base}/connexion/", data=body, timeout=10) as response:
+        response.read()
+        landed = urllib.parse.urlsplit(response.geturl()).path
+    found = cookies()
+    if "sessionid" not in found or landed == "/connexion/":
+        raise SetupError(f"log in as {DEMO_EMAIL} failed (ended on {landed})")
+    return found
+
+
+class Session:
+    def __init__(self, port, cookies):
+        self.port = port
+        self.csrf = cookies["csrftoken"]
+        self.cookie_header = "; ".join(f"{k}={v}" for k, v in sorted(cookies.items()))
+
+    def headers(self, post=False):
+        headers = {"Cookie": self.cookie_header}
+        if post:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers["X-CSRFToken"] = self.csrf
+        return headers
+
+    def request(self, method, path, body=None):
+        conn = http.client.HTTPConnection(HOST, self.port, timeout=30)
+        try:
+            conn.request(method, path, body, self.headers(post=method == "POST"))
+            response = conn.getresponse()
+            return response.status, response.read()
+        finally:
+            conn.close()
+
+
+def save_path(public_id, code):
+    return f"/diagnostics/{public_id}/questions/{code}/reponse/"
+
+
+def save_body(code, value, revision):
+    return urllib.parse.urlencode(
+        {f"{code}-value": value, f"{code}-comment": "", f"{code}-revision": revision}
+    )
+
+
+def current_revision(session, public_id, code):
+    """Revision of an answer, read back from a save based on revision 0 (saved or conflict)."""
+    status, body = session.request(
+        "POST", save_path(public_id, code), save_body(code, SAVE_VALUES[0], 0)
+    )
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        payload = {}
+    if status not in (200, 409) or "revision" not in payload:
+        raise SetupError(f"answer save of {code} returned {status}: {body[:300]!r}")
+    return payload["revision"]
+
+
+def check_endpoints(session, rec_path):
+    status, body = session.request("GET", rec_path)
+    if status != 200:
+        raise SetupError(f"GET {rec_path} returned {status}")
+    fields = body.count(b"<input") + body.count(b"<textarea")
+    print(f"  recommendation page: {len(body)} bytes, {fields} input/textarea elements")
+
+
+# Load: Python client ----------------------------------------------------------------------------
+
+
+class Endpoint:
+    """One endpoint under load; each connection gets its own state (slot)."""
+
+    def __init__(self, key, label, method, path, codes=(), revisions=()):
+        self.key = key
+        self.label = label
+        self.method = method
+        self.path = path
+        self.codes = list(codes)
+        self.revisions = list(revisions)
+
+    @property
+    def is_save(self):
+        return bool(self.codes)
+
+
+def percentile(sorted_values, fraction):
+    if not sorted_values:
+        return None
+    index = max(0, min(len(sorted_values) - 1, math.ceil(fraction * len(sorted_values)) - 1))
+    return sorted_values[index]
+
+
+def python_worker(session, endpoint, slot, window, stop, max_requests, out):
+    start, end = window
+    conn = http.client.HTTPConnection(HOST, session.port, timeout=30)
+    headers = session.headers(post=endpoint.method == "POST")
+    latencies, errors, sent = [], 0, 0
+    if endpoint.is_save:
+        code, revision = endpoint.codes[slot], endpoint.revisions[slot]
+        path = endpoint.path.format(code=code)
+    else:
+        path = endpoint.path
+    while not stop.is_set() and sent < max_requests:
+        body = None
+        if endpoint.is_save:
+            body = save_body(code, SAVE_VALUES[sent % 2], revision)
+        began = time.perf_counter()
+        if began >= end:
+            break
+        try:
+            conn.request(endpoint.method, path, body, headers)
+            response = conn.getresponse()
+            data = response.read()
+            status = response.status
+        except (OSError, http.client.HTTPException):
+            conn.close()
+            status, data = 0, b""
+        finished = time.perf_counter()
+        sent += 1
+        if endpoint.is_save and status == 200:
+            revision = json.loads(data)["revision"]
+        if began >= start and finished <= end:
+            latencies.append(finished - began)
+            errors += not 200 <= status < 300
+    conn.close()
+    out[slot] = (latencies, errors)
+
+
+def run_python(session, endpoint, args):
+    stop = threading.Event()
+    start = time.perf_counter() + args.warmup
+    window = (start, start + args.duration)
+    out = [None] * args.concurrency
+    per_worker = max(1, args.max_requests // args.concurrency)
+    workers = [
+        threading.Thread(
+            target=python_worker,
+            args=(session, endpoint, slot, window, stop, per_worker, out),
+            daemon=True,
+        )
+        for slot in range(args.concurrency)
+    ]
+    for worker in workers:
+        worker.start()
+    try:
+        for worker in workers:
+            while worker.is_alive():
+                worker.join(timeout=0.5)
+    finally:
+        stop.set()
+    latencies = sorted(value for result in out if result for value in result[0])
+    errors = sum(result[1] for result in out if result)
+    return summarize(len(latencies), errors, args.duration, latencies)
+
+
+def summarize(requests, errors, seconds, sorted_latencies_s=None, p50_s=None, p99_s=None):
+    if sorted_latencies_s is not None:
+        p50_s = percentile(sorted_latencies_s, 0.50)
+        p99_s = percentile(sorted_latencies_s, 0.99)
+    return {
+        "requests": requests,
+        "errors": errors,
+        "seconds": round(seconds, 3),
+        "rps": round(requests / seconds, 1) if seconds else 0.0,
+        "p50_ms": round(p50_s * 1000, 2) if p50_s is not None else None,
+        "p99_ms": round(p99_s * 1000, 2) if p99_s is not None else None,
+    }
+
+
+# Load: wrk --------------------------------------------------------------------------------------
+
+WRK_SCRIPT = """
+local codes = {codes}
+local revisions = {revisions}
+local base_path = {path}
+local is_save = {is_save}
+local counter = 0
+local threads = {{}}
+
+wrk.method = {method}
+wrk.path = base_path
+wrk.headers["Cookie"] = {cookie}
+if is_save then
+  wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+  wrk.headers["X-CSRFToken"] = {csrf}
+end
+
+function setup(thread)
+  counter = counter + 1
+  thread:set("slot", counter)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  non2xx = 0
+  sent = 0
+  if is_save then
+    code = codes[slot]
+    revision = revisions[slot]
+    path = string.gsub(base_path, "{{code}}", code)
+  end
+end
+
+if is_save then
+  function request()
+    sent = sent + 1
+    local value = (sent % 2 == 1) and {first} or {second}
+    local body = code .. "-value=" .. value .. "&" .. code .. "-comment=&" .. code
+      .. "-revision=" .. revision
+    return wrk.format("POST", path, nil, body)
+  end
+end
+
+function response(status, headers, body)
+  if status < 200 or status > 299 then
+    non2xx = non2xx + 1
+  elseif is_save then
+    local found = string.match(body, '"revision":%s*(%d+)')
+    if found then revision = tonumber(found) end
+  end
+end
+
+function done(summary, latency, requests)
+  local bad = 0
+  for _, thread in ipairs(threads) do bad = bad + thread:get("non2xx") end
+  local e = summary.errors
+  io.write(string.format(
+    'BENCH_JSON {{"requests": %d, "duration_us": %d, "non2xx": %d, "socket_errors": %d, '
+      .. '"p50_us": %d, "p99_us": %d}}\\n',
+    summary.requests, summary.duration, bad, e.connect + e.read + e.write + e.timeout,
+    latency:percentile(50), latency:percentile(99)))
+end
+"""
+
+
+def lua_string(text):
+    return json.dumps(text)
+
+
+def lua_list(values):
+    return "{" + ", ".join(lua_string(v) if isinstance(v, str) else str(v) for v in values) + "}"
+
+
+def wrk_script(session, endpoint):
+    return WRK_SCRIPT.format(
+        codes=lua_list(endpoint.codes),
+        revisions=lua_list(endpoint.revisions),
+        path=lua_string(endpoint.path),
+        is_save="true" if endpoint.is_save else "false",
+        method=lua_string(endpoint.method),
+        cookie=lua_string(session.cookie_header),
+        csrf=lua_string(session.csrf),
+        first=lua_string(SAVE_VALUES[0]),
+        second=lua_string(SAVE_VALUES[1]),
+    )
+
+
+def wrk_once(session, endpoint, args, seconds):
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(wrk_script(session, endpoint))
+    try:
+        command = [
+            "wrk",
+            "-t",
+            str(args.concurrency),
+            "-c",
+            str(args.concurrency),
+            "-d",
+            f"{max(1, round(seconds))}s",
+            "--timeout",
+            "30s",
+            "-s",
+            script.name,
+            f"http://{HOST}:{session.port}{endpoint.path.split('{')[0]}",
+        ]
+        done = subprocess.run(
+            command, capture_output=True, text=True, timeout=seconds + 60, check=False
+        )
+    finally:
+        os.unlink(script.name)
+    for line in done.stdout.splitlines():
+        if line.startswith("BENCH_JSON "):
+            return json.loads(line.removeprefix("BENCH_JSON "))
+    raise SetupError(f"wrk failed ({done.returncode}):\n{done.stdout}{done.stderr}")
+
+
+def run_wrk(session, endpoint, args, refresh):
+    if args.warmup > 0:
+        wrk_once(session, endpoint, args, args.warmup)
+        refresh(endpoint)
+    found = wrk_once(session, endpoint, args, args.duration)
+    return summarize(
+        found["requests"],
+        found["non2xx"] + found["socket_errors"],
+        found["duration_us"] / 1e6,
+        p50_s=found["p50_us"] / 1e6,
+        p99_s=found["p99_us"] / 1e6,
+    )
+
+
+# Report -----------------------------------------------------------------------------------------
+
+
+def ratios(results):
+    hello = results["hello"]["rps"]
+    found = {}
+    for key, target in TARGETS.items():
+        percent = round(100 * results[key]["rps"] / hello, 1) if hello else 0.0
+        found[f"{key}_vs_hello"] = {
+            "percent": percent,
+            "target_percent": target,
+            "met": percent >= target,
+        }
+    return found
+
+
+def print_report(endpoints, results, found):
+    rows = [("endpoint", "requests", "errors", "req/s", "p50 ms", "p99 ms")]
+    for endpoint in endpoints:
+        r = results[endpoint.key]
+        rows.append(
+            (
+                endpoint.label,
+                str(r["requests"]),
+                str(r["errors"]),
+                f"{r['rps']:.1f}",
+                "-" if r["p50_ms"] is None else f"{r['p50_ms']:.2f}",
+                "-" if r["p99_ms"] is None else f"{r['p99_ms']:.2f}",
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    print()
+    for index, row in enumerate(rows):
+        cells = [row[0].ljust(widths[0])]
+        cells += [cell.rjust(width) for cell, width in zip(row[1:], widths[1:], strict=True)]
+        print("  ".join(cells))
+        if index == 0:
+            print("  ".join("-" * w for w in widths))
+    print()
+    labels = {e.key: e.label for e in endpoints}
+    for key in TARGETS:
+        ratio = found[f"{key}_vs_hello"]
+        verdict = "met" if ratio["met"] else "MISSED"
+        print(
+            f"{labels[key]} / hello: {ratio['percent']:5.1f} %   "
+            f"(target ≥ {ratio['target_percent']:.0f} %: {verdict})"
+        )
+
+
+def measure(args):
+    env = bench_env(args)
+    found = prepare_data(args, env)
+    public_id = found["public_id"]
+    codes = found["scale_codes"][: args.concurrency]
+    client = args.client
+    if client == "auto":
+        client = "wrk" if shutil.which("wrk") else "python"
+    elif client == "wrk" and not shutil.which("wrk"):
+        raise SetupError("wrk is not installed (apt-get install wrk), or use --client python")
+
+    process = start_gunicorn(args, env)
+    try:
+        wait_until_ready(process, args.port)
+        session = Session(args.port, log_in(args.port))
+        rec_path = f"/diagnostics/{public_id}/preconisations/{args.page}/"
+        check_endpoints(session, rec_path)
+
+        def refresh(endpoint):
+            if endpoint.is_save:
+                endpoint.revisions = [current_revision(session, public_id, c) for c in codes]
+
+        endpoints = [
+            Endpoint("hello", "hello view", "GET", "/bench-hello/"),
+            Endpoint("rec_page", f"recommendation page {args.page}", "GET", rec_path),
+            Endpoint("save", "answer save", "POST", save_path(public_id, "{code}"), codes),
+        ]
+        results = {}
+        print(
+            f"Load: {client} client, {args.concurrency} connections, {args.warmup:g} s warm-up "
+            f"then {args.duration:g} s per endpoint",
+            flush=True,
+        )
+        for endpoint in endpoints:
+            print(f"  {endpoint.label}…", flush=True)
+            refresh(endpoint)
+            if client == "wrk":
+                results[endpoint.key] = run_wrk(session, endpoint, args, refresh)
+            else:
+                results[endpoint.key] = run_python(session, endpoint, args)
+            if process.poll() is not None:
+                raise SetupError(f"gunicorn died during the run:\n{gunicorn_log_tail()}")
+    finally:
+        stop_gunicorn(process)
+
+    ratio = ratios(results)
+    print_report(endpoints, results, ratio)
+    report = {
+        "benchmark": "questionnaire",
+        "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
+        "config": {
+            "client": client,
+            "concurrency": args.concurrency,
+            "duration_s": args.duration,
+            "warmup_s": args.warmup,
+            "gunicorn_workers": args.workers,
+            "worker_class": args.worker_class,
+            "threads": args.threads if args.worker_class == "gthread" else 1,
+            "database": "postgresql",
+            "page": args.page,
+            "save_questions": codes,
+        },
+        "endpoints": {
+            e.key: {"label": e.label, "method": e.method, **results[e.key]} for e in endpoints
+        },
+        "ratios": ratio,
+    }
+    RESULTS_FILE.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    print(f"\nWritten to {RESULTS_FILE.relative_to(ROOT)}")
+    too_many = [
+        e.label
+        for e in endpoints
+        if results[e.key]["errors"] > MAX_ERROR_RATE * max(1, results[e.key]["requests"])
+    ]
+    if too_many:
+        print(f"More than 1 % errors: {', '.join(too_many)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def main():
+    args = parse_args()
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+
+    def terminate(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, terminate)
+    try:
+        return measure(args)
+    except SetupError as error:
+        print(f"Setup failed: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("Interrupted.", file=sys.stderr)
+        return 130
+    finally:
+        if not args.keep_database:
+            try:
+                recreate_database(args, create=False)
+            except SetupError as error:
+                print(f"Could not drop {args.database}: {error}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

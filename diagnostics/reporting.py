@@ -1,0 +1,257 @@
+"""The read model of a diagnostic's results, shared by the results pages, the exports and the PDF."""
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from django.utils.translation import gettext as _
+
+from diagnostics import comparisons, selectors
+from diagnostics.answers import describe_state, state_of
+from diagnostics.models import Answer, Diagnostic
+from diagnostics.radar import RadarAxis, radar_svg
+from diagnostics.scoring import (
+    DiagnosticResult,
+    QuestionResult,
+    RecommendationResult,
+    round_half_up,
+)
+from recommendations.models import Question, Recommendation, SuggestedAction
+
+STRONG_VALUE = Fraction(2, 3)
+WEAK_VALUE = Fraction(1, 3)
+
+
+@dataclass
+class QuestionRow:
+    question: Question
+    answer: Answer | None
+    result: QuestionResult
+    display: str
+
+    @property
+    def value_percent(self) -> int | None:
+        return round_half_up(self.result.value * 100) if self.result.value is not None else None
+
+
+@dataclass
+class Section:
+    recommendation: Recommendation
+    result: RecommendationResult
+    questions: list[QuestionRow]
+    actions: list[SuggestedAction]
+    delta: float | None = None
+    peer_mean: float | None = None
+    peer_median: float | None = None
+    priority_rank: int | None = None
+
+    @property
+    def number(self) -> int:
+        return self.recommendation.number
+
+    previous_score: float | None = None
+
+    @property
+    def delta_points(self) -> int | None:
+        """The change in displayed points, so that a reader can check it from the two figures."""
+        if self.delta is None:
+            return None
+        return round_half_up(self.result.score) - round_half_up(self.previous_score)
+
+    @property
+    def direction(self) -> str | None:
+        """« hausse », « baisse » or « stable », on displayed (rounded) figures."""
+        points = self.delta_points
+        if points is None:
+            return None
+        return "hausse" if points > 0 else "baisse" if points < 0 else "stable"
+
+    @property
+    def strengths(self) -> list[QuestionRow]:
+        return [
+            row
+            for row in self.questions
+            if row.result.value is not None and row.result.value >= STRONG_VALUE
+        ]
+
+    @property
+    def gaps(self) -> list[QuestionRow]:
+        return [
+            row
+            for row in self.questions
+            if row.result.value is not None and row.result.value <= WEAK_VALUE
+        ]
+
+    @property
+    def scored_questions(self) -> list[QuestionRow]:
+        return [row for row in self.questions if row.question.is_scored]
+
+    @property
+    def informative_questions(self) -> list[QuestionRow]:
+        return [row for row in self.questions if not row.question.is_scored]
+
+
+@dataclass
+class Report:
+    diagnostic: Diagnostic
+    result: DiagnosticResult
+    sections: list[Section]
+    evolution: comparisons.Evolution | None
+    peers: comparisons.PeerFigures | None
+    priorities: list[Section] = field(default_factory=list)
+    strengths: list[Section] = field(default_factory=list)
+    proposed_actions: list[tuple[Section, SuggestedAction]] = field(default_factory=list)
+
+    def section(self, number: int) -> Section | None:
+        return next((s for s in self.sections if s.number == number), None)
+
+    @property
+    def provisional(self) -> bool:
+        return not self.diagnostic.is_submitted
+
+    @property
+    def overall_delta(self) -> float | None:
+        if self.evolution is None or self.evolution.previous_overall is None:
+            return None
+        if self.result.overall is None:
+            return None
+        return float(self.result.overall) - self.evolution.previous_overall
+
+    @property
+    def key_figures(self) -> list[QuestionRow]:
+        return [row for s in self.sections for row in s.informative_questions]
+
+    def radar_svg(self, *, id_prefix: str = "radar") -> str:
+        axes = [
+            RadarAxis(
+                number=s.number,
+                label=s.recommendation.short_title,
+                score=float(s.result.score) if s.result.score is not None else None,
+            )
+            for s in self.sections
+        ]
+        comparison = (
+            [self.peers.medians.get(s.number) for s in self.sections] if self.peers else None
+        )
+        return radar_svg(
+            axes,
+            title=_("Scores des dix préconisations, sur 100"),
+            comparison=comparison,
+            id_prefix=id_prefix,
+        )
+
+    def as_json(self) -> dict:
+        diagnostic = self.diagnostic
+        result = self.result
+
+        def num(value):
+            return None if value is None else float(value)
+
+        return {
+            "diagnostic": {
+                "id": str(diagnostic.public_id),
+                "titre": diagnostic.title,
+                "collectivite": diagnostic.collectivite.name,
+                "statut": diagnostic.status,
+                "version_catalogue": diagnostic.catalogue.code,
+                "version_methode": result.method_version,
+                "soumis_le": diagnostic.submitted_at.isoformat()
+                if diagnostic.submitted_at
+                else None,
+            },
+            "score_global": num(result.overall),
+            "niveau_global": result.overall_level.number if result.overall_level else None,
+            "completude": num(result.completeness),
+            "priorites": list(result.priorities),
+            "points_forts": list(result.strengths),
+            "preconisations": [
+                {
+                    "numero": s.number,
+                    "titre": s.recommendation.short_title,
+                    "score": num(s.result.score),
+                    "niveau": s.result.level.number if s.result.level else None,
+                    "completude": num(s.result.completeness),
+                    "repondues": s.result.answered,
+                    "posees": s.result.asked,
+                    "evolution_points": s.delta,
+                    "questions": [
+                        {
+                            "code": row.question.code,
+                            "type": row.question.kind,
+                            "intitule": row.question.text,
+                            "poids": num(row.question.weight),
+                            "repondue": row.result.answered,
+                            "non_concerne": row.result.not_applicable,
+                            "reponse_brute": row.answer.value if row.answer else None,
+                            "reponse": row.display,
+                            "commentaire": row.answer.comment if row.answer else "",
+                            "valeur": num(row.result.value),
+                            "contribution": num(row.result.contribution),
+                        }
+                        for row in s.questions
+                    ],
+                }
+                for s in self.sections
+            ],
+            "actions_proposees": [
+                {"preconisation": section.number, "titre": action.title}
+                for section, action in self.proposed_actions
+            ],
+        }
+
+
+def build_report(diagnostic: Diagnostic, *, with_comparisons: bool = True) -> Report:
+    data = selectors.catalogue_data(diagnostic.catalogue_id, with_actions=True)
+    answers = selectors.answers_by_question(diagnostic)
+    result = selectors.score(data, answers)
+    evolution = comparisons.previous_submitted(diagnostic) if with_comparisons else None
+    peers = comparisons.peer_figures(diagnostic) if with_comparisons else None
+    options_lookup = data.options_by_id
+    actions_by_id = {a.pk: a for a in data.actions}
+    actions_by_rec: dict[int, list[SuggestedAction]] = {}
+    for action_id in result.proposed_actions:
+        action = actions_by_id[action_id]
+        actions_by_rec.setdefault(action.recommendation.number, []).append(action)
+    sections = []
+    for rec in data.recommendations:
+        rec_result = result.recommendation(rec.number)
+        question_results = {qr.question_id: qr for qr in rec_result.questions}
+        rows = [
+            QuestionRow(
+                question=q,
+                answer=answers.get(q.pk),
+                result=question_results[q.pk],
+                display=describe_state(q, state_of(answers.get(q.pk)), options_lookup)
+                if q.pk in answers
+                else _("Sans réponse"),
+            )
+            for q in data.questions_by_rec[rec.number]
+        ]
+        section = Section(
+            recommendation=rec,
+            result=rec_result,
+            questions=rows,
+            actions=actions_by_rec.get(rec.number, []),
+        )
+        if evolution is not None:
+            section.delta = evolution.delta(rec.number, rec_result.score)
+            section.previous_score = evolution.previous_scores.get(rec.number)
+        if peers is not None:
+            section.peer_mean = peers.means.get(rec.number)
+            section.peer_median = peers.medians.get(rec.number)
+        sections.append(section)
+    by_number = {s.number: s for s in sections}
+    for rank, number in enumerate(result.priorities, start=1):
+        by_number[number].priority_rank = rank
+    return Report(
+        diagnostic=diagnostic,
+        result=result,
+        sections=sections,
+        evolution=evolution,
+        peers=peers,
+        priorities=[by_number[n] for n in result.priorities],
+        strengths=[by_number[n] for n in result.strengths],
+        proposed_actions=[
+            (by_number[actions_by_id[a].recommendation.number], actions_by_id[a])
+            for a in result.proposed_actions
+        ],
+    )

@@ -1,0 +1,309 @@
+import csv
+import io
+from fractions import Fraction
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from diagnostics import selectors
+from diagnostics.answers import make_state, save_answer
+from diagnostics.services import submit_diagnostic
+from diagnostics.views.results import CSV_COLUMNS
+from recommendations.catalogue_file import normalise_catalogue
+from recommendations.services import load_catalogue
+from tests.factories import CollectiviteFactory, DiagnosticFactory, MembershipFactory
+
+LEVELS = [{"label": f"Niveau {i}", "description": f"Description du niveau {i}"} for i in range(4)]
+
+
+def small_catalogue(code="test-1"):
+    """Three recommendations whose scores are easy to compute by hand."""
+
+    def scale(code, weight=1, na=False):
+        return {
+            "code": code,
+            "kind": "scale",
+            "text": f"Question {code} ?",
+            "weight": weight,
+            "allows_not_applicable": na,
+            "levels": LEVELS,
+        }
+
+    data = {
+        "version": code,
+        "title": "Catalogue de test",
+        "recommendations": [
+            {
+                "number": 1,
+                "short_title": "Un",
+                "wording": "Première",
+                "questions": [
+                    scale("A1", weight=2),
+                    {"code": "A2", "kind": "boolean", "text": "Oui ou non ?"},
+                    {
+                        "code": "A3",
+                        "kind": "choice",
+                        "text": "Lequel ?",
+                        "options": [
+                            {"label": "Rien", "score": 0},
+                            {"label": "Un peu", "score": 0.25},
+                            {"label": "Tout", "score": 1},
+                        ],
+                    },
+                    {
+                        "code": "A4",
+                        "kind": "number",
+                        "text": "Combien ?",
+                        "unit": "€",
+                        "required": False,
+                    },
+                ],
+                "actions": [
+                    {"title": "Action liée à A3", "question": "A3"},
+                    {"title": "Action de la recommandation 1"},
+                ],
+            },
+            {
+                "number": 2,
+                "short_title": "Deux",
+                "wording": "Deuxième",
+                "questions": [scale("B1"), scale("B2", na=True)],
+                "actions": [{"title": "Action de la recommandation 2"}],
+            },
+            {
+                "number": 3,
+                "short_title": "Trois",
+                "wording": "Troisième",
+                "questions": [scale("C1", na=True)],
+            },
+        ],
+    }
+    version, _ = load_catalogue(catalogue=normalise_catalogue(data))
+    return version
+
+
+def fill(diagnostic, by, answers):
+    data = selectors.catalogue_data(diagnostic.catalogue_id)
+    for code, (value, not_applicable) in answers.items():
+        question = data.question_by_code(code)
+        if question.kind == "choice":
+            value = next(o.pk for o in data.options_by_question[question.pk] if o.label == value)
+        save_answer(
+            diagnostic=diagnostic,
+            question=question,
+            by=by,
+            state=make_state(value=value, not_applicable=not_applicable, comment=""),
+            base_revision=0,
+        )
+
+
+def submit(diagnostic, by):
+    data = selectors.catalogue_data(diagnostic.catalogue_id, with_actions=True)
+    result = selectors.score(data, selectors.answers_by_question(diagnostic))
+    submit_diagnostic(diagnostic=diagnostic, by=by, result=result)
+    diagnostic.refresh_from_db()
+
+
+HAND_ANSWERS = {
+    "A1": (2, False),  # level 2 of 0..3 -> 2/3, weight 2
+    "A2": (True, False),  # oui -> 1
+    "A3": ("Un peu", False),  # 0.25
+    "A4": ("250000", False),  # informative
+    "B1": (1, False),  # 1/3
+    "B2": (None, True),  # « Non concerné »: out of the denominator
+    "C1": (None, True),  # the only question is N/A: « Non évaluée »
+}
+
+
+@pytest.fixture
+def scored(db, collectivite, referent):
+    version = small_catalogue()
+    diagnostic = DiagnosticFactory(collectivite=collectivite, catalogue=version)
+    fill(diagnostic, referent, HAND_ANSWERS)
+    return diagnostic
+
+
+def results_url(diagnostic):
+    return reverse("diagnostic_results", args=[diagnostic.public_id])
+
+
+def test_scores_match_the_method_computed_by_hand(client, scored, referent):
+    # S1 = 100 × (2 × 2/3 + 1 × 1 + 1 × 0,25) ÷ (2 + 1 + 1) = 100 × 31/48 = 64,58… -> 65, Structurée
+    # S2 = 100 × (1/3) ÷ 1 = 33,33… -> 33 (B2 is N/A), En développement
+    # S3 undefined: « Non évaluée »
+    # S = (64,583… + 33,333…) ÷ 2 = 48,958… -> 49, En développement (the unrounded score is < 50)
+    # P1 = 35,4…, P2 = 66,7… -> priorities 2 then 1
+    submit(scored, referent)
+    assert scored.overall_score == pytest.approx(float(Fraction(235, 480) * 100))
+    stored = dict(scored.recommendation_scores.values_list("number", "score"))
+    assert stored == {1: pytest.approx(100 * 31 / 48), 2: pytest.approx(100 / 3), 3: None}
+    client.force_login(referent)
+    content = client.get(results_url(scored)).content.decode()
+    assert ">49<" in content
+    assert "En développement" in content
+    assert ">65<" in content
+    assert ">33<" in content
+    assert "Non évaluée" in content
+    report_priorities = content.index("Les trois priorités")
+    assert content.index("2. Deux", report_priorities) < content.index("1. Un", report_priorities)
+
+
+def test_the_detail_view_lists_each_question_and_its_contribution(client, scored, referent):
+    client.force_login(referent)
+    url = reverse("diagnostic_results_detail", args=[scored.public_id, 1])
+    content = client.get(url).content.decode()
+    # A1 contributes 100 × 2 × 2/3 ÷ 4 = 33,3 points; A2 25,0; A3 6,3 (6,25 rounded half up)
+    assert "33,3" in content
+    assert "25,0" in content
+    assert "6,3" in content
+    assert "250\u00a0000" in content or "250 000" in content
+
+
+def test_results_are_provisional_until_submitted(client, scored, referent):
+    client.force_login(referent)
+    assert "Résultats provisoires" in client.get(results_url(scored)).content.decode()
+    submit(scored, referent)
+    assert "Résultats provisoires" not in client.get(results_url(scored)).content.decode()
+
+
+def test_proposed_actions_follow_the_rule(client, scored, referent):
+    client.force_login(referent)
+    content = client.get(results_url(scored)).content.decode()
+    assert "Action liée à A3" in content  # A3 = 0,25 ≤ 0,5
+    assert "Action de la recommandation 1" in content  # S1 < 75
+    assert "Action de la recommandation 2" in content
+
+
+def test_an_empty_diagnostic_has_defined_results(client, collectivite, referent, db):
+    diagnostic = DiagnosticFactory(collectivite=collectivite, catalogue=small_catalogue())
+    client.force_login(referent)
+    response = client.get(results_url(diagnostic))
+    assert response.status_code == 200
+    assert ">0<" in response.content.decode()
+
+
+def test_the_radar_chart_is_inline_svg_with_a_title(client, scored, referent):
+    client.force_login(referent)
+    content = client.get(results_url(scored)).content.decode()
+    assert "<svg" in content
+    assert "<title" in content
+    assert 'role="img"' in content
+
+
+def test_evolution_against_the_previous_submitted_diagnostic(client, collectivite, referent, db):
+    version = small_catalogue()
+    before = DiagnosticFactory(collectivite=collectivite, catalogue=version, title="2025")
+    fill(before, referent, {"B1": (0, False), "A1": (3, False)})
+    submit(before, referent)
+    now = DiagnosticFactory(collectivite=collectivite, catalogue=version, title="2026")
+    fill(now, referent, HAND_ANSWERS)
+    client.force_login(referent)
+    content = client.get(results_url(now)).content.decode()
+    assert "Comparaison avec « 2025 »" in content
+    # S2 went from 0 to 33 points; S1 from 50 to 65.
+    assert "hausse +33" in content
+    assert "hausse +15" in content
+
+
+def test_evolution_is_flagged_when_catalogue_versions_differ(client, collectivite, referent, db):
+    before = DiagnosticFactory(collectivite=collectivite, catalogue=small_catalogue("v1"))
+    submit(before, referent)
+    now = DiagnosticFactory(collectivite=collectivite, catalogue=small_catalogue("v2"))
+    client.force_login(referent)
+    content = client.get(results_url(now)).content.decode()
+    assert "pas la même version du catalogue" in content
+
+
+def make_peers(version, count, *, kind="commune"):
+    for index in range(count):
+        peer = CollectiviteFactory(kind=kind, name=f"Pair secret {index}")
+        user = MembershipFactory(collectivite=peer, role="referent").user
+        older = DiagnosticFactory(collectivite=peer, catalogue=version, title="Ancien")
+        fill(older, user, {"B1": (0, False)})
+        submit(older, user)
+        diagnostic = DiagnosticFactory(collectivite=peer, catalogue=version)
+        fill(diagnostic, user, {"A1": (index % 4, False), "B1": (3, False), "B2": (None, True)})
+        submit(diagnostic, user)
+
+
+def test_peers_appear_only_from_five_and_never_by_name(client, scored, referent):
+    client.force_login(referent)
+    make_peers(scored.catalogue, 4)
+    make_peers(scored.catalogue, 3, kind="region")  # another type: never counted
+    content = client.get(results_url(scored)).content.decode()
+    assert "Pas encore assez de collectivités comparables" in content
+    make_peers(scored.catalogue, 1)
+    content = client.get(results_url(scored)).content.decode()
+    assert "Comparaison anonyme avec 5 autres collectivités" in content
+    assert "Pair secret" not in content
+    assert "Médiane des pairs" in content
+
+
+def test_peers_use_each_collectivites_latest_submitted_diagnostic(scored, referent):
+    from diagnostics.comparisons import peer_figures
+
+    make_peers(scored.catalogue, 5)
+    figures = peer_figures(scored)
+    assert figures.count == 5
+    # Each peer's latest diagnostic has B1 at the top level and B2 « Non concerné »: S2 = 100
+    # (their older diagnostics, at S2 = 0, must not count).
+    assert figures.medians[2] == pytest.approx(100)
+    assert figures.means[2] == pytest.approx(100)
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    return len(context.captured_queries)
+
+
+def test_results_query_count_does_not_grow_with_answers_questions_or_peers(
+    client, collectivite, referent, catalogue, catalogue_content
+):
+    client.force_login(referent)
+    small = DiagnosticFactory(collectivite=collectivite, catalogue=small_catalogue())
+    big = DiagnosticFactory(collectivite=collectivite, catalogue=catalogue)
+    counts = [count_queries(client, results_url(small)), count_queries(client, results_url(big))]
+    fill(small, referent, HAND_ANSWERS)
+    make_peers(small.catalogue, 5)
+    counts.append(count_queries(client, results_url(small)))
+    make_peers(small.catalogue, 3)
+    counts.append(count_queries(client, results_url(small)))
+    assert len(set(counts)) == 1, counts
+    assert counts[0] <= 15
+
+
+def test_csv_export_has_stable_columns_and_unrounded_scores(client, scored, referent):
+    client.force_login(referent)
+    response = client.get(reverse("diagnostic_export_csv", args=[scored.public_id]))
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0] == CSV_COLUMNS
+    first = dict(zip(rows[0], rows[1], strict=True))
+    assert float(first["preconisation_score"]) == pytest.approx(100 * 31 / 48)
+    assert first["preconisation_score"] != "65"
+    assert len(rows) == 1 + 7
+
+
+def test_json_export_carries_unrounded_values(client, scored, referent):
+    client.force_login(referent)
+    data = client.get(reverse("diagnostic_export_json", args=[scored.public_id])).json()
+    assert data["score_global"] == pytest.approx(100 * 235 / 480)
+    assert data["preconisations"][2]["score"] is None
+    assert data["priorites"] == [2, 1]
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["diagnostic_results", "diagnostic_export_csv", "diagnostic_export_json"],
+)
+def test_results_and_exports_are_404_for_other_collectivites(client, scored, outsider, name):
+    client.force_login(outsider)
+    assert client.get(reverse(name, args=[scored.public_id])).status_code == 404
+
+
+def test_an_elu_reads_the_results(client, scored, elu):
+    client.force_login(elu)
+    assert client.get(results_url(scored)).status_code == 200
