@@ -1,4 +1,4 @@
-"""Evolution against the previous diagnostic, and anonymous peer figures, from stored scores only."""
+"""Evolution against the previous diagnostic and anonymous peer figures, from stored scores."""
 
 import statistics
 from collections import defaultdict

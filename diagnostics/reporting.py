@@ -1,4 +1,4 @@
-"""The read model of a diagnostic's results, shared by the results pages, the exports and the PDF."""
+"""The read model of a diagnostic's results, shared by the results pages, exports and PDF."""
 
 from dataclasses import dataclass, field
 from fractions import Fraction

@@ -8,7 +8,6 @@ from django.shortcuts import render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
-from diagnostics import selectors
 from diagnostics.access import get_diagnostic_access
 from diagnostics.reporting import build_report
 
@@ -24,7 +23,7 @@ def results(request, public_id):
             "access": access,
             "diagnostic": access.diagnostic,
             "report": report,
-            "radar": mark_safe(report.radar_svg(id_prefix="radar-resultats")),  # noqa: S308
+            "radar": mark_safe(report.radar_svg(id_prefix="radar-resultats")),
         },
     )
 
