@@ -1,8 +1,11 @@
 """Settings for the test suite: the real settings, with a test key and a fast password hasher."""
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-for-production-use-0123456789")
+os.environ.setdefault("TASKS_BACKEND", "immediate")
 
 from aeict.settings import *  # noqa: F403
 
@@ -13,3 +16,4 @@ STORAGES["staticfiles"] = {  # noqa: F405
 }
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="aeict-test-media-"))

@@ -26,3 +26,28 @@ class DiagnosticStatus(models.TextChoices):
 
 
 EDITOR_ROLES = frozenset({Role.REFERENT, Role.AGENT})
+
+
+class ActionStatus(models.TextChoices):
+    TO_START = "a_lancer", _("À lancer")
+    IN_PROGRESS = "en_cours", _("En cours")
+    DONE = "realisee", _("Réalisée")
+    ABANDONED = "abandonnee", _("Abandonnée")
+
+
+class ActionPriority(models.TextChoices):
+    HIGH = "haute", _("Priorité haute")
+    MEDIUM = "moyenne", _("Priorité moyenne")
+    LOW = "basse", _("Priorité basse")
+
+
+class ReportVariant(models.TextChoices):
+    FULL = "complet", _("Rapport complet")
+    SUMMARY = "synthese", _("Synthèse pour les élus")
+
+
+class ReportStatus(models.TextChoices):
+    PENDING = "en_attente", _("En attente")
+    RUNNING = "en_cours", _("En cours de génération")
+    READY = "pret", _("Prêt")
+    FAILED = "echec", _("Échec")

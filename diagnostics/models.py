@@ -10,7 +10,16 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from diagnostics.enums import EDITOR_ROLES, CollectiviteKind, DiagnosticStatus, Role
+from diagnostics.enums import (
+    EDITOR_ROLES,
+    ActionPriority,
+    ActionStatus,
+    CollectiviteKind,
+    DiagnosticStatus,
+    ReportStatus,
+    ReportVariant,
+    Role,
+)
 
 
 class UserManager(BaseUserManager):
@@ -216,6 +225,13 @@ class Diagnostic(models.Model):
         verbose_name = _("diagnostic")
         verbose_name_plural = _("diagnostics")
         ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["collectivite", "status", "catalogue", "submitted_at"],
+                name="diagnostic_latest_idx",
+            ),
+            models.Index(fields=["catalogue", "status"], name="diagnostic_catalogue_idx"),
+        ]
 
     def __str__(self):
         return f"{self.title} — {self.collectivite}"
@@ -290,3 +306,122 @@ class AnswerChange(models.Model):
 
     def __str__(self):
         return f"{self.answer_id} · r{self.revision}"
+
+
+PRIORITY_ORDER = {ActionPriority.HIGH: 0, ActionPriority.MEDIUM: 1, ActionPriority.LOW: 2}
+
+
+class PlanAction(models.Model):
+    """An action of a diagnostic's plan: proposed from the catalogue, or added by the team."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    diagnostic = models.ForeignKey(
+        Diagnostic, on_delete=models.CASCADE, related_name="plan_actions"
+    )
+    recommendation = models.ForeignKey(
+        "recommendations.Recommendation",
+        verbose_name=_("préconisation servie"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    suggested_action = models.ForeignKey(
+        "recommendations.SuggestedAction",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    title = models.CharField(_("action"), max_length=200)
+    description = models.TextField(_("description"), blank=True, max_length=10_000)
+    owner = models.CharField(_("porteur (service ou personne)"), max_length=200, blank=True)
+    deadline_date = models.DateField(_("échéance (date)"), null=True, blank=True)
+    deadline_quarter = models.CharField(_("échéance (trimestre)"), max_length=7, blank=True)
+    budget_amount = models.DecimalField(
+        _("montant (€)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    budget_line = models.CharField(_("ligne budgétaire"), max_length=200, blank=True)
+    status = models.CharField(
+        _("statut"), max_length=20, choices=ActionStatus.choices, default=ActionStatus.TO_START
+    )
+    priority = models.CharField(
+        _("priorité"), max_length=10, choices=ActionPriority.choices, default=ActionPriority.MEDIUM
+    )
+    position = models.PositiveIntegerField(default=0)
+    dismissed = models.BooleanField(_("écartée"), default=False)
+    revision = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("action du plan")
+        verbose_name_plural = _("actions du plan")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["diagnostic", "suggested_action"],
+                condition=models.Q(suggested_action__isnull=False),
+                name="unique_suggested_action_in_plan",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def deadline_display(self) -> str:
+        if self.deadline_date:
+            return self.deadline_date.strftime("%d/%m/%Y")
+        if self.deadline_quarter:
+            year, quarter = self.deadline_quarter.split("-")
+            return f"{quarter}\u00a0{year}"
+        return ""
+
+
+class PlanActionChange(models.Model):
+    action = models.ForeignKey(PlanAction, on_delete=models.CASCADE, related_name="changes")
+    revision = models.PositiveIntegerField()
+    changed_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    changed_at = models.DateTimeField(default=timezone.now)
+    old_state = models.JSONField(null=True)
+    new_state = models.JSONField()
+
+    class Meta:
+        ordering = ["-revision"]
+
+    def __str__(self):
+        return f"{self.action_id} · r{self.revision}"
+
+
+class ReportFile(models.Model):
+    """A generated PDF, cached under the hash of everything it shows."""
+
+    diagnostic = models.ForeignKey(Diagnostic, on_delete=models.CASCADE, related_name="reports")
+    variant = models.CharField(max_length=10, choices=ReportVariant.choices)
+    content_hash = models.CharField(max_length=64)
+    status = models.CharField(
+        max_length=12, choices=ReportStatus.choices, default=ReportStatus.PENDING
+    )
+    file = models.FileField(upload_to="rapports/", blank=True)
+    error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    size = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["diagnostic", "variant", "content_hash"], name="unique_report_version"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.diagnostic_id} {self.variant} {self.content_hash[:8]}"
