@@ -21,6 +21,7 @@ import platform
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -67,7 +68,14 @@ def parse_args():
     parser.add_argument("--duration", type=float, default=10.0, help="seconds measured each")
     parser.add_argument("--warmup", type=float, default=2.0, help="seconds of warm-up each")
     parser.add_argument("--concurrency", type=int, default=4, help="concurrent connections")
+    parser.add_argument("--rounds", type=int, default=1, help="medians over this many rounds")
     parser.add_argument("--client", choices=["auto", "wrk", "python"], default="auto")
+    parser.add_argument(
+        "--reference",
+        choices=["bare", "session"],
+        default="bare",
+        help="hello view of the ratios: without cookies (bare) or logged in (session)",
+    )
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--worker-class", choices=["sync", "gthread"], default="sync")
     parser.add_argument("--threads", type=int, default=2, help="threads per gthread worker")
@@ -84,8 +92,8 @@ def parse_args():
         "--max-requests", type=int, default=1_000_000, help="per endpoint (Python client)"
     )
     args = parser.parse_args()
-    if args.concurrency < 1 or args.duration <= 0 or args.warmup < 0:
-        parser.error("--concurrency must be ≥ 1, --duration > 0 and --warmup ≥ 0")
+    if args.concurrency < 1 or args.rounds < 1 or args.duration <= 0 or args.warmup < 0:
+        parser.error("--concurrency and --rounds must be ≥ 1, --duration > 0, --warmup ≥ 0")
     return args
 
 
@@ -237,6 +245,10 @@ def wait_until_ready(process, port, timeout=60.0):
             response.read()
             if response.status == 200:
                 return
+            if response.status >= 500:
+                raise SetupError(
+                    f"/bench-hello/ answered {response.status}:\n{gunicorn_log_tail(60)}"
+                )
         except OSError:
             pass
         finally:
@@ -283,8 +295,8 @@ class Session:
         self.csrf = cookies["csrftoken"]
         self.cookie_header = "; ".join(f"{k}={v}" for k, v in sorted(cookies.items()))
 
-    def headers(self, post=False):
-        headers = {"Cookie": self.cookie_header}
+    def headers(self, post=False, auth=True):
+        headers = {"Cookie": self.cookie_header} if auth else {}
         if post:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
             headers["X-CSRFToken"] = self.csrf
@@ -338,11 +350,12 @@ def check_endpoints(session, rec_path):
 class Endpoint:
     """One endpoint under load; each connection gets its own state (slot)."""
 
-    def __init__(self, key, label, method, path, codes=(), revisions=()):
+    def __init__(self, key, label, method, path, codes=(), revisions=(), auth=True):
         self.key = key
         self.label = label
         self.method = method
         self.path = path
+        self.auth = auth
         self.codes = list(codes)
         self.revisions = list(revisions)
 
@@ -361,7 +374,7 @@ def percentile(sorted_values, fraction):
 def python_worker(session, endpoint, slot, window, stop, max_requests, out):
     start, end = window
     conn = http.client.HTTPConnection(HOST, session.port, timeout=30)
-    headers = session.headers(post=endpoint.method == "POST")
+    headers = session.headers(post=endpoint.method == "POST", auth=endpoint.auth)
     latencies, errors, sent = [], 0, 0
     if endpoint.is_save:
         code, revision = endpoint.codes[slot], endpoint.revisions[slot]
@@ -447,7 +460,9 @@ local threads = {{}}
 
 wrk.method = {method}
 wrk.path = base_path
-wrk.headers["Cookie"] = {cookie}
+if {auth} then
+  wrk.headers["Cookie"] = {cookie}
+end
 if is_save then
   wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
   wrk.headers["X-CSRFToken"] = {csrf}
@@ -516,6 +531,7 @@ def wrk_script(session, endpoint):
         path=lua_string(endpoint.path),
         is_save="true" if endpoint.is_save else "false",
         method=lua_string(endpoint.method),
+        auth="true" if endpoint.auth else "false",
         cookie=lua_string(session.cookie_header),
         csrf=lua_string(session.csrf),
         first=lua_string(SAVE_VALUES[0]),
@@ -569,20 +585,36 @@ def run_wrk(session, endpoint, args, refresh):
 # Report -----------------------------------------------------------------------------------------
 
 
-def ratios(results):
-    hello = results["hello"]["rps"]
+def combine(rounds):
+    """One figure per endpoint: the medians over rounds, requests and errors added up."""
+    if len(rounds) == 1:
+        return dict(rounds[0])
+
+    def median_of(key):
+        values = [r[key] for r in rounds if r[key] is not None]
+        return round(statistics.median(values), 2) if values else None
+
+    return {
+        "requests": sum(r["requests"] for r in rounds),
+        "errors": sum(r["errors"] for r in rounds),
+        "seconds": round(sum(r["seconds"] for r in rounds), 3),
+        "rps": round(statistics.median(r["rps"] for r in rounds), 1),
+        "p50_ms": median_of("p50_ms"),
+        "p99_ms": median_of("p99_ms"),
+        "rounds": rounds,
+    }
+
+
+def ratios(results, reference):
+    base = results[reference]["rps"]
     found = {}
     for key, target in TARGETS.items():
-        percent = round(100 * results[key]["rps"] / hello, 1) if hello else 0.0
-        found[f"{key}_vs_hello"] = {
-            "percent": percent,
-            "target_percent": target,
-            "met": percent >= target,
-        }
+        percent = round(100 * results[key]["rps"] / base, 1) if base else 0.0
+        found[key] = {"percent": percent, "target_percent": target, "met": percent >= target}
     return found
 
 
-def print_report(endpoints, results, found):
+def print_report(endpoints, results, reference, found, other_reference, other):
     rows = [("endpoint", "requests", "errors", "req/s", "p50 ms", "p99 ms")]
     for endpoint in endpoints:
         r = results[endpoint.key]
@@ -607,12 +639,17 @@ def print_report(endpoints, results, found):
     print()
     labels = {e.key: e.label for e in endpoints}
     for key in TARGETS:
-        ratio = found[f"{key}_vs_hello"]
+        ratio = found[key]
         verdict = "met" if ratio["met"] else "MISSED"
         print(
-            f"{labels[key]} / hello: {ratio['percent']:5.1f} %   "
+            f"{labels[key]} / {labels[reference]}: {ratio['percent']:5.1f} %   "
             f"(target ≥ {ratio['target_percent']:.0f} %: {verdict})"
         )
+    print(
+        f"(against the {labels[other_reference]}: "
+        + ", ".join(f"{labels[key]} {other[key]['percent']:.1f} %" for key in TARGETS)
+        + ")"
+    )
 
 
 def measure(args):
@@ -638,30 +675,36 @@ def measure(args):
                 endpoint.revisions = [current_revision(session, public_id, c) for c in codes]
 
         endpoints = [
-            Endpoint("hello", "hello view", "GET", "/bench-hello/"),
+            Endpoint("hello", "hello view", "GET", "/bench-hello/", auth=False),
+            Endpoint("hello_session", "hello view, logged in", "GET", "/bench-hello/"),
             Endpoint("rec_page", f"recommendation page {args.page}", "GET", rec_path),
             Endpoint("save", "answer save", "POST", save_path(public_id, "{code}"), codes),
         ]
-        results = {}
+        rounds = {endpoint.key: [] for endpoint in endpoints}
         print(
             f"Load: {client} client, {args.concurrency} connections, {args.warmup:g} s warm-up "
-            f"then {args.duration:g} s per endpoint",
+            f"then {args.duration:g} s per endpoint, {args.rounds} round(s)",
             flush=True,
         )
-        for endpoint in endpoints:
-            print(f"  {endpoint.label}…", flush=True)
-            refresh(endpoint)
-            if client == "wrk":
-                results[endpoint.key] = run_wrk(session, endpoint, args, refresh)
-            else:
-                results[endpoint.key] = run_python(session, endpoint, args)
-            if process.poll() is not None:
-                raise SetupError(f"gunicorn died during the run:\n{gunicorn_log_tail()}")
+        for number in range(1, args.rounds + 1):
+            for endpoint in endpoints:
+                print(f"  [{number}/{args.rounds}] {endpoint.label}…", flush=True)
+                refresh(endpoint)
+                if client == "wrk":
+                    rounds[endpoint.key].append(run_wrk(session, endpoint, args, refresh))
+                else:
+                    rounds[endpoint.key].append(run_python(session, endpoint, args))
+                if process.poll() is not None:
+                    raise SetupError(f"gunicorn died during the run:\n{gunicorn_log_tail()}")
     finally:
         stop_gunicorn(process)
 
-    ratio = ratios(results)
-    print_report(endpoints, results, ratio)
+    results = {key: combine(values) for key, values in rounds.items()}
+    reference = "hello" if args.reference == "bare" else "hello_session"
+    other_reference = "hello_session" if reference == "hello" else "hello"
+    found_ratios = ratios(results, reference)
+    other_ratios = ratios(results, other_reference)
+    print_report(endpoints, results, reference, found_ratios, other_reference, other_ratios)
     report = {
         "benchmark": "questionnaire",
         "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -675,17 +718,21 @@ def measure(args):
             "concurrency": args.concurrency,
             "duration_s": args.duration,
             "warmup_s": args.warmup,
+            "rounds": args.rounds,
             "gunicorn_workers": args.workers,
             "worker_class": args.worker_class,
             "threads": args.threads if args.worker_class == "gthread" else 1,
             "database": "postgresql",
             "page": args.page,
             "save_questions": codes,
+            "reference": reference,
         },
         "endpoints": {
-            e.key: {"label": e.label, "method": e.method, **results[e.key]} for e in endpoints
+            e.key: {"label": e.label, "method": e.method, "path": e.path, **results[e.key]}
+            for e in endpoints
         },
-        "ratios": ratio,
+        "ratios": {"reference": reference, **found_ratios},
+        f"ratios_vs_{other_reference}": other_ratios,
     }
     RESULTS_FILE.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     print(f"\nWritten to {RESULTS_FILE.relative_to(ROOT)}")

@@ -402,6 +402,7 @@ class PlanActionChange(models.Model):
 class ReportFile(models.Model):
     """A generated PDF, cached under the hash of everything it shows."""
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     diagnostic = models.ForeignKey(Diagnostic, on_delete=models.CASCADE, related_name="reports")
     variant = models.CharField(max_length=10, choices=ReportVariant.choices)
     content_hash = models.CharField(max_length=64)

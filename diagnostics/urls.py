@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from diagnostics.views import accounts, questionnaire, results
+from diagnostics.views import accounts, plan, questionnaire, reports, results
 
 urlpatterns = [
     # Accounts
@@ -77,6 +77,41 @@ urlpatterns = [
         "diagnostics/<uuid:public_id>/export.json",
         results.export_json,
         name="diagnostic_export_json",
+    ),
+    path("diagnostics/<uuid:public_id>/plan/", plan.plan, name="diagnostic_plan"),
+    path("diagnostics/<uuid:public_id>/plan/proposees/", plan.plan_accept, name="plan_accept"),
+    path(
+        "diagnostics/<uuid:public_id>/plan/ajouter/", plan.plan_action_add, name="plan_action_add"
+    ),
+    path(
+        "diagnostics/<uuid:public_id>/plan/<uuid:action_id>/",
+        plan.plan_action_edit,
+        name="plan_action_edit",
+    ),
+    path(
+        "diagnostics/<uuid:public_id>/plan/<uuid:action_id>/ecarter/",
+        plan.plan_action_toggle,
+        name="plan_action_toggle",
+    ),
+    path(
+        "diagnostics/<uuid:public_id>/plan/<uuid:action_id>/historique/",
+        plan.plan_action_history,
+        name="plan_action_history",
+    ),
+    path(
+        "diagnostics/<uuid:public_id>/rapports/<str:variant>/",
+        reports.report_request,
+        name="report_request",
+    ),
+    path(
+        "diagnostics/<uuid:public_id>/rapports/fichiers/<uuid:report_id>/",
+        reports.report_status,
+        name="report_status",
+    ),
+    path(
+        "diagnostics/<uuid:public_id>/rapports/fichiers/<uuid:report_id>/telecharger/",
+        reports.report_download,
+        name="report_download",
     ),
     path(
         "diagnostics/<uuid:public_id>/rouvrir/",

@@ -3,9 +3,6 @@
 (function () {
   "use strict";
 
-  var summary = document.querySelector("[data-error-summary]");
-  if (summary) { summary.focus(); }
-
   var form = document.querySelector("form.questionnaire[data-autosave='on']");
   if (!form || !window.fetch || !window.FormData) { return; }
 

@@ -1,0 +1,194 @@
+"""The action plan: accept proposed actions, add, edit, dismiss and restore, with history."""
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from diagnostics.enums import ActionPriority
+from diagnostics.models import PRIORITY_ORDER, Diagnostic, PlanAction, PlanActionChange, User
+from diagnostics.reporting import Report
+from recommendations.models import SuggestedAction
+
+TRACKED_FIELDS = [
+    "title",
+    "description",
+    "recommendation_id",
+    "owner",
+    "deadline_date",
+    "deadline_quarter",
+    "budget_amount",
+    "budget_line",
+    "status",
+    "priority",
+    "dismissed",
+]
+
+_QUARTER = re.compile(r"^\s*(?:T([1-4])\s*[-/ ]?\s*(\d{4})|(\d{4})\s*[-/ ]?\s*T([1-4]))\s*$", re.I)
+_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
+
+
+class PlanConflict(Exception):
+    def __init__(self, action: PlanAction):
+        self.action = action
+        super().__init__("plan action changed meanwhile")
+
+
+def parse_deadline(text: str) -> tuple[date | None, str]:
+    """« T2 2027 », « 2027-T2 » or « 30/06/2027 » -> (date, quarter); ValueError otherwise."""
+    text = (text or "").strip()
+    if not text:
+        return None, ""
+    match = _QUARTER.match(text)
+    if match:
+        quarter = match.group(1) or match.group(4)
+        year = match.group(2) or match.group(3)
+        if not 2000 <= int(year) <= 2100:
+            raise ValueError(text)
+        return None, f"{year}-T{quarter}"
+    match = _DATE.match(text)
+    if match:
+        day, month, year = (int(g) for g in match.groups())
+        if not 2000 <= year <= 2100:
+            raise ValueError(text)
+        return date(year, month, day), ""
+    raise ValueError(text)
+
+
+def action_state(action: PlanAction) -> dict:
+    state = {}
+    for name in TRACKED_FIELDS:
+        value = getattr(action, name)
+        if isinstance(value, date):
+            value = value.isoformat()
+        elif isinstance(value, Decimal):
+            value = format(value, "f")
+        state[name] = value
+    return state
+
+
+def _record(action: PlanAction, *, by: User | None, old: dict | None) -> None:
+    PlanActionChange.objects.create(
+        action=action,
+        revision=action.revision,
+        changed_by=by,
+        changed_at=action.updated_at,
+        old_state=old,
+        new_state=action_state(action),
+    )
+
+
+def default_priority(report: Report, number: int) -> str:
+    section = report.section(number)
+    if section is None or section.priority_rank is not None:
+        return ActionPriority.HIGH
+    score = section.result.score
+    if score is not None and score >= 50:
+        return ActionPriority.LOW
+    return ActionPriority.MEDIUM
+
+
+@dataclass
+class Proposal:
+    suggested: SuggestedAction
+    priority: str
+
+
+def proposals(report: Report, plan: list[PlanAction]) -> list[Proposal]:
+    """Proposed actions (SCORING.md) that are neither in the plan nor dismissed, by priority."""
+    taken = {a.suggested_action_id for a in plan if a.suggested_action_id}
+    return [
+        Proposal(suggested=action, priority=default_priority(report, section.number))
+        for section, action in report.proposed_actions
+        if action.pk not in taken
+    ]
+
+
+def plan_actions(diagnostic: Diagnostic) -> list[PlanAction]:
+    actions = list(
+        PlanAction.objects.filter(diagnostic=diagnostic).select_related(
+            "recommendation", "updated_by"
+        )
+    )
+    actions.sort(key=lambda a: (PRIORITY_ORDER.get(a.priority, 9), a.position, a.pk))
+    return actions
+
+
+def _next_position(diagnostic: Diagnostic) -> int:
+    top = PlanAction.objects.filter(diagnostic=diagnostic).aggregate(m=Max("position"))["m"]
+    return (top or 0) + 1
+
+
+@transaction.atomic
+def accept_proposals(
+    *, diagnostic: Diagnostic, items: list[Proposal], by: User, dismissed: bool = False
+) -> list[PlanAction]:
+    """Copy proposed actions into the plan (or record them as dismissed)."""
+    position = _next_position(diagnostic)
+    existing = set(
+        PlanAction.objects.filter(
+            diagnostic=diagnostic, suggested_action__in=[p.suggested for p in items]
+        ).values_list("suggested_action_id", flat=True)
+    )
+    created = []
+    now = timezone.now()
+    for offset, proposal in enumerate(items):
+        suggested = proposal.suggested
+        if suggested.pk in existing:
+            continue
+        action = PlanAction.objects.create(
+            diagnostic=diagnostic,
+            recommendation_id=suggested.recommendation_id,
+            suggested_action=suggested,
+            title=suggested.title,
+            description=suggested.description,
+            owner=suggested.owner_service,
+            priority=proposal.priority,
+            position=position + offset,
+            dismissed=dismissed,
+            created_by=by,
+            updated_by=by,
+            updated_at=now,
+        )
+        _record(action, by=by, old=None)
+        created.append(action)
+    return created
+
+
+@transaction.atomic
+def add_action(*, diagnostic: Diagnostic, by: User, values: dict) -> PlanAction:
+    action = PlanAction(
+        diagnostic=diagnostic,
+        position=_next_position(diagnostic),
+        created_by=by,
+        updated_by=by,
+        updated_at=timezone.now(),
+        **values,
+    )
+    action.save()
+    _record(action, by=by, old=None)
+    return action
+
+
+@transaction.atomic
+def update_action(*, action: PlanAction, by: User, values: dict, base_revision: int) -> bool:
+    """Apply ``values``; PlanConflict if someone else saved since ``base_revision``."""
+    locked = PlanAction.objects.select_for_update().get(pk=action.pk)
+    old = action_state(locked)
+    for name, value in values.items():
+        setattr(locked, name, value)
+    new = action_state(locked)
+    if new == old:
+        return False
+    if locked.revision != base_revision:
+        raise PlanConflict(PlanAction.objects.select_related("updated_by").get(pk=action.pk))
+    locked.revision += 1
+    locked.updated_by = by
+    locked.updated_at = timezone.now()
+    locked.save()
+    _record(locked, by=by, old=old)
+    return True

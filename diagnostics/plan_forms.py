@@ -1,0 +1,136 @@
+"""The form of an action of the plan."""
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from diagnostics.enums import ActionPriority, ActionStatus
+from diagnostics.plan import parse_deadline
+from recommendations.models import Recommendation
+
+NO_NUL = _("Le texte contient un caractère invalide.")
+
+
+def _clean_text(value: str) -> str:
+    if "\x00" in value:
+        raise forms.ValidationError(NO_NUL)
+    return value.strip()
+
+
+class PlanActionForm(forms.Form):
+    title = forms.CharField(label=_("Action"), max_length=200)
+    recommendation = forms.ModelChoiceField(
+        label=_("Préconisation servie"),
+        queryset=Recommendation.objects.none(),
+        empty_label=None,
+        error_messages={"invalid_choice": _("Choisissez une préconisation de la liste.")},
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={
+            "max_length": _(
+                "%(limit_value)s caractères au plus (vous en avez saisi %(show_value)s)."
+            )
+        },
+    )
+    owner = forms.CharField(
+        label=_("Porteur (service ou personne)"), required=False, max_length=200
+    )
+    deadline = forms.CharField(
+        label=_("Échéance"),
+        required=False,
+        max_length=20,
+        help_text=_("Un trimestre (« T2 2027 ») ou une date (« 30/06/2027 »)."),
+    )
+    budget_amount = forms.DecimalField(
+        label=_("Montant (€)"),
+        required=False,
+        min_value=Decimal(0),
+        max_value=Decimal("999999999999"),
+        max_digits=14,
+        decimal_places=2,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        error_messages={
+            "invalid": _("Saisissez un montant en euros, par exemple 15 000 ou 2 500,50."),
+            "min_value": _("Le montant doit être positif ou nul."),
+            "max_value": _("Ce montant est trop grand."),
+            "max_digits": _("Ce montant est trop grand."),
+            "max_decimal_places": _("Au plus deux chiffres après la virgule."),
+        },
+    )
+    budget_line = forms.CharField(
+        label=_("Ligne budgétaire"),
+        required=False,
+        max_length=200,
+        help_text=_("Par exemple « 1 % eau et assainissement »."),
+    )
+    status = forms.ChoiceField(label=_("Statut"), choices=ActionStatus.choices)
+    priority = forms.ChoiceField(label=_("Priorité"), choices=ActionPriority.choices)
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    def __init__(self, *args, catalogue_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["recommendation"].queryset = Recommendation.objects.filter(
+            catalogue_id=catalogue_id
+        ).order_by("number")
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ["title", "description", "owner", "budget_line"]:
+            if isinstance(cleaned.get(name), str):
+                try:
+                    cleaned[name] = _clean_text(cleaned[name])
+                except forms.ValidationError as error:
+                    self.add_error(name, error)
+        try:
+            cleaned["deadline_date"], cleaned["deadline_quarter"] = parse_deadline(
+                cleaned.get("deadline", "")
+            )
+        except ValueError:
+            self.add_error(
+                "deadline",
+                _("Indiquez un trimestre (« T2 2027 ») ou une date valide (« 30/06/2027 »)."),
+            )
+        return cleaned
+
+    @property
+    def values(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "title": data["title"],
+            "recommendation": data["recommendation"],
+            "description": data.get("description", ""),
+            "owner": data.get("owner", ""),
+            "deadline_date": data.get("deadline_date"),
+            "deadline_quarter": data.get("deadline_quarter", ""),
+            "budget_amount": data.get("budget_amount"),
+            "budget_line": data.get("budget_line", ""),
+            "status": data["status"],
+            "priority": data["priority"],
+        }
+
+
+def initial_from(action) -> dict:
+    deadline = ""
+    if action.deadline_date:
+        deadline = action.deadline_date.strftime("%d/%m/%Y")
+    elif action.deadline_quarter:
+        year, quarter = action.deadline_quarter.split("-")
+        deadline = f"{quarter} {year}"
+    return {
+        "title": action.title,
+        "recommendation": action.recommendation_id,
+        "description": action.description,
+        "owner": action.owner,
+        "deadline": deadline,
+        "budget_amount": action.budget_amount,
+        "budget_line": action.budget_line,
+        "status": action.status,
+        "priority": action.priority,
+        "revision": action.revision,
+    }

@@ -1,0 +1,73 @@
+"""PDF reports: ask for one, follow its generation, download it. Every member may, élus too."""
+
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET, require_POST
+
+from diagnostics.access import get_diagnostic_access
+from diagnostics.enums import ReportStatus, ReportVariant
+from diagnostics.models import ReportFile
+from diagnostics.reports import request_report
+
+
+@require_POST
+def report_request(request, public_id, variant):
+    access = get_diagnostic_access(request.user, public_id)
+    if variant not in ReportVariant.values:
+        raise Http404
+    report = request_report(diagnostic=access.diagnostic, variant=variant, by=request.user)
+    if report.status == ReportStatus.READY:
+        return redirect("report_download", public_id=public_id, report_id=report.public_id)
+    return redirect("report_status", public_id=public_id, report_id=report.public_id)
+
+
+def _get_report(access, report_id) -> ReportFile:
+    report = ReportFile.objects.filter(diagnostic=access.diagnostic, public_id=report_id).first()
+    if report is None:
+        raise Http404
+    return report
+
+
+@require_GET
+def report_status(request, public_id, report_id):
+    access = get_diagnostic_access(request.user, public_id)
+    report = _get_report(access, report_id)
+    download_url = reverse("report_download", args=[public_id, report.public_id])
+    if "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse(
+            {
+                "status": report.status,
+                "label": report.get_status_display(),
+                "error": report.error,
+                "download_url": download_url if report.status == ReportStatus.READY else None,
+            }
+        )
+    return render(
+        request,
+        "diagnostics/report_status.html",
+        {
+            "access": access,
+            "diagnostic": access.diagnostic,
+            "report": report,
+            "download_url": download_url,
+        },
+    )
+
+
+@require_GET
+def report_download(request, public_id, report_id):
+    access = get_diagnostic_access(request.user, public_id)
+    report = _get_report(access, report_id)
+    if report.status != ReportStatus.READY or not report.file:
+        return redirect("report_status", public_id=public_id, report_id=report.public_id)
+    try:
+        handle = report.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    diagnostic = access.diagnostic
+    name = slugify(f"{report.variant} {diagnostic.collectivite.name} {diagnostic.title}")
+    return FileResponse(
+        handle, content_type="application/pdf", as_attachment=True, filename=f"{name}.pdf"
+    )
