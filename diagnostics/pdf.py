@@ -28,7 +28,7 @@ TEMPLATES = {ReportVariant.FULL: "pdf/report.html", ReportVariant.SUMMARY: "pdf/
 def template_version() -> str:
     """A hash of the PDF templates and stylesheet: a new layout makes new files."""
     digest = hashlib.sha256()
-    for path in sorted(TEMPLATE_DIR.glob("*.html")) + [STYLESHEET]:
+    for path in [*sorted(TEMPLATE_DIR.glob("*.html")), STYLESHEET]:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
