@@ -120,7 +120,7 @@
       headers: { "X-Requested-With": "fetch", "Accept": "application/json" }
     }).then(function (response) {
       var type = response.headers.get("Content-Type") || "";
-      if (response.redirected || type.indexOf("application/json") === -1) {
+      if (response.redirected || response.status >= 500 || type.indexOf("application/json") === -1) {
         var error = new Error(response.status >= 500 ? "server" : "session");
         error.status = response.status;
         throw error;
