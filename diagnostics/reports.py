@@ -72,6 +72,7 @@ def request_report(*, diagnostic: Diagnostic, variant: str, by: User) -> ReportF
         created = False
     if created:
         generate_report.enqueue(report.pk)
+        report.refresh_from_db()
         return report
     retry = report.status == ReportStatus.FAILED or _is_stale(report)
     if report.status == ReportStatus.READY and not default_storage.exists(report.file.name):
@@ -80,8 +81,8 @@ def request_report(*, diagnostic: Diagnostic, variant: str, by: User) -> ReportF
         ReportFile.objects.filter(pk=report.pk).update(
             status=ReportStatus.PENDING, error="", started_at=None, finished_at=None
         )
-        report.refresh_from_db()
         generate_report.enqueue(report.pk)
+        report.refresh_from_db()
     return report
 
 
