@@ -1,3 +1,4 @@
+import contextlib
 import io
 import time
 from unittest import mock
@@ -180,36 +181,30 @@ def test_the_status_page_reports_a_failure_in_french(client, filled, elu):
     assert data["status"] == "echec"
 
 
-def test_the_database_queue_hands_the_render_to_a_worker(filled, agent, settings):
-    from django.core.management import call_command
+def _use_task_backend(path: str) -> None:
     from django_tasks import task_backends
 
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    task_backends._settings = task_backends.settings = task_backends.configure_settings(
-        settings.TASKS
-    )
-    try:
+    task_backends._settings = task_backends.settings = {"default": {"BACKEND": path}}
+    with contextlib.suppress(AttributeError):
         del task_backends._connections.default
-    except AttributeError:
-        pass
-    try:
-        report = request_report(diagnostic=filled, variant="synthese", by=agent)
-        report.refresh_from_db()
-        assert report.status == ReportStatus.PENDING
-        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
-        report.refresh_from_db()
-        assert report.status == ReportStatus.READY
-    finally:
-        settings.TASKS = {
-            "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
-        }
-        task_backends._settings = task_backends.settings = task_backends.configure_settings(
-            settings.TASKS
-        )
-        try:
-            del task_backends._connections.default
-        except AttributeError:
-            pass
+
+
+@pytest.fixture
+def database_queue():
+    _use_task_backend("django_tasks_db.DatabaseBackend")
+    yield
+    _use_task_backend("django_tasks.backends.immediate.ImmediateBackend")
+
+
+def test_the_database_queue_hands_the_render_to_a_worker(filled, agent, database_queue):
+    from django.core.management import call_command
+
+    report = request_report(diagnostic=filled, variant="synthese", by=agent)
+    assert report.status == ReportStatus.PENDING
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    report.refresh_from_db()
+    assert report.status == ReportStatus.READY
+    assert default_storage.exists(report.file.name)
 
 
 @pytest.mark.parametrize("role", ["referent", "agent", "elu"])
