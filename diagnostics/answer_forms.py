@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from diagnostics.answers import make_state
+from diagnostics.fields import FrenchDecimalField
 from recommendations.enums import QuestionKind
 from recommendations.models import Question
 
@@ -48,7 +49,7 @@ def _value_field(question: Question, options: list) -> forms.Field:
             **common,
         )
     if kind == QuestionKind.NUMBER:
-        return forms.DecimalField(
+        return FrenchDecimalField(
             min_value=0,
             max_value=MAX_NUMBER,
             max_digits=15,

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from diagnostics.enums import ActionPriority, ActionStatus
+from diagnostics.fields import FrenchDecimalField
 from diagnostics.plan import parse_deadline
 from recommendations.models import Recommendation
 
@@ -46,7 +47,7 @@ class PlanActionForm(forms.Form):
         max_length=20,
         help_text=_("Un trimestre (« T2 2027 ») ou une date (« 30/06/2027 »)."),
     )
-    budget_amount = forms.DecimalField(
+    budget_amount = FrenchDecimalField(
         label=_("Montant (€)"),
         required=False,
         min_value=Decimal(0),

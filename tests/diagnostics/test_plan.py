@@ -1,0 +1,214 @@
+import pytest
+from django.urls import reverse
+
+from diagnostics.models import Diagnostic, PlanAction, PlanActionChange
+from diagnostics.plan import parse_deadline
+from tests.factories import MembershipFactory
+
+
+def plan_url(diagnostic):
+    return reverse("diagnostic_plan", args=[diagnostic.public_id])
+
+
+def action_values(diagnostic, **overrides):
+    recommendation = diagnostic.catalogue.recommendations.get(number=8)
+    values = {
+        "title": "Mobiliser le 1 % eau et assainissement",
+        "recommendation": recommendation.pk,
+        "description": "Délibération du conseil et convention avec l’agence de l’eau.",
+        "owner": "Direction des finances",
+        "deadline": "T2 2027",
+        "budget_amount": "15 000,50",
+        "budget_line": "1 % eau et assainissement",
+        "status": "a_lancer",
+        "priority": "haute",
+    }
+    values.update(overrides)
+    return values
+
+
+def test_the_plan_starts_from_the_proposed_actions_in_priority_order(client, diagnostic, agent):
+    client.force_login(agent)
+    page = client.get(plan_url(diagnostic)).content.decode()
+    assert "Actions proposées par le diagnostic" in page
+    response = client.post(reverse("plan_accept", args=[diagnostic.public_id]))
+    assert response.status_code == 302
+    actions = list(PlanAction.objects.filter(diagnostic=diagnostic).order_by("position"))
+    assert actions
+    # An empty diagnostic: every recommendation is at 0, priorities are 1, 2, 3 (high priority).
+    assert actions[0].recommendation.number == 1
+    assert actions[0].priority == "haute"
+    assert {a.recommendation.number for a in actions if a.priority == "haute"} == {1, 2, 3}
+    assert all(a.suggested_action_id for a in actions)
+    # Taking them twice adds nothing.
+    client.post(reverse("plan_accept", args=[diagnostic.public_id]))
+    assert PlanAction.objects.filter(diagnostic=diagnostic).count() == len(actions)
+
+
+def test_an_agent_adds_an_action_with_owner_deadline_and_budget(client, diagnostic, agent):
+    client.force_login(agent)
+    url = reverse("plan_action_add", args=[diagnostic.public_id])
+    response = client.post(url, action_values(diagnostic))
+    assert response.status_code == 302
+    action = PlanAction.objects.get(diagnostic=diagnostic)
+    assert action.deadline_quarter == "2027-T2"
+    assert str(action.budget_amount) == "15000.50"
+    assert action.created_by == agent
+    page = client.get(plan_url(diagnostic)).content.decode()
+    assert "Mobiliser le 1 % eau et assainissement" in page
+    assert "T2\u00a02027" in page
+    assert PlanActionChange.objects.filter(action=action).count() == 1
+
+
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("deadline", "bientôt", "trimestre"),
+        ("deadline", "31/02/2027", "trimestre"),
+        ("budget_amount", "beaucoup", "montant"),
+        ("budget_amount", "-5", "positif"),
+        ("title", "", "obligatoire"),
+        ("status", "perdue", "choix valide"),
+        ("description", "x" * 10_001, "10000 caractères au plus"),
+    ],
+)
+def test_bad_plan_input_gets_a_french_message_and_stores_nothing(
+    client, diagnostic, agent, field, value, message
+):
+    client.force_login(agent)
+    url = reverse("plan_action_add", args=[diagnostic.public_id])
+    response = client.post(url, action_values(diagnostic, **{field: value}))
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not PlanAction.objects.exists()
+
+
+def test_a_recommendation_of_another_catalogue_is_refused(client, diagnostic, agent):
+    from tests.diagnostics.test_results import small_catalogue
+
+    other = small_catalogue().recommendations.get(number=1)
+    client.force_login(agent)
+    url = reverse("plan_action_add", args=[diagnostic.public_id])
+    response = client.post(url, action_values(diagnostic, recommendation=other.pk))
+    assert response.status_code == 400
+    assert not PlanAction.objects.exists()
+
+
+def test_editing_keeps_the_history_and_detects_conflicts(client, diagnostic, agent):
+    client.force_login(agent)
+    client.post(reverse("plan_action_add", args=[diagnostic.public_id]), action_values(diagnostic))
+    action = PlanAction.objects.get()
+    url = reverse("plan_action_edit", args=[diagnostic.public_id, action.public_id])
+    assert (
+        client.post(
+            url, {**action_values(diagnostic, status="en_cours"), "revision": 1}
+        ).status_code
+        == 302
+    )
+    action.refresh_from_db()
+    assert action.status == "en_cours"
+    assert action.revision == 2
+    stale = client.post(url, {**action_values(diagnostic, owner="Autre service"), "revision": 1})
+    assert stale.status_code == 409
+    assert "pendant que vous la changiez" in stale.content.decode()
+    action.refresh_from_db()
+    assert action.owner == "Direction des finances"
+    history = client.get(
+        reverse("plan_action_history", args=[diagnostic.public_id, action.public_id])
+    )
+    assert "À lancer" in history.content.decode() or "a_lancer" in history.content.decode()
+    assert PlanActionChange.objects.filter(action=action).count() == 2
+
+
+def test_dismissed_actions_can_be_restored(client, diagnostic, agent):
+    client.force_login(agent)
+    client.post(reverse("plan_action_add", args=[diagnostic.public_id]), action_values(diagnostic))
+    action = PlanAction.objects.get()
+    toggle = reverse("plan_action_toggle", args=[diagnostic.public_id, action.public_id])
+    client.post(toggle, {"decision": "ecarter"})
+    action.refresh_from_db()
+    assert action.dismissed
+    client.post(toggle, {"decision": "retablir"})
+    action.refresh_from_db()
+    assert not action.dismissed
+
+
+def test_the_plan_stays_editable_after_submission(client, diagnostic, agent):
+    Diagnostic.objects.filter(pk=diagnostic.pk).update(status="soumis")
+    client.force_login(agent)
+    response = client.post(
+        reverse("plan_action_add", args=[diagnostic.public_id]), action_values(diagnostic)
+    )
+    assert response.status_code == 302
+    assert PlanAction.objects.count() == 1
+
+
+def test_an_elu_reads_the_plan_but_cannot_change_it(client, diagnostic, elu):
+    client.force_login(elu)
+    assert client.get(plan_url(diagnostic)).status_code == 200
+    assert client.post(reverse("plan_accept", args=[diagnostic.public_id])).status_code == 403
+    add = reverse("plan_action_add", args=[diagnostic.public_id])
+    assert client.post(add, action_values(diagnostic)).status_code == 403
+    assert not PlanAction.objects.exists()
+
+
+def test_outsiders_get_404_on_the_plan(client, diagnostic, agent, outsider):
+    client.force_login(agent)
+    client.post(reverse("plan_action_add", args=[diagnostic.public_id]), action_values(diagnostic))
+    action = PlanAction.objects.get()
+    client.force_login(outsider)
+    assert client.get(plan_url(diagnostic)).status_code == 404
+    edit = reverse("plan_action_edit", args=[diagnostic.public_id, action.public_id])
+    assert client.get(edit).status_code == 404
+
+
+def test_an_action_of_another_diagnostic_is_404(client, diagnostic, agent, catalogue):
+    from tests.factories import DiagnosticFactory
+
+    other_member = MembershipFactory(role="agent")
+    other = DiagnosticFactory(collectivite=other_member.collectivite, catalogue=catalogue)
+    client.force_login(other_member.user)
+    client.post(reverse("plan_action_add", args=[other.public_id]), action_values(other))
+    foreign = PlanAction.objects.get(diagnostic=other)
+    client.force_login(agent)
+    url = reverse("plan_action_edit", args=[diagnostic.public_id, foreign.public_id])
+    assert client.get(url).status_code == 404
+
+
+def test_plan_page_query_count_does_not_grow_with_actions(client, diagnostic, agent):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(agent)
+    client.post(reverse("plan_accept", args=[diagnostic.public_id]))
+    with CaptureQueriesContext(connection) as few:
+        client.get(plan_url(diagnostic))
+    for index in range(10):
+        client.post(
+            reverse("plan_action_add", args=[diagnostic.public_id]),
+            action_values(diagnostic, title=f"Action {index}"),
+        )
+    with CaptureQueriesContext(connection) as many:
+        client.get(plan_url(diagnostic))
+    assert len(few.captured_queries) == len(many.captured_queries)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("T2 2027", (None, "2027-T2")),
+        ("2027-T4", (None, "2027-T4")),
+        ("t1/2028", (None, "2028-T1")),
+        ("", (None, "")),
+    ],
+)
+def test_deadlines_accept_quarters(text, expected):
+    assert parse_deadline(text) == expected
+
+
+def test_deadlines_accept_french_dates():
+    import datetime
+
+    assert parse_deadline("30/06/2027") == (datetime.date(2027, 6, 30), "")
+    with pytest.raises(ValueError):
+        parse_deadline("T5 2027")
