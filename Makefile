@@ -22,6 +22,9 @@ run: install
 	DEBUG=1 $(UV) run python manage.py loadcatalogue
 	DEBUG=1 $(UV) run python manage.py seed_demo
 	@echo "Application : http://$(HOST):$(PORT)/  (Ctrl+C pour arrêter)"
+	@# The PDF worker runs beside the web server and stops with it.
+	DEBUG=1 $(UV) run python manage.py db_worker --no-reload --interval 0.5 -v 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(UV) run python manage.py runserver $(HOST):$(PORT)
 
 test: install
