@@ -1,0 +1,136 @@
+import pytest
+import yaml
+from django.urls import reverse
+
+from recommendations.models import CatalogueVersion, Option, Question
+from tests.factories import DiagnosticFactory, UserFactory
+
+
+@pytest.fixture
+def admin_client(client, db):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    return client
+
+
+def question_form(question, **overrides):
+    """The admin change form of a question with its levels/options inline, as posted."""
+    options = list(question.options.order_by("position"))
+    data = {
+        "recommendation": question.recommendation_id,
+        "code": question.code,
+        "kind": question.kind,
+        "text": question.text,
+        "help_text": question.help_text,
+        "unit": question.unit,
+        "weight": str(question.weight),
+        "required": "on" if question.required else "",
+        "position": question.position,
+        "options-TOTAL_FORMS": len(options),
+        "options-INITIAL_FORMS": len(options),
+        "options-MIN_NUM_FORMS": 0,
+        "options-MAX_NUM_FORMS": 1000,
+    }
+    if question.allows_not_applicable:
+        data["allows_not_applicable"] = "on"
+    for index, option in enumerate(options):
+        prefix = f"options-{index}-"
+        data.update(
+            {
+                prefix + "id": option.pk,
+                prefix + "question": question.pk,
+                prefix + "position": option.position,
+                prefix + "label": option.label,
+                prefix + "description": option.description,
+                prefix + "score": "" if option.score is None else str(option.score),
+            }
+        )
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v != ""}
+
+
+def change_url(question):
+    return reverse("admin:recommendations_question_change", args=[question.pk])
+
+
+def test_a_weight_of_zero_is_refused_on_the_field(admin_client, catalogue):
+    question = Question.objects.filter(recommendation__catalogue=catalogue).first()
+    response = admin_client.post(change_url(question), question_form(question, weight="0"))
+    assert response.status_code == 200
+    assert "Le poids doit être strictement positif." in response.content.decode()
+    question.refresh_from_db()
+    assert question.weight > 0
+
+
+def test_a_scale_without_levels_is_refused(admin_client, catalogue):
+    question = Question.objects.filter(recommendation__catalogue=catalogue, kind="scale").first()
+    data = question_form(question)
+    for index in range(question.options.count()):
+        data[f"options-{index}-DELETE"] = "on"
+    response = admin_client.post(change_url(question), data)
+    assert "au moins deux niveaux" in response.content.decode()
+    assert question.options.count() >= 2
+
+
+def test_a_choice_option_outside_zero_one_is_refused(admin_client, catalogue):
+    question = Question.objects.filter(recommendation__catalogue=catalogue, kind="choice").first()
+    response = admin_client.post(
+        change_url(question), question_form(question, **{"options-0-score": "1.5"})
+    )
+    assert "compris entre 0 et 1" in response.content.decode()
+    assert Option.objects.get(question=question, position=0).score <= 1
+
+
+def test_a_valid_edit_of_an_unused_version_is_saved(admin_client, catalogue):
+    question = Question.objects.filter(recommendation__catalogue=catalogue).first()
+    response = admin_client.post(change_url(question), question_form(question, weight="2"))
+    assert response.status_code == 302
+    question.refresh_from_db()
+    assert question.weight == 2
+
+
+def test_a_version_in_use_is_read_only_with_a_way_out(admin_client, catalogue):
+    DiagnosticFactory(catalogue=catalogue)
+    question = Question.objects.filter(recommendation__catalogue=catalogue).first()
+    page = admin_client.get(change_url(question), follow=True).content.decode()
+    assert "utilisée par au moins un diagnostic" in page
+    response = admin_client.post(change_url(question), question_form(question, weight="3"))
+    assert response.status_code == 403
+    question.refresh_from_db()
+    assert question.weight != 3
+    version_page = admin_client.get(
+        reverse("admin:recommendations_catalogueversion_change", args=[catalogue.pk])
+    ).content.decode()
+    assert "Nouvelle version brouillon à partir de celle-ci" in version_page
+
+
+def test_a_new_draft_copies_the_version(admin_client, catalogue):
+    response = admin_client.post(
+        reverse("admin:recommendations_catalogueversion_new_draft", args=[catalogue.pk])
+    )
+    assert response.status_code == 302
+    draft = CatalogueVersion.objects.exclude(pk=catalogue.pk).get()
+    assert draft.status == "draft"
+    assert draft.derived_from == catalogue
+    assert draft.recommendations.count() == 10
+    assert (
+        Question.objects.filter(recommendation__catalogue=draft).count()
+        == Question.objects.filter(recommendation__catalogue=catalogue).count()
+    )
+
+
+def test_a_version_exports_back_to_the_data_file_format(admin_client, catalogue):
+    response = admin_client.get(
+        reverse("admin:recommendations_catalogueversion_export", args=[catalogue.pk])
+    )
+    data = yaml.safe_load(response.content.decode())
+    assert data["version"] == catalogue.code
+    assert len(data["recommendations"]) == 10
+
+
+def test_the_admin_lists_filter_by_version(admin_client, catalogue):
+    url = reverse("admin:recommendations_question_changelist")
+    response = admin_client.get(
+        url, {"recommendation__catalogue__id__exact": catalogue.pk, "q": "partenariat"}
+    )
+    assert response.status_code == 200
+    assert "R1.Q1" in response.content.decode()
