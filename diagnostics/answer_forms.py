@@ -78,7 +78,7 @@ def _value_field(question: Question, options: list) -> forms.Field:
 
 
 class AnswerForm(forms.Form):
-    """Value, « Non concerné » where allowed, a comment, and the base revision."""
+    """Value, « Non concerné » where allowed, a comment, and the base revision."""
 
     comment = forms.CharField(
         label=_("Commentaire (facultatif)"),

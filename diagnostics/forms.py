@@ -81,4 +81,4 @@ class DiagnosticCreateForm(forms.ModelForm):
         model = Diagnostic
         fields = ["title"]
         labels = {"title": _("Titre du diagnostic")}
-        help_texts = {"title": _("Par exemple « Diagnostic 2026 ».")}
+        help_texts = {"title": _("Par exemple « Diagnostic 2026 ».")}

@@ -39,7 +39,7 @@ class PlanConflict(Exception):
 
 
 def parse_deadline(text: str) -> tuple[date | None, str]:
-    """« T2 2027 », « 2027-T2 » or « 30/06/2027 » -> (date, quarter); ValueError otherwise."""
+    """« T2 2027 », « 2027-T2 » or « 30/06/2027 » -> (date, quarter); ValueError otherwise."""
     text = (text or "").strip()
     if not text:
         return None, ""

@@ -45,7 +45,7 @@ class PlanActionForm(forms.Form):
         label=_("Échéance"),
         required=False,
         max_length=20,
-        help_text=_("Un trimestre (« T2 2027 ») ou une date (« 30/06/2027 »)."),
+        help_text=_("Un trimestre (« T2 2027 ») ou une date (« 30/06/2027 »)."),
     )
     budget_amount = FrenchDecimalField(
         label=_("Montant (€)"),
@@ -68,7 +68,7 @@ class PlanActionForm(forms.Form):
         label=_("Ligne budgétaire"),
         required=False,
         max_length=200,
-        help_text=_("Par exemple « 1 % eau et assainissement »."),
+        help_text=_("Par exemple « 1 % eau et assainissement »."),
     )
     status = forms.ChoiceField(label=_("Statut"), choices=ActionStatus.choices)
     priority = forms.ChoiceField(label=_("Priorité"), choices=ActionPriority.choices)
@@ -95,7 +95,7 @@ class PlanActionForm(forms.Form):
         except ValueError:
             self.add_error(
                 "deadline",
-                _("Indiquez un trimestre (« T2 2027 ») ou une date valide (« 30/06/2027 »)."),
+                _("Indiquez un trimestre (« T2 2027 ») ou une date valide (« 30/06/2027 »)."),
             )
         return cleaned
 

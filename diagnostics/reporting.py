@@ -59,7 +59,7 @@ class Section:
 
     @property
     def direction(self) -> str | None:
-        """« hausse », « baisse » or « stable », on displayed (rounded) figures."""
+        """« hausse », « baisse » or « stable », on displayed (rounded) figures."""
         points = self.delta_points
         if points is None:
             return None

@@ -21,7 +21,7 @@ from recommendations.models import (
 from recommendations.services import create_draft_from, export_catalogue, publish_version
 
 IN_USE_MESSAGE = gettext_lazy(
-    "Cette version du catalogue est utilisée par au moins un diagnostic : elle ne peut plus être "
+    "Cette version du catalogue est utilisée par au moins un diagnostic : elle ne peut plus être "
     "modifiée. Créez une nouvelle version brouillon à partir de celle-ci."
 )
 
@@ -225,7 +225,7 @@ class CatalogueVersionAdmin(LockedVersionMixin, admin.ModelAdmin):
         draft = create_draft_from(version=version)
         messages.success(
             request,
-            _("Nouvelle version brouillon « %(code)s » créée : vous pouvez la modifier.")
+            _("Nouvelle version brouillon « %(code)s » créée : vous pouvez la modifier.")
             % {"code": draft.code},
         )
         return HttpResponseRedirect(
@@ -245,7 +245,7 @@ class CatalogueVersionAdmin(LockedVersionMixin, admin.ModelAdmin):
     def make_draft(self, request, queryset):
         for version in queryset:
             draft = create_draft_from(version=version)
-            self.message_user(request, _("Brouillon « %(code)s » créé.") % {"code": draft.code})
+            self.message_user(request, _("Brouillon « %(code)s » créé.") % {"code": draft.code})
 
     @admin.action(description=gettext_lazy("Publier les versions choisies"))
     def publish(self, request, queryset):

@@ -33,34 +33,34 @@ class _Checker:
         if value is None:
             value = ""
         if not isinstance(value, str):
-            self.fail(where, f"« {key} » doit être un texte")
+            self.fail(where, f"« {key} » doit être un texte")
             return ""
         value = value.strip()
         if required and not value:
-            self.fail(where, f"« {key} » est obligatoire")
+            self.fail(where, f"« {key} » est obligatoire")
         if max_length and len(value) > max_length:
-            self.fail(where, f"« {key} » dépasse {max_length} caractères")
+            self.fail(where, f"« {key} » dépasse {max_length} caractères")
         return value
 
     def number(self, data: dict, key: str, where: str, *, default, low, high, strict_low=False):
         raw = data.get(key, default)
         if isinstance(raw, bool):
-            self.fail(where, f"« {key} » doit être un nombre")
+            self.fail(where, f"« {key} » doit être un nombre")
             return Decimal(default)
         try:
             value = Decimal(str(raw))
         except (InvalidOperation, ValueError):
-            self.fail(where, f"« {key} » doit être un nombre (reçu : {raw!r})")
+            self.fail(where, f"« {key} » doit être un nombre (reçu : {raw!r})")
             return Decimal(default)
         if not value.is_finite() or value < low or value > high or (strict_low and value == low):
             bound = "strictement positif" if strict_low else f"compris entre {low} et {high}"
-            self.fail(where, f"« {key} » doit être {bound} (reçu : {raw})")
+            self.fail(where, f"« {key} » doit être {bound} (reçu : {raw})")
         return value
 
     def boolean(self, data: dict, key: str, where: str, *, default: bool) -> bool:
         value = data.get(key, default)
         if not isinstance(value, bool):
-            self.fail(where, f"« {key} » doit valoir true ou false")
+            self.fail(where, f"« {key} » doit valoir true ou false")
             return default
         return value
 
@@ -71,7 +71,7 @@ def _normalise_question(raw, where: str, check: _Checker) -> dict:
         return {}
     kind = raw.get("kind")
     if kind not in _KINDS:
-        check.fail(where, f"type « {kind} » inconnu (attendu : {', '.join(sorted(_KINDS))})")
+        check.fail(where, f"type « {kind} » inconnu (attendu : {', '.join(sorted(_KINDS))})")
     question = {
         "code": check.text(raw, "code", where, max_length=20),
         "kind": kind,
@@ -86,12 +86,12 @@ def _normalise_question(raw, where: str, check: _Checker) -> dict:
     if kind == QuestionKind.SCALE:
         levels = raw.get("levels")
         if not isinstance(levels, list) or len(levels) < 2:
-            check.fail(where, "une échelle doit avoir au moins deux niveaux (« levels »)")
+            check.fail(where, "une échelle doit avoir au moins deux niveaux (« levels »)")
             levels = []
         for index, level in enumerate(levels):
             level_where = f"{where} › niveau {index}"
             if not isinstance(level, dict):
-                check.fail(level_where, "un niveau doit avoir « label » et « description »")
+                check.fail(level_where, "un niveau doit avoir « label » et « description »")
                 continue
             question["options"].append(
                 {
@@ -103,15 +103,15 @@ def _normalise_question(raw, where: str, check: _Checker) -> dict:
     elif kind in OPTION_KINDS:
         options = raw.get("options")
         if not isinstance(options, list) or not options:
-            check.fail(where, "un choix doit avoir au moins une option (« options »)")
+            check.fail(where, "un choix doit avoir au moins une option (« options »)")
             options = []
         for index, option in enumerate(options, start=1):
             option_where = f"{where} › option {index}"
             if not isinstance(option, dict):
-                check.fail(option_where, "une option doit avoir « label » et « score »")
+                check.fail(option_where, "une option doit avoir « label » et « score »")
                 continue
             if "score" not in option:
-                check.fail(option_where, "« score » est obligatoire")
+                check.fail(option_where, "« score » est obligatoire")
             question["options"].append(
                 {
                     "label": check.text(option, "label", option_where, max_length=200),
@@ -120,7 +120,7 @@ def _normalise_question(raw, where: str, check: _Checker) -> dict:
                 }
             )
     elif raw.get("levels") or raw.get("options"):
-        check.fail(where, f"une question de type « {kind} » n’a ni niveaux ni options")
+        check.fail(where, f"une question de type « {kind} » n’a ni niveaux ni options")
     return question
 
 
@@ -130,10 +130,10 @@ def _normalise_action(raw, where: str, codes: set[str], check: _Checker) -> dict
         return {}
     question = raw.get("question") or None
     if question is not None and question not in codes:
-        check.fail(where, f"la question liée « {question} » n’existe pas dans cette recommandation")
+        check.fail(where, f"la question liée « {question} » n’existe pas dans cette recommandation")
     resources = raw.get("resources") or []
     if not isinstance(resources, list) or not all(isinstance(r, str) for r in resources):
-        check.fail(where, "« resources » doit être une liste de textes")
+        check.fail(where, "« resources » doit être une liste de textes")
         resources = []
     return {
         "title": check.text(raw, "title", where, max_length=200),
@@ -148,7 +148,7 @@ def normalise_catalogue(data) -> dict:
     """Validate raw data and return it in canonical form, or raise CatalogueFileError."""
     check = _Checker(problems=[])
     if not isinstance(data, dict):
-        raise CatalogueFileError(["fichier : le document doit être un dictionnaire YAML"])
+        raise CatalogueFileError(["fichier : le document doit être un dictionnaire YAML"])
     catalogue = {
         "version": check.text({"v": str(data.get("version") or "")}, "v", "fichier › version"),
         "title": check.text(data, "title", "fichier", max_length=200),
@@ -156,7 +156,7 @@ def normalise_catalogue(data) -> dict:
     }
     recommendations = data.get("recommendations")
     if not isinstance(recommendations, list) or not recommendations:
-        check.fail("fichier", "« recommendations » doit être une liste non vide")
+        check.fail("fichier", "« recommendations » doit être une liste non vide")
         recommendations = []
     seen_numbers: set[int] = set()
     seen_codes: set[str] = set()
@@ -167,13 +167,13 @@ def normalise_catalogue(data) -> dict:
             check.fail(where, "une recommandation doit être un dictionnaire")
             continue
         if not isinstance(number, int) or isinstance(number, bool) or not 1 <= number <= 10:
-            check.fail(where, "« number » doit être un entier de 1 à 10")
+            check.fail(where, "« number » doit être un entier de 1 à 10")
         elif number in seen_numbers:
             check.fail(where, "numéro en double")
         seen_numbers.add(number)
         questions_raw = raw.get("questions")
         if not isinstance(questions_raw, list) or not questions_raw:
-            check.fail(where, "« questions » doit être une liste non vide")
+            check.fail(where, "« questions » doit être une liste non vide")
             questions_raw = []
         questions = []
         for q_index, q_raw in enumerate(questions_raw, start=1):
@@ -188,7 +188,7 @@ def normalise_catalogue(data) -> dict:
         codes = {q.get("code") for q in questions}
         actions_raw = raw.get("actions") or []
         if not isinstance(actions_raw, list):
-            check.fail(where, "« actions » doit être une liste")
+            check.fail(where, "« actions » doit être une liste")
             actions_raw = []
         actions = [
             _normalise_action(a_raw, f"{where} › action {a_index}", codes, check)

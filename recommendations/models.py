@@ -103,7 +103,7 @@ class Question(models.Model):
     weight = models.DecimalField(
         _("poids"), max_digits=6, decimal_places=2, default=1, validators=[_positive_weight]
     )
-    allows_not_applicable = models.BooleanField(_("« Non concerné » possible"), default=False)
+    allows_not_applicable = models.BooleanField(_("« Non concerné » possible"), default=False)
     required = models.BooleanField(_("obligatoire"), default=True)
     position = models.PositiveIntegerField(_("ordre"), default=0)
 

@@ -138,7 +138,7 @@ def load_catalogue(*, catalogue: dict, publish: bool = True) -> tuple[CatalogueV
         if version.is_in_use and not same_content:
             raise CatalogueVersionInUse(
                 _(
-                    "La version « %(code)s » est utilisée par au moins un diagnostic : elle ne "
+                    "La version « %(code)s » est utilisée par au moins un diagnostic : elle ne "
                     "peut pas être modifiée. Donnez un nouveau numéro de version au fichier."
                 )
                 % {"code": version.code}

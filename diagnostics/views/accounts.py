@@ -1,15 +1,19 @@
 """Log in, password reset, invitations and the members page of a collectivité."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from aeict.ratelimit import allow
+from aeict.security import client_ip
 from diagnostics.access import get_collectivite_role
 from diagnostics.enums import Role
 from diagnostics.forms import AccountCreationForm, InvitationForm, LoginForm
@@ -25,18 +29,44 @@ from diagnostics.services import (
 )
 
 
+# Django's form views take PUT as POST; these forms are only ever posted.
+FORM_METHODS = ["get", "head", "post", "options"]
+
+
 class LoginView(auth_views.LoginView):
     form_class = LoginForm
     redirect_authenticated_user = True
+    http_method_names = FORM_METHODS
 
 
 class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "registration/password_reset_email.txt"
     subject_template_name = "registration/password_reset_subject.txt"
+    http_method_names = FORM_METHODS
+
+    def form_valid(self, form):
+        # Past the limits, the same answer as usual but no e-mail: nothing tells the two apart.
+        period = 60 * 60
+        by_ip = allow(
+            "password-reset-ip",
+            client_ip(self.request),
+            limit=settings.PASSWORD_RESET_LIMIT_PER_IP,
+            period=period,
+        )
+        by_email = allow(
+            "password-reset-email",
+            form.cleaned_data["email"].strip().lower(),
+            limit=settings.PASSWORD_RESET_LIMIT_PER_EMAIL,
+            period=period,
+        )
+        if not (by_ip and by_email):
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     post_reset_login = False
+    http_method_names = FORM_METHODS
 
 
 @login_not_required
@@ -61,7 +91,7 @@ def accept_invitation(request, token):
             )
         messages.info(
             request,
-            _("Un compte existe déjà pour %(email)s : connectez-vous, puis rouvrez le lien.")
+            _("Un compte existe déjà pour %(email)s : connectez-vous, puis rouvrez le lien.")
             % {"email": invitation.email},
         )
         return redirect(f"{reverse('login')}?next={request.path}")
@@ -78,7 +108,7 @@ def accept_invitation(request, token):
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(
             request,
-            _("Bienvenue ! Votre compte est créé et vous avez rejoint %(name)s.")
+            _("Bienvenue ! Votre compte est créé et vous avez rejoint %(name)s.")
             % {"name": invitation.collectivite.name},
         )
         return redirect("dashboard")
@@ -93,19 +123,34 @@ def members(request, public_id):
     if role != Role.REFERENT:
         raise PermissionDenied
     form = InvitationForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        invite_member(
-            collectivite=collectivite,
-            email=form.cleaned_data["email"],
-            role=form.cleaned_data["role"],
-            by=request.user,
-            base_url=request.build_absolute_uri("/").rstrip("/"),
+        if allow(
+            "invitation",
+            str(request.user.pk),
+            limit=settings.INVITATION_LIMIT_PER_USER,
+            period=60 * 60,
+        ):
+            invite_member(
+                collectivite=collectivite,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                by=request.user,
+                base_url=request.build_absolute_uri("/").rstrip("/"),
+            )
+            messages.success(
+                request,
+                _("Invitation envoyée à %(email)s.") % {"email": form.cleaned_data["email"]},
+            )
+            return redirect("members", public_id=collectivite.public_id)
+        form.add_error(
+            None,
+            _(
+                "Vous avez envoyé beaucoup d’invitations en peu de temps : par sécurité, "
+                "réessayez dans une heure."
+            ),
         )
-        messages.success(
-            request,
-            _("Invitation envoyée à %(email)s.") % {"email": form.cleaned_data["email"]},
-        )
-        return redirect("members", public_id=collectivite.public_id)
+        status = 429
     memberships = (
         Membership.objects.filter(collectivite=collectivite)
         .select_related("user")
@@ -121,4 +166,5 @@ def members(request, public_id):
             "invitations": invitations,
             "form": form,
         },
+        status=status,
     )

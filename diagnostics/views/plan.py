@@ -56,7 +56,7 @@ def plan_accept(request, public_id):
         diagnostic=access.diagnostic, items=items, by=request.user, dismissed=dismiss
     )
     if dismiss:
-        messages.success(request, _("Action écartée : vous pourrez la rétablir plus bas."))
+        messages.success(request, _("Action écartée : vous pourrez la rétablir plus bas."))
     else:
         messages.success(
             request,
@@ -74,7 +74,7 @@ def plan_action_add(request, public_id):
         action = plan_service.add_action(
             diagnostic=access.diagnostic, by=request.user, values=form.values
         )
-        messages.success(request, _("Action « %(title)s » ajoutée.") % {"title": action.title})
+        messages.success(request, _("Action « %(title)s » ajoutée.") % {"title": action.title})
         return redirect("diagnostic_plan", public_id=public_id)
     context = _plan_context(access)
     context["form"] = form

@@ -68,10 +68,10 @@ def diagnostic_create(request, public_id):
     except NoPublishedCatalogue:
         messages.error(
             request,
-            _("Aucune version du catalogue n’est publiée : adressez-vous à l’administrateur."),
+            _("Aucune version du catalogue n’est publiée : adressez-vous à l’administrateur."),
         )
         return redirect("dashboard")
-    messages.success(request, _("Diagnostic « %(title)s » créé.") % {"title": diagnostic.title})
+    messages.success(request, _("Diagnostic « %(title)s » créé.") % {"title": diagnostic.title})
     return redirect("diagnostic_overview", public_id=diagnostic.public_id)
 
 
@@ -153,7 +153,7 @@ def recommendation_page(request, public_id, number):
         if diagnostic.is_submitted:
             messages.error(
                 request,
-                _("Ce diagnostic est soumis : ses réponses ne peuvent plus être modifiées."),
+                _("Ce diagnostic est soumis : ses réponses ne peuvent plus être modifiées."),
             )
             return redirect("diagnostic_recommendation", public_id=public_id, number=number)
         for question in data.questions_by_rec[rec.number]:
@@ -183,7 +183,7 @@ def recommendation_page(request, public_id, number):
                 messages.error(
                     request,
                     _(
-                        "Ce diagnostic vient d’être soumis : vos dernières modifications n’ont pas "
+                        "Ce diagnostic vient d’être soumis : vos dernières modifications n’ont pas "
                         "pu être enregistrées."
                     ),
                 )
@@ -243,7 +243,7 @@ def save_answer_view(request, public_id, code):
         return JsonResponse(
             {
                 "status": "locked",
-                "message": _("Ce diagnostic est soumis : réponse non modifiable."),
+                "message": _("Ce diagnostic est soumis : réponse non modifiable."),
             },
             status=409,
         )
@@ -254,7 +254,7 @@ def save_answer_view(request, public_id, code):
         return JsonResponse(
             {
                 "status": "invalid",
-                "message": _("Réponse non enregistrée : corrigez le champ signalé."),
+                "message": _("Réponse non enregistrée : corrigez le champ signalé."),
                 "errors": {name: [str(e) for e in errs] for name, errs in form.errors.items()},
             },
             status=400,
@@ -271,7 +271,7 @@ def save_answer_view(request, public_id, code):
         return JsonResponse(
             {
                 "status": "locked",
-                "message": _("Ce diagnostic est soumis : réponse non modifiable."),
+                "message": _("Ce diagnostic est soumis : réponse non modifiable."),
             },
             status=409,
         )
@@ -353,14 +353,14 @@ def submit(request, public_id):
         messages.error(
             request,
             _(
-                "Le diagnostic ne peut pas être soumis : %(n)s question(s) obligatoire(s) sans "
+                "Le diagnostic ne peut pas être soumis : %(n)s question(s) obligatoire(s) sans "
                 "réponse, listées ci-dessous."
             )
             % {"n": len(missing)},
         )
         return redirect(reverse("diagnostic_overview", args=[public_id]) + "#soumission")
     submit_diagnostic(diagnostic=diagnostic, by=request.user, result=selectors.score(data, answers))
-    messages.success(request, _("Diagnostic soumis : il est désormais en lecture seule."))
+    messages.success(request, _("Diagnostic soumis : il est désormais en lecture seule."))
     return redirect("diagnostic_overview", public_id=public_id)
 
 
@@ -373,6 +373,6 @@ def reopen(request, public_id):
     else:
         reopen_diagnostic(diagnostic=access.diagnostic)
         messages.success(
-            request, _("Diagnostic rouvert : les réponses sont de nouveau modifiables.")
+            request, _("Diagnostic rouvert : les réponses sont de nouveau modifiables.")
         )
     return redirect("diagnostic_overview", public_id=public_id)

@@ -75,11 +75,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         catalogue = CatalogueVersion.objects.latest_published()
         if catalogue is None:
-            raise CommandError("Chargez d’abord le catalogue : manage.py loadcatalogue")
+            raise CommandError("Chargez d’abord le catalogue : manage.py loadcatalogue")
         with transaction.atomic():
             accounts = self._seed(catalogue)
         self.stdout.write(self.style.SUCCESS("Données de démonstration prêtes."))
-        self.stdout.write(f"Comptes de démonstration (mot de passe commun : {DEMO_PASSWORD}) :")
+        self.stdout.write(f"Comptes de démonstration (mot de passe commun : {DEMO_PASSWORD}) :")
         for email, description in accounts:
             self.stdout.write(f"  {email:<34} {description}")
 

@@ -12,12 +12,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("code", help="Code de la version, par exemple 2026.1")
-        parser.add_argument("--output", "-o", help="Fichier de sortie (par défaut : la console)")
+        parser.add_argument("--output", "-o", help="Fichier de sortie (par défaut : la console)")
 
     def handle(self, *args, code, output, **options):
         version = CatalogueVersion.objects.filter(code=code).first()
         if version is None:
-            raise CommandError(f"Aucune version du catalogue n’a le code « {code} ».")
+            raise CommandError(f"Aucune version du catalogue n’a le code « {code} ».")
         text = dump_catalogue(export_catalogue(version))
         if output:
             with open(output, "w", encoding="utf-8") as handle:

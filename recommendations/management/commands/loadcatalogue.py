@@ -27,7 +27,7 @@ class Command(BaseCommand):
         except CatalogueFileError as error:
             details = "\n".join(f"  - {problem}" for problem in error.problems)
             raise CommandError(
-                f"Le fichier du catalogue est invalide ; rien n’a été modifié.\n{details}"
+                f"Le fichier du catalogue est invalide ; rien n’a été modifié.\n{details}"
             ) from None
         try:
             version, changed = load_catalogue(catalogue=catalogue, publish=not draft)
@@ -37,9 +37,9 @@ class Command(BaseCommand):
         if changed:
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Version « {version.code} » chargée : "
+                    f"Version « {version.code} » chargée : "
                     f"{len(catalogue['recommendations'])} recommandations, {questions} questions."
                 )
             )
         else:
-            self.stdout.write(f"Version « {version.code} » déjà à jour : rien à changer.")
+            self.stdout.write(f"Version « {version.code} » déjà à jour : rien à changer.")
