@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
                 ('help_text', models.TextField(blank=True, verbose_name='aide')),
                 ('unit', models.CharField(blank=True, max_length=40, verbose_name='unité')),
                 ('weight', models.DecimalField(decimal_places=2, default=1, max_digits=6, validators=[django.core.validators.MinValueValidator(Decimal('0.01'), message='Le poids doit être strictement positif.')], verbose_name='poids')),
-                ('allows_not_applicable', models.BooleanField(default=False, verbose_name='« Non concerné » possible')),
+                ('allows_not_applicable', models.BooleanField(default=False, verbose_name='« Non concerné » possible')),
                 ('required', models.BooleanField(default=True, verbose_name='obligatoire')),
                 ('position', models.PositiveIntegerField(default=0, verbose_name='ordre')),
             ],
