@@ -409,7 +409,7 @@ class ReportFile(models.Model):
     status = models.CharField(
         max_length=12, choices=ReportStatus.choices, default=ReportStatus.PENDING
     )
-    file = models.FileField(upload_to="rapports/", blank=True)
+    file = models.FileField(upload_to="rapports/", blank=True, max_length=255)
     error = models.TextField(blank=True)
     requested_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -194,7 +194,7 @@ class Migration(migrations.Migration):
                 ('variant', models.CharField(choices=[('complet', 'Rapport complet'), ('synthese', 'Synthèse pour les élus')], max_length=10)),
                 ('content_hash', models.CharField(max_length=64)),
                 ('status', models.CharField(choices=[('en_attente', 'En attente'), ('en_cours', 'En cours de génération'), ('pret', 'Prêt'), ('echec', 'Échec')], default='en_attente', max_length=12)),
-                ('file', models.FileField(blank=True, upload_to='rapports/')),
+                ('file', models.FileField(blank=True, max_length=255, upload_to='rapports/')),
                 ('error', models.TextField(blank=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('started_at', models.DateTimeField(blank=True, null=True)),

@@ -196,6 +196,7 @@ def database_queue():
     _use_task_backend("django_tasks.backends.immediate.ImmediateBackend")
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_database_queue_hands_the_render_to_a_worker(filled, agent, database_queue):
     from django.core.management import call_command
 
