@@ -5,3 +5,21 @@ from django.utils.translation import gettext_lazy as _
 class DiagnosticsConfig(AppConfig):
     name = "diagnostics"
     verbose_name = _("Collectivités et diagnostics")
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from diagnostics.selectors import clear_catalogue_cache
+        from recommendations import models as catalogue
+
+        for model in [
+            catalogue.CatalogueVersion,
+            catalogue.Recommendation,
+            catalogue.Question,
+            catalogue.Option,
+            catalogue.SuggestedAction,
+        ]:
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    clear_catalogue_cache, sender=model, dispatch_uid=f"catalogue-cache-{model}"
+                )

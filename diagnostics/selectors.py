@@ -1,9 +1,11 @@
 """Reads of diagnostics: the catalogue as a diagnostic sees it, its answers, its scores."""
 
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from functools import cached_property
 
 from diagnostics import scoring
 from diagnostics.models import Answer, Diagnostic
@@ -20,17 +22,21 @@ class CatalogueData:
     options_by_question: dict[int, list[Option]]
     actions: list[SuggestedAction] = field(default_factory=list)
 
-    @property
+    @cached_property
     def questions(self) -> list[Question]:
         return [q for r in self.recommendations for q in self.questions_by_rec[r.number]]
+
+    @cached_property
+    def _questions_by_code(self) -> dict[str, Question]:
+        return {q.code: q for q in self.questions}
 
     def recommendation(self, number: int) -> Recommendation | None:
         return next((r for r in self.recommendations if r.number == number), None)
 
     def question_by_code(self, code: str) -> Question | None:
-        return next((q for q in self.questions if q.code == code), None)
+        return self._questions_by_code.get(code)
 
-    @property
+    @cached_property
     def options_by_id(self) -> dict:
         """Option lookups for describing answers: by option id, and scale levels by question."""
         lookup: dict = {}
@@ -40,7 +46,14 @@ class CatalogueData:
                 lookup[option.pk] = option
         return lookup
 
+    @cached_property
+    def _spec(self) -> scoring.CatalogueSpec:
+        return self._build_spec()
+
     def spec(self) -> scoring.CatalogueSpec:
+        return self._spec
+
+    def _build_spec(self) -> scoring.CatalogueSpec:
         return scoring.CatalogueSpec(
             recommendations=tuple(
                 scoring.RecommendationSpec(number=r.number, weight=Fraction(r.weight))
@@ -77,7 +90,29 @@ class CatalogueData:
         )
 
 
-def catalogue_data(catalogue_id: int, *, with_actions: bool = False) -> CatalogueData:
+# Catalogue versions used by diagnostics never change (the admin and the loader refuse), so each
+# process keeps the ones it has read. Any save or delete in the catalogue empties this cache, and
+# entries expire anyway, which bounds what another process may keep after an unusual edit.
+CACHE_SECONDS = 300
+_cache: dict[int, tuple[float, "CatalogueData"]] = {}
+
+
+def clear_catalogue_cache(**kwargs) -> None:
+    _cache.clear()
+
+
+def catalogue_data(catalogue_id: int, *, with_actions: bool = True) -> CatalogueData:
+    """The whole catalogue version, actions included: four queries, or none when cached."""
+    cached = _cache.get(catalogue_id)
+    now = time.monotonic()
+    if cached is not None and now - cached[0] < CACHE_SECONDS:
+        return cached[1]
+    data = _load_catalogue_data(catalogue_id)
+    _cache[catalogue_id] = (now, data)
+    return data
+
+
+def _load_catalogue_data(catalogue_id: int) -> CatalogueData:
     recommendations = list(
         Recommendation.objects.filter(catalogue_id=catalogue_id).order_by("number")
     )
@@ -94,15 +129,13 @@ def catalogue_data(catalogue_id: int, *, with_actions: bool = False) -> Catalogu
         question__recommendation__catalogue_id=catalogue_id
     ).order_by("position", "pk"):
         options_by_question[option.question_id].append(option)
-    actions = []
-    if with_actions:
-        actions = list(
-            SuggestedAction.objects.filter(recommendation__catalogue_id=catalogue_id).order_by(
-                "position", "pk"
-            )
+    actions = list(
+        SuggestedAction.objects.filter(recommendation__catalogue_id=catalogue_id).order_by(
+            "position", "pk"
         )
-        for action in actions:
-            action.recommendation = by_id[action.recommendation_id]
+    )
+    for action in actions:
+        action.recommendation = by_id[action.recommendation_id]
     return CatalogueData(
         recommendations=recommendations,
         questions_by_rec=questions_by_rec,

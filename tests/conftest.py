@@ -1,8 +1,22 @@
 import pytest
+from django.core.cache import cache
 
 from recommendations.catalogue_file import DEFAULT_CATALOGUE_PATH, read_catalogue_file
 from recommendations.services import load_catalogue
 from tests.factories import CollectiviteFactory, MembershipFactory
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate-limit counters live in the cache, catalogues in a per-process cache: each test starts
+    from none (SQLite reuses the ids of rolled-back rows)."""
+    from diagnostics.selectors import clear_catalogue_cache
+
+    cache.clear()
+    clear_catalogue_cache()
+    yield
+    cache.clear()
+    clear_catalogue_cache()
 
 
 @pytest.fixture(scope="session")

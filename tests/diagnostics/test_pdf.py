@@ -93,9 +93,10 @@ def test_hostile_texts_are_escaped_and_wrapped(filled, agent, questions):
                 "description": "Description très longue. " * 400 if index == 0 else "",
             },
         )
-    text = " ".join(pdf_text(render_report(filled, "complet")).split())
+    # Lines may wrap anywhere in these long texts: compare without whitespace.
+    text = "".join(pdf_text(render_report(filled, "complet")).split())
     assert "<b>gras</b><script>alert(1)</script>" in text
-    assert "Action 199 <i>italique</i>" in text
+    assert "Action199<i>italique</i>" in text
 
 
 def test_a_report_is_generated_once_then_served_from_the_cache(client, filled, elu):
