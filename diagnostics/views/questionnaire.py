@@ -1,6 +1,7 @@
 """Dashboard, diagnostics and the questionnaire: overview, one page per recommendation, autosave."""
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404, JsonResponse
@@ -8,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -124,18 +126,57 @@ def _question_item(data, question, answer, *, form=None, conflict=None, read_onl
     }
 
 
-def _question_items(data, rec, answers, forms_by_code, conflicts, read_only):
-    return [
-        _question_item(
+CARD_CACHE_SECONDS = 300
+
+
+def _card_key(diagnostic, question, answer, read_only) -> str:
+    parts = [
+        diagnostic.public_id,
+        question.pk,
+        answer.revision if answer else 0,
+        answer.updated_at.timestamp() if answer else 0,
+        int(read_only),
+        get_language(),
+    ]
+    return "qcard:" + ":".join(str(part) for part in parts)
+
+
+def _question_items(request, diagnostic, data, rec, answers, forms_by_code, conflicts, read_only):
+    """The question cards of a page. An unchanged card is served from the cache: rendering its
+    widgets is what costs most, and it only changes with the answer's revision."""
+    questions = data.questions_by_rec[rec.number]
+    keys = {
+        q.pk: _card_key(diagnostic, q, answers.get(q.pk), read_only)
+        for q in questions
+        if q.code not in forms_by_code and q.code not in conflicts
+    }
+    cached = cache.get_many(keys.values())
+    items, fresh = [], {}
+    for question in questions:
+        answer = answers.get(question.pk)
+        key = keys.get(question.pk)
+        if key in cached:
+            items.append({"question": question, "answer": answer, "html": cached[key]})
+            continue
+        item = _question_item(
             data,
             question,
-            answers.get(question.pk),
+            answer,
             form=forms_by_code.get(question.code),
             conflict=conflicts.get(question.code),
             read_only=read_only,
         )
-        for question in data.questions_by_rec[rec.number]
-    ]
+        item["html"] = render_to_string(
+            "diagnostics/_question.html",
+            {"item": item, "diagnostic": diagnostic, "read_only": read_only},
+            request=request,
+        )
+        if key:
+            fresh[key] = item["html"]
+        items.append(item)
+    if fresh:
+        cache.set_many(fresh, CARD_CACHE_SECONDS)
+    return items
 
 
 @require_http_methods(["GET", "POST"])
@@ -209,7 +250,14 @@ def recommendation_page(request, public_id, number):
             "diagnostic": diagnostic,
             "recommendation": rec,
             "items": _question_items(
-                data, rec, answers, forms_by_code, conflicts, not access.can_answer
+                request,
+                diagnostic,
+                data,
+                rec,
+                answers,
+                forms_by_code,
+                conflicts,
+                not access.can_answer,
             ),
             "previous": numbers[index - 1] if index > 0 else None,
             "next": numbers[index + 1] if index + 1 < len(numbers) else None,

@@ -426,3 +426,24 @@ def test_page_query_counts_do_not_grow_with_questions(
             )
         )
     assert counts[0] == counts[1]
+
+
+def _checked_values(page: str, code: str) -> list[str]:
+    """The values of the checked inputs of one question card."""
+    import re
+
+    card = page.split(f'id="q-{code}"')[1].split('class="question-card"')[0]
+    return re.findall(r'<input[^>]*value="([^"]*)"[^>]*checked', card)
+
+
+def test_a_page_shown_again_after_a_save_shows_the_new_answer(client, diagnostic, agent, questions):
+    client.force_login(agent)
+    question = first_of_kind(questions, QuestionKind.SCALE)
+    options = questions.options_by_question[question.pk]
+    url = rec_url(diagnostic, question.recommendation.number)
+    assert _checked_values(client.get(url).content.decode(), question.code) == []
+    client.post(save_url(diagnostic, question), answer_payload(question, options, high=False))
+    assert _checked_values(client.get(url).content.decode(), question.code) == ["0"]
+    client.post(save_url(diagnostic, question), answer_payload(question, options, revision=1))
+    top = str(len(options) - 1)
+    assert _checked_values(client.get(url).content.decode(), question.code) == [top]
