@@ -35,4 +35,4 @@ def points(value, decimals=1):
     value = Fraction(value) if not isinstance(value, Fraction) else value
     scale = 10 ** int(decimals)
     rounded = Decimal(round_half_up(value * scale)) / scale
-    return formats.number_format(rounded, int(decimals), use_l10n=True)
+    return formats.number_format(rounded, int(decimals), use_l10n=True, force_grouping=True)
