@@ -201,7 +201,7 @@ def test_evolution_against_the_previous_submitted_diagnostic(client, collectivit
     fill(now, referent, HAND_ANSWERS)
     client.force_login(referent)
     content = client.get(results_url(now)).content.decode()
-    assert "Comparaison avec « 2025 »" in content
+    assert "Comparaison avec « 2025 »" in content
     # S2 went from 0 to 33 points; S1 from 50 to 65.
     assert "hausse +33" in content
     assert "hausse +15" in content
