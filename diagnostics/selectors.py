@@ -144,11 +144,12 @@ def _load_catalogue_data(catalogue_id: int) -> CatalogueData:
     )
 
 
-def answers_by_question(diagnostic: Diagnostic) -> dict[int, Answer]:
-    return {
-        a.question_id: a
-        for a in Answer.objects.filter(diagnostic=diagnostic).select_related("updated_by")
-    }
+def answers_by_question(diagnostic: Diagnostic, questions=None) -> dict[int, Answer]:
+    """The diagnostic's answers by question id: all of them, or those of ``questions``."""
+    answers = Answer.objects.filter(diagnostic=diagnostic).select_related("updated_by")
+    if questions is not None:
+        answers = answers.filter(question__in=[q.pk for q in questions])
+    return {a.question_id: a for a in answers}
 
 
 def answer_data(answer: Answer, question: Question) -> scoring.AnswerData:

@@ -187,7 +187,7 @@ def recommendation_page(request, public_id, number):
     rec = data.recommendation(number)
     if rec is None:
         raise Http404
-    answers = selectors.answers_by_question(diagnostic)
+    answers = selectors.answers_by_question(diagnostic, data.questions_by_rec[rec.number])
     forms_by_code, conflicts, has_errors = {}, {}, False
     if request.method == "POST":
         access.require_editor()
