@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/.venv
 
-.PHONY: run install test lint format migrations-check ci clean
+.PHONY: run install test lint format migrations-check audit deploy-check ci clean
 
 $(CURDIR)/.tools/bin/uv:
 	@echo "uv n’est pas installé : installation locale dans .tools/"
@@ -40,6 +40,15 @@ format: install
 
 migrations-check: install
 	DJANGO_SETTINGS_MODULE=aeict.test_settings $(UV) run python manage.py makemigrations --check --dry-run
+
+# Known vulnerabilities of the locked dependencies (fails when one has a fixed version).
+audit: install
+	$(UV) run python .ci/audit.py
+
+# Django's deployment checks, with the environment of a production server.
+deploy-check: install
+	SECRET_KEY="$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(60))')" DEBUG=0 \
+		ALLOWED_HOSTS=aeict.example.fr $(UV) run python manage.py check --deploy --fail-level WARNING
 
 ci:
 	bash .ci/run

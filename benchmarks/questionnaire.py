@@ -1,11 +1,16 @@
 """Questionnaire throughput under gunicorn on PostgreSQL, against a bare hello view.
 
-Builds a fresh database (migrate, loadcatalogue, seed_demo), serves the application with gunicorn
-on 127.0.0.1 and measures, one endpoint after the other, requests per second and p50/p99 latency
-of /bench-hello/, of a recommendation page (GET) and of an answer save (POST, JSON). Prints the
-ratios to the hello view and writes benchmarks/results/questionnaire.json.
+Builds a fresh database (migrate, collectstatic, loadcatalogue, seed_demo), serves the application
+with gunicorn on 127.0.0.1 (settings: benchmarks.settings, which adds /bench-hello/) and measures,
+one endpoint after the other, requests per second and p50/p99 latency of the hello view without
+cookies (the reference), of the same view with a logged-in session, of a recommendation page (GET)
+and of an answer save (POST, JSON). Prints the ratios to the hello view and writes
+benchmarks/results/questionnaire.json.
 
-    uv run python benchmarks/questionnaire.py [--duration 10] [--client wrk|python]
+    uv run python benchmarks/questionnaire.py [--duration 10] [--rounds 3] [--client wrk|python]
+
+The load comes from wrk when it is installed (apt-get install wrk), else from a Python client
+that competes with the server for the CPU and so understates the hello view the most.
 
 Exit status: 0 once measured (targets met or not), 1 if an endpoint had more than 1 % errors,
 2 if the setup failed.
@@ -375,7 +380,7 @@ def python_worker(session, endpoint, slot, window, stop, max_requests, out):
     start, end = window
     conn = http.client.HTTPConnection(HOST, session.port, timeout=30)
     headers = session.headers(post=endpoint.method == "POST", auth=endpoint.auth)
-    latencies, errors, sent = [], 0, 0
+    latencies, failures, sent = [], {}, 0
     if endpoint.is_save:
         code, revision = endpoint.codes[slot], endpoint.revisions[slot]
         path = endpoint.path.format(code=code)
@@ -402,9 +407,10 @@ def python_worker(session, endpoint, slot, window, stop, max_requests, out):
             revision = json.loads(data)["revision"]
         if began >= start and finished <= end:
             latencies.append(finished - began)
-            errors += not 200 <= status < 300
+            if not 200 <= status < 300:
+                failures[status] = failures.get(status, 0) + 1
     conn.close()
-    out[slot] = (latencies, errors)
+    out[slot] = (latencies, failures)
 
 
 def run_python(session, endpoint, args):
@@ -430,17 +436,22 @@ def run_python(session, endpoint, args):
     finally:
         stop.set()
     latencies = sorted(value for result in out if result for value in result[0])
-    errors = sum(result[1] for result in out if result)
-    return summarize(len(latencies), errors, args.duration, latencies)
+    failures = {}
+    for result in out:
+        for status, count in (result[1] if result else {}).items():
+            failures[status] = failures.get(status, 0) + count
+    return summarize(len(latencies), failures, args.duration, latencies)
 
 
-def summarize(requests, errors, seconds, sorted_latencies_s=None, p50_s=None, p99_s=None):
+def summarize(requests, failures, seconds, sorted_latencies_s=None, p50_s=None, p99_s=None):
+    """failures: count by HTTP status of the non-2xx responses, 0 for connection errors."""
     if sorted_latencies_s is not None:
         p50_s = percentile(sorted_latencies_s, 0.50)
         p99_s = percentile(sorted_latencies_s, 0.99)
     return {
         "requests": requests,
-        "errors": errors,
+        "errors": sum(failures.values()),
+        "errors_by_status": {str(k): v for k, v in sorted(failures.items())},
         "seconds": round(seconds, 3),
         "rps": round(requests / seconds, 1) if seconds else 0.0,
         "p50_ms": round(p50_s * 1000, 2) if p50_s is not None else None,
@@ -475,7 +486,7 @@ function setup(thread)
 end
 
 function init(args)
-  non2xx = 0
+  failures = {{}}
   sent = 0
   if is_save then
     code = codes[slot]
@@ -496,7 +507,7 @@ end
 
 function response(status, headers, body)
   if status < 200 or status > 299 then
-    non2xx = non2xx + 1
+    failures[status] = (failures[status] or 0) + 1
   elseif is_save then
     local found = string.match(body, '"revision":%s*(%d+)')
     if found then revision = tonumber(found) end
@@ -504,13 +515,22 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-  local bad = 0
-  for _, thread in ipairs(threads) do bad = bad + thread:get("non2xx") end
+  local merged = {{}}
+  for _, thread in ipairs(threads) do
+    for status, count in pairs(thread:get("failures")) do
+      merged[status] = (merged[status] or 0) + count
+    end
+  end
+  local parts = {{}}
+  for status, count in pairs(merged) do
+    table.insert(parts, string.format('"%d": %d', status, count))
+  end
   local e = summary.errors
   io.write(string.format(
-    'BENCH_JSON {{"requests": %d, "duration_us": %d, "non2xx": %d, "socket_errors": %d, '
-      .. '"p50_us": %d, "p99_us": %d}}\\n',
-    summary.requests, summary.duration, bad, e.connect + e.read + e.write + e.timeout,
+    'BENCH_JSON {{"requests": %d, "duration_us": %d, "failures": {{%s}}, '
+      .. '"socket_errors": %d, "p50_us": %d, "p99_us": %d}}\\n',
+    summary.requests, summary.duration, table.concat(parts, ", "),
+    e.connect + e.read + e.write + e.timeout,
     latency:percentile(50), latency:percentile(99)))
 end
 """
@@ -575,7 +595,10 @@ def run_wrk(session, endpoint, args, refresh):
     found = wrk_once(session, endpoint, args, args.duration)
     return summarize(
         found["requests"],
-        found["non2xx"] + found["socket_errors"],
+        {
+            **{int(k): v for k, v in found["failures"].items()},
+            **({0: found["socket_errors"]} if found["socket_errors"] else {}),
+        },
         found["duration_us"] / 1e6,
         p50_s=found["p50_us"] / 1e6,
         p99_s=found["p99_us"] / 1e6,
@@ -594,9 +617,14 @@ def combine(rounds):
         values = [r[key] for r in rounds if r[key] is not None]
         return round(statistics.median(values), 2) if values else None
 
+    failures = {}
+    for r in rounds:
+        for status, count in r["errors_by_status"].items():
+            failures[status] = failures.get(status, 0) + count
     return {
         "requests": sum(r["requests"] for r in rounds),
         "errors": sum(r["errors"] for r in rounds),
+        "errors_by_status": failures,
         "seconds": round(sum(r["seconds"] for r in rounds), 3),
         "rps": round(statistics.median(r["rps"] for r in rounds), 1),
         "p50_ms": median_of("p50_ms"),
@@ -636,6 +664,12 @@ def print_report(endpoints, results, reference, found, other_reference, other):
         print("  ".join(cells))
         if index == 0:
             print("  ".join("-" * w for w in widths))
+    for endpoint in endpoints:
+        if failures := results[endpoint.key]["errors_by_status"]:
+            detail = ", ".join(f"{count} × {status}" for status, count in failures.items())
+            print(f"  {endpoint.label}: {detail} (0: connection error)")
+    if any(results[e.key]["errors"] for e in endpoints):
+        print(f"  server log: {GUNICORN_LOG.relative_to(ROOT)}")
     print()
     labels = {e.key: e.label for e in endpoints}
     for key in TARGETS:

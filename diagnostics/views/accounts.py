@@ -28,7 +28,6 @@ from diagnostics.services import (
     accept_invitation as accept_invitation_service,
 )
 
-
 # Django's form views take PUT as POST; these forms are only ever posted.
 FORM_METHODS = ["get", "head", "post", "options"]
 

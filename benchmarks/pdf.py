@@ -1,0 +1,634 @@
+"""PDF report rendering against the WeasyPrint floor, cached re-download and peak memory.
+
+Builds a fresh PostgreSQL database (migrate, loadcatalogue, seed_demo), completes the demo
+diagnostic « Diagnostic 2026 » of « Ville de Val-d’Armor (démo) » (every question answered, the
+proposed actions accepted into the plan) and measures, interleaved so that machine load hits them
+alike: render_report() end to end and write_pdf() on the same, already-built HTML (the floor), for
+the full report and the summary; then the cached re-download through Django's test client as the
+élu (POST report_request, GET the file, body read); then the peak RSS of a fresh process rendering
+once. Prints the figures against the targets of issue 5 and writes benchmarks/results/pdf.json.
+
+    uv run python benchmarks/pdf.py [--runs 7] [--cached-runs 20] [--memory-runs 3]
+
+Exit status: 0 once measured (targets met or not), 2 if the setup failed.
+"""
+
+import argparse
+import io
+import json
+import os
+import platform
+import resource
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import tracemalloc
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+RESULTS_DIR = ROOT / "benchmarks" / "results"
+RESULTS_FILE = RESULTS_DIR / "pdf.json"
+
+DIAGNOSTIC = ("Ville de Val-d’Armor (démo)", "Diagnostic 2026")
+ELU_EMAIL = "elu@val-darmor.localhost"
+REFERENT_EMAIL = "referent@val-darmor.localhost"
+TARGETS = {
+    "overhead_percent_max": 25.0,
+    "full_render_s_max": 2.5,
+    "cached_speedup_min": 50.0,
+    "peak_rss_mb_max": 200.0,
+}
+
+
+class SetupError(Exception):
+    pass
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=7, help="renders of each kind")
+    parser.add_argument("--cached-runs", type=int, default=20, help="cached downloads")
+    parser.add_argument("--memory-runs", type=int, default=3, help="fresh processes")
+    parser.add_argument(
+        "--postgres",
+        default="postgres://postgres@127.0.0.1:5432",
+        help="PostgreSQL server URL, without database name",
+    )
+    parser.add_argument("--database", default="aeict_bench_pdf", help="dropped and recreated")
+    parser.add_argument("--keep-database", action="store_true", help="do not drop it at the end")
+    parser.add_argument("--timeout", type=float, default=900, help="seconds before giving up")
+    parser.add_argument("--memory-child", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if min(args.runs, args.cached_runs, args.memory_runs) < 1:
+        parser.error("--runs, --cached-runs and --memory-runs must be ≥ 1")
+    return args
+
+
+# Setup ------------------------------------------------------------------------------------------
+
+
+def database_url(args, name):
+    return f"{args.postgres.rstrip('/')}/{name}"
+
+
+def recreate_database(args, *, create=True):
+    import psycopg
+    from psycopg import sql
+
+    try:
+        with psycopg.connect(database_url(args, "postgres"), autocommit=True) as conn:
+            name = sql.Identifier(args.database)
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+            if create:
+                conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
+    except psycopg.Error as error:
+        raise SetupError(f"PostgreSQL: {error}") from error
+
+
+def configure(args, media_root):
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="aeict.settings",
+        SECRET_KEY="benchmark-only-not-a-secret",
+        DEBUG="0",
+        DATABASE_URL=database_url(args, args.database),
+        TASKS_BACKEND="immediate",
+        ALLOWED_HOSTS="testserver",
+        SECURE_SSL_REDIRECT="0",
+        MEDIA_ROOT=str(media_root),
+        PYTHONUNBUFFERED="1",
+    )
+    import django
+
+    django.setup()
+
+
+def _value_for(question, options, index):
+    from recommendations.enums import QuestionKind
+
+    kind = question.kind
+    if kind == QuestionKind.SCALE:
+        return min(len(options) - 1, 1 + index % 3)
+    if kind == QuestionKind.BOOLEAN:
+        return index % 2 == 0
+    if kind == QuestionKind.CHOICE:
+        return options[len(options) // 2].pk
+    if kind == QuestionKind.MULTI:
+        return [o.pk for o in options[: max(1, len(options) // 2)]]
+    if kind == QuestionKind.NUMBER:
+        return Decimal(12 + index) if question.unit != "€" else Decimal(150_000)
+    return "Allemagne, Sénégal, Québec (Canada), Maroc"
+
+
+def complete_demo_diagnostic():
+    """Answer every unanswered question of the demo diagnostic and accept the proposed actions."""
+    from django.core.management import call_command
+
+    from diagnostics import selectors
+    from diagnostics.answers import make_state, save_answer
+    from diagnostics.models import Diagnostic, PlanAction, User
+    from diagnostics.plan import accept_proposals, proposals
+    from diagnostics.reporting import build_report
+
+    for command in (("migrate", "--noinput"), ("loadcatalogue",), ("seed_demo",)):
+        print(f"  manage.py {command[0]}", flush=True)
+        call_command(*command, verbosity=0, stdout=io.StringIO())
+    diagnostic = Diagnostic.objects.select_related("collectivite", "catalogue").get(
+        collectivite__name=DIAGNOSTIC[0], title=DIAGNOSTIC[1]
+    )
+    referent = User.objects.get(email=REFERENT_EMAIL)
+    data = selectors.catalogue_data(diagnostic.catalogue_id)
+    answers = selectors.answers_by_question(diagnostic)
+    filled = 0
+    for index, question in enumerate(data.questions):
+        answer = answers.get(question.pk)
+        if answer is not None and answer.is_given:
+            continue
+        value = _value_for(question, data.options_by_question.get(question.pk, []), index)
+        comment = "Voir la délibération du conseil municipal." if index % 3 == 0 else ""
+        save_answer(
+            diagnostic=diagnostic,
+            question=question,
+            by=referent,
+            state=make_state(value=value, not_applicable=False, comment=comment),
+            base_revision=answer.revision if answer else 0,
+        )
+        filled += 1
+    answers = selectors.answers_by_question(diagnostic)
+    missing = [q.code for q in data.questions if not (q.pk in answers and answers[q.pk].is_given)]
+    if missing:
+        raise SetupError(f"questions still unanswered: {', '.join(missing)}")
+    accepted = accept_proposals(
+        diagnostic=diagnostic, items=proposals(build_report(diagnostic), []), by=referent
+    )
+    plan_size = PlanAction.objects.filter(diagnostic=diagnostic).count()
+    print(
+        f"  demo diagnostic completed: {filled} answers added ({len(data.questions)} questions), "
+        f"{len(accepted)} proposed actions accepted ({plan_size} in the plan)",
+        flush=True,
+    )
+    return diagnostic.pk, {
+        "questions": len(data.questions),
+        "answers_added": filled,
+        "plan_actions": plan_size,
+    }
+
+
+# Measures ---------------------------------------------------------------------------------------
+
+
+def fresh(diagnostic_id):
+    from diagnostics.models import Diagnostic
+
+    return Diagnostic.objects.select_related("collectivite", "catalogue").get(pk=diagnostic_id)
+
+
+def clock():
+    return time.perf_counter(), time.process_time()
+
+
+def between(start, end):
+    return end[0] - start[0], end[1] - start[1]
+
+
+def since(start):
+    return between(start, clock())
+
+
+def timed(function, *args):
+    start = clock()
+    result = function(*args)
+    return since(start), result
+
+
+def stats(pairs):
+    """pairs: (wall, cpu) seconds; cpu is this process's CPU time (not PostgreSQL's)."""
+    values = [wall for wall, _ in pairs]
+    return {
+        "median_s": round(statistics.median(values), 4),
+        "min_s": round(min(values), 4),
+        "max_s": round(max(values), 4),
+        "cpu_median_s": round(statistics.median(cpu for _, cpu in pairs), 4),
+        "runs": len(values),
+        "values_s": [round(v, 4) for v in values],
+    }
+
+
+def measure_renders(diagnostic_id, runs):
+    from diagnostics.pdf import render_html, render_report, report_snapshot, write_pdf
+
+    variants = ("complet", "synthese")
+    html = {}
+    sizes = {}
+    for variant in variants:
+        diagnostic = fresh(diagnostic_id)
+        sizes[variant] = len(render_report(diagnostic, variant))
+        html[variant] = render_html(report_snapshot(diagnostic, variant), variant)
+    found = {
+        f"{kind}_{variant}": [] for variant in variants for kind in ("render", "floor", "data")
+    }
+    found.update({f"templating_{variant}": [] for variant in variants})
+    for number in range(1, runs + 1):
+        print(f"  [{number}/{runs}] renders…", flush=True)
+        for variant in variants:
+            diagnostic = fresh(diagnostic_id)
+            found[f"render_{variant}"].append(timed(render_report, diagnostic, variant)[0])
+            found[f"floor_{variant}"].append(timed(write_pdf, html[variant])[0])
+            diagnostic = fresh(diagnostic_id)
+            pair, snapshot = timed(report_snapshot, diagnostic, variant)
+            found[f"data_{variant}"].append(pair)
+            found[f"templating_{variant}"].append(timed(render_html, snapshot, variant)[0])
+    results = {key: stats(values) for key, values in found.items()}
+    for variant in variants:
+        render = results[f"render_{variant}"]
+        floor = results[f"floor_{variant}"]
+        results[f"overhead_{variant}"] = {
+            "percent_of_medians": round(
+                100 * (render["median_s"] - floor["median_s"]) / floor["median_s"], 1
+            ),
+            "percent_of_mins": round(100 * (render["min_s"] - floor["min_s"]) / floor["min_s"], 1),
+            "percent_of_cpu_medians": round(
+                100 * (render["cpu_median_s"] - floor["cpu_median_s"]) / floor["cpu_median_s"], 1
+            ),
+            "percent_data_and_templating": round(
+                100
+                * (
+                    results[f"data_{variant}"]["median_s"]
+                    + results[f"templating_{variant}"]["median_s"]
+                )
+                / floor["median_s"],
+                1,
+            ),
+        }
+        results[f"pdf_bytes_{variant}"] = sizes[variant]
+        results[f"html_chars_{variant}"] = len(html[variant])
+    return results
+
+
+def read_response(response):
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    response.close()
+    return body
+
+
+def measure_download(diagnostic_id, runs):
+    from django.test import Client
+    from django.urls import reverse
+
+    from diagnostics.models import ReportFile, User
+
+    diagnostic = fresh(diagnostic_id)
+    client = Client()
+    client.force_login(User.objects.get(email=ELU_EMAIL))
+    request_url = reverse("report_request", args=[diagnostic.public_id, "complet"])
+
+    def download():
+        start = clock()
+        response = client.post(request_url)
+        posted = clock()
+        if response.status_code != 302 or "/telecharger/" not in response["Location"]:
+            raise SetupError(
+                f"report_request answered {response.status_code} "
+                f"{response.get('Location', '')}: the report is not ready"
+            )
+        response = client.get(response["Location"])
+        body = read_response(response)
+        finished = clock()
+        if response.status_code != 200 or not body.startswith(b"%PDF"):
+            raise SetupError(f"report_download answered {response.status_code}")
+        post, get = between(start, posted), between(posted, finished)
+        return post, get, between(start, finished), len(body)
+
+    if ReportFile.objects.filter(diagnostic_id=diagnostic_id, variant="complet").exists():
+        raise SetupError("a full report is already cached before the first request")
+    print("  first request (renders)…", flush=True)
+    first_post, first_get, first_total, size = download()
+    post, get, total = [], [], []
+    print(f"  {runs} cached downloads…", flush=True)
+    for _ in range(runs):
+        p, g, t, cached_size = download()
+        if cached_size != size:
+            raise SetupError("the cached file differs from the first one")
+        post.append(p)
+        get.append(g)
+        total.append(t)
+    files = ReportFile.objects.filter(diagnostic_id=diagnostic_id, variant="complet").count()
+    if files != 1:
+        raise SetupError(f"{files} report files for one content: the cache missed")
+    return {
+        "first_request": {
+            "post_s": round(first_post[0], 4),
+            "get_s": round(first_get[0], 4),
+            "total_s": round(first_total[0], 4),
+            "cpu_total_s": round(first_total[1], 4),
+        },
+        "cached_post": stats(post),
+        "cached_get": stats(get),
+        "cached_total": stats(total),
+        "pdf_bytes": size,
+    }
+
+
+def peak_rss_kib():
+    """(VmHWM, ru_maxrss) in KiB. ru_maxrss keeps the parent's peak across fork + exec on Linux,
+    VmHWM belongs to the current address space only: it is the child's own peak."""
+    hwm = None
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    hwm = int(line.split()[1])
+    except OSError:
+        pass
+    return hwm, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def memory_child(diagnostic_id):
+    """In a fresh process: peak RSS around one full render, then tracemalloc on a second one."""
+    from diagnostics.pdf import render_report
+
+    diagnostic = fresh(diagnostic_id)
+    before = peak_rss_kib()
+    import weasyprint  # noqa: F401
+
+    after_import = peak_rss_kib()
+    render_report(diagnostic, "complet")
+    after_render = peak_rss_kib()
+    tracemalloc.start()
+    render_report(fresh(diagnostic_id), "complet")
+    _, traced_peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    source = 0 if before[0] is not None else 1
+
+    def mb(kib):
+        return round(kib / 1024, 1)
+
+    print(
+        "BENCH_JSON "
+        + json.dumps(
+            {
+                "source": "VmHWM" if source == 0 else "ru_maxrss",
+                "rss_before_mb": mb(before[source]),
+                "rss_after_weasyprint_import_mb": mb(after_import[source]),
+                "peak_rss_mb": mb(after_render[source]),
+                "increase_mb": mb(after_render[source] - before[source]),
+                "increase_after_import_mb": mb(after_render[source] - after_import[source]),
+                "ru_maxrss_before_mb": mb(before[1]),
+                "ru_maxrss_after_mb": mb(after_render[1]),
+                "tracemalloc_peak_mb": round(traced_peak / 1024 / 1024, 1),
+            }
+        ),
+        flush=True,
+    )
+
+
+def measure_memory(diagnostic_id, runs, timeout):
+    found = []
+    for number in range(1, runs + 1):
+        print(f"  [{number}/{runs}] fresh process…", flush=True)
+        done = subprocess.run(
+            [sys.executable, __file__, "--memory-child", str(diagnostic_id)],
+            cwd=ROOT,
+            env=dict(os.environ),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+        lines = [line for line in done.stdout.splitlines() if line.startswith("BENCH_JSON ")]
+        if done.returncode != 0 or not lines:
+            raise SetupError(f"memory child failed ({done.returncode}):\n{done.stderr[-3000:]}")
+        found.append(json.loads(lines[-1].removeprefix("BENCH_JSON ")))
+    worst = max(found, key=lambda r: r["peak_rss_mb"])
+    return {"worst": worst, "runs": found}
+
+
+# Report -----------------------------------------------------------------------------------------
+
+
+def ms(seconds):
+    return f"{seconds * 1000:,.0f}".replace(",", " ")
+
+
+def print_table(rows):
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for index, row in enumerate(rows):
+        cells = [row[0].ljust(widths[0])]
+        cells += [cell.rjust(width) for cell, width in zip(row[1:], widths[1:], strict=True)]
+        print("  ".join(cells))
+        if index == 0:
+            print("  ".join("-" * w for w in widths))
+
+
+def verdicts(renders, download, memory):
+    full = renders["render_complet"]["median_s"]
+    cached = download["cached_total"]["median_s"]
+    overhead = renders["overhead_complet"]["percent_of_medians"]
+    peak = memory["worst"]["peak_rss_mb"]
+    speedup = round(full / cached, 1)
+    return {
+        "overhead": {
+            "value": overhead,
+            "target": f"≤ {TARGETS['overhead_percent_max']:g} %",
+            "met": overhead <= TARGETS["overhead_percent_max"],
+        },
+        "full_render": {
+            "value": full,
+            "target": f"< {TARGETS['full_render_s_max']:g} s",
+            "met": full < TARGETS["full_render_s_max"],
+        },
+        "cached_speedup": {
+            "value": speedup,
+            "target": f"≥ {TARGETS['cached_speedup_min']:g}×",
+            "met": speedup >= TARGETS["cached_speedup_min"],
+        },
+        "peak_memory": {
+            "value": peak,
+            "target": f"< {TARGETS['peak_rss_mb_max']:g} MB",
+            "met": peak < TARGETS["peak_rss_mb_max"],
+        },
+    }
+
+
+def row(label, r):
+    return (
+        label,
+        ms(r["median_s"]),
+        ms(r["min_s"]),
+        ms(r["max_s"]),
+        ms(r["cpu_median_s"]),
+        str(r["runs"]),
+    )
+
+
+def print_report(renders, download, memory, found):
+    print()
+    rows = [("wall-clock ms (CPU: this process)", "median", "min", "max", "CPU med", "runs")]
+    labels = [
+        ("render_complet", "full report: render_report() end to end"),
+        ("floor_complet", "full report: write_pdf(html) (floor)"),
+        ("data_complet", "  of which data + scoring (report_snapshot)"),
+        ("templating_complet", "  of which templating (render_html)"),
+        ("render_synthese", "summary: render_report() end to end"),
+        ("floor_synthese", "summary: write_pdf(html) (floor)"),
+        ("data_synthese", "  of which data + scoring (report_snapshot)"),
+        ("templating_synthese", "  of which templating (render_html)"),
+    ]
+    for key, label in labels:
+        rows.append(row(label, renders[key]))
+    first = download["first_request"]
+    rows.append(
+        (
+            "first download (POST renders + GET)",
+            ms(first["total_s"]),
+            "",
+            "",
+            ms(first["cpu_total_s"]),
+            "1",
+        )
+    )
+    for key, label in (
+        ("cached_total", "cached download (POST + GET + body)"),
+        ("cached_post", "  of which POST report_request"),
+        ("cached_get", "  of which GET file, body read"),
+    ):
+        rows.append(row(label, download[key]))
+    print_table(rows)
+    print()
+    for variant, label in (("complet", "full report"), ("synthese", "summary")):
+        o = renders[f"overhead_{variant}"]
+        print(
+            f"{label}: overhead above the WeasyPrint floor {o['percent_of_medians']:.1f} % "
+            f"(of medians; {o['percent_of_mins']:.1f} % of mins, "
+            f"{o['percent_of_cpu_medians']:.1f} % of CPU medians; data + templating alone "
+            f"{o['percent_data_and_templating']:.1f} %), "
+            f"PDF {renders[f'pdf_bytes_{variant}'] / 1024:.0f} KiB"
+        )
+    worst = memory["worst"]
+    print(
+        f"memory (worst of {len(memory['runs'])} fresh processes): peak RSS "
+        f"{worst['peak_rss_mb']:.0f} MB, +{worst['increase_mb']:.0f} MB during the first render "
+        f"(+{worst['increase_after_import_mb']:.0f} MB after importing WeasyPrint; "
+        f"{worst['rss_before_mb']:.0f} MB with Django set up), "
+        f"tracemalloc peak of a second render {worst['tracemalloc_peak_mb']:.0f} MB"
+    )
+    print()
+    print("targets (issue 5):")
+    descriptions = {
+        "overhead": ("overhead above the floor", lambda v: f"{v:.1f} %"),
+        "full_render": ("full report render (median)", lambda v: f"{v:.2f} s"),
+        "cached_speedup": ("render / cached download", lambda v: f"{v:.0f}×"),
+        "peak_memory": ("peak RSS of a rendering process", lambda v: f"{v:.0f} MB"),
+    }
+    full = renders["render_complet"]
+    overhead = renders["overhead_complet"]
+    notes = {
+        "overhead": f"(CPU medians {overhead['percent_of_cpu_medians']:.1f} %, data + templating "
+        f"alone {overhead['percent_data_and_templating']:.1f} %)",
+        "full_render": f"(min {full['min_s']:.2f} s, CPU median {full['cpu_median_s']:.2f} s)",
+        "cached_speedup": f"(cached {download['cached_total']['median_s'] * 1000:.0f} ms)",
+        "peak_memory": f"(+{memory['worst']['increase_mb']:.0f} MB during the render)",
+    }
+    for key, (label, fmt) in descriptions.items():
+        v = found[key]
+        mark = "✓" if v["met"] else "✗"
+        print(f"  {mark} {label:<34} {fmt(v['value']):>9}   target {v['target']:<9} {notes[key]}")
+
+
+def measure(args, media_root):
+    load_before = [round(v, 2) for v in os.getloadavg()]
+    print(f"Preparing database {args.database} (PostgreSQL)…", flush=True)
+    recreate_database(args)
+    configure(args, media_root)
+    diagnostic_id, dataset = complete_demo_diagnostic()
+    print(f"Renders: {args.runs} of each, interleaved, after one warm-up render", flush=True)
+    renders = measure_renders(diagnostic_id, args.runs)
+    print("Download through the test client (TASKS_BACKEND=immediate)", flush=True)
+    download = measure_download(diagnostic_id, args.cached_runs)
+    print(f"Memory: {args.memory_runs} fresh process(es)", flush=True)
+    memory = measure_memory(diagnostic_id, args.memory_runs, args.timeout)
+    found = verdicts(renders, download, memory)
+    print_report(renders, download, memory, found)
+    report = {
+        "benchmark": "pdf",
+        "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "load_average_start": load_before,
+            "load_average_end": [round(v, 2) for v in os.getloadavg()],
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "weasyprint": __import__("weasyprint").__version__,
+        },
+        "config": {
+            "database": "postgresql",
+            "runs": args.runs,
+            "cached_runs": args.cached_runs,
+            "memory_runs": args.memory_runs,
+            "diagnostic": {"collectivite": DIAGNOSTIC[0], "title": DIAGNOSTIC[1], **dataset},
+        },
+        "renders": renders,
+        "download": download,
+        "memory": memory,
+        "targets": found,
+    }
+    RESULTS_FILE.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    print(
+        f"load average (1 min) {load_before[0]:.1f} at the start, {os.getloadavg()[0]:.1f} at the "
+        f"end, on {os.cpu_count()} CPUs"
+    )
+    print(f"\nWritten to {RESULTS_FILE.relative_to(ROOT)}")
+    return 0
+
+
+def main():
+    args = parse_args()
+    if args.memory_child is not None:
+        import django
+
+        django.setup()
+        memory_child(args.memory_child)
+        return 0
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    media_root = Path(tempfile.mkdtemp(prefix="aeict-bench-pdf-"))
+
+    def terminate(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, terminate)
+    watchdog = threading.Timer(args.timeout, lambda: os.kill(os.getpid(), signal.SIGTERM))
+    watchdog.daemon = True
+    watchdog.start()
+    try:
+        return measure(args, media_root)
+    except SetupError as error:
+        print(f"Setup failed: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"Interrupted (or over --timeout {args.timeout:g} s).", file=sys.stderr)
+        return 130
+    finally:
+        watchdog.cancel()
+        if "django" in sys.modules:
+            from django.db import connections
+
+            connections.close_all()
+        shutil.rmtree(media_root, ignore_errors=True)
+        if not args.keep_database:
+            try:
+                recreate_database(args, create=False)
+            except SetupError as error:
+                print(f"Could not drop {args.database}: {error}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

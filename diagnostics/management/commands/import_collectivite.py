@@ -1,0 +1,43 @@
+"""manage.py import_collectivite FILE: recreate a collectivité from export_collectivite."""
+
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from diagnostics.backup import BackupError, import_collectivite
+
+
+class Command(BaseCommand):
+    help = (
+        "Importe une collectivité exportée par export_collectivite. La version du catalogue "
+        "utilisée doit être chargée (manage.py loadcatalogue) ; la collectivité ne doit pas "
+        "déjà exister."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", help="Fichier JSON produit par export_collectivite.")
+
+    def handle(self, *args, path, **options):
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+        except OSError as error:
+            raise CommandError(f"Impossible de lire « {path} » : {error}") from None
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise CommandError(f"« {path} » n’est pas un fichier JSON valide : {error}") from None
+        try:
+            summary = import_collectivite(data)
+        except BackupError as error:
+            raise CommandError(f"Import impossible : {error}") from None
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"« {summary.collectivite.name} » importée : {summary.diagnostics} diagnostic(s), "
+                f"{summary.answers} réponse(s), {summary.plan_actions} action(s) de plan, "
+                f"{summary.users_created} compte(s) créé(s)."
+            )
+        )
+        if summary.users_reused:
+            self.stdout.write(
+                f"{summary.users_reused} compte(s) existai(en)t déjà avec la même adresse : "
+                "ils sont rattachés à la collectivité sans être modifiés."
+            )

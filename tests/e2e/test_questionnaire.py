@@ -1,0 +1,106 @@
+"""The questionnaire in the browser: server errors, no JavaScript, tab order, read-only."""
+
+import itertools
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from diagnostics.models import Answer
+from tests.e2e.helpers import assert_errors_are_announced, check_page, status_of
+
+pytestmark = pytest.mark.e2e
+
+
+def page_url(diagnostic, number=1):
+    return f"/diagnostics/{diagnostic.public_id}/preconisations/{number}/"
+
+
+def test_an_invalid_answer_is_refused_and_announced_after_a_plain_form_post(
+    new_page, diagnostic, agent
+):
+    page = new_page(agent)
+    page.goto(page_url(diagnostic))
+    number = page.locator("[name='R1.Q6-value']")
+    number.fill("douze")
+    number.press("Tab")
+    # Autosave says it at once, next to the field…
+    expect(status_of(page, "R1.Q6")).to_contain_text(
+        "Réponse non enregistrée : corrigez le champ signalé. Saisissez un nombre"
+    )
+    expect(number).to_have_attribute("aria-invalid", "true")
+    # …and the page's button posts the whole form, as it does without JavaScript.
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
+    summary = page.locator("[data-error-summary]")
+    expect(summary).to_contain_text("Certaines réponses n’ont pas été enregistrées")
+    expect(summary.get_by_role("link")).to_contain_text("Combien de partenariats")
+    assert_errors_are_announced(page)
+    error = page.locator("#id_R1\\.Q6-value_error")
+    expect(error).to_have_text("Saisissez un nombre, par exemple 12 ou 12,5.")
+    expect(page.locator("[name='R1.Q6-value']")).to_have_value("douze")
+    check_page(page, "questionnaire with server-side errors")
+
+
+def test_the_questionnaire_works_without_javascript(new_page, diagnostic, agent):
+    page = new_page(agent, java_script_enabled=False)
+    page.goto(page_url(diagnostic))
+    expect(page.get_by_text("Chaque réponse est enregistrée automatiquement")).to_be_hidden()
+    page.locator("[name='R1.Q1-value'][value='1']").check()
+    page.locator("[name='R1.Q7-value']").fill("4")
+    page.get_by_role("button", name="Enregistrer et passer à la suivante").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Portage et organisation")
+    expect(page.get_by_role("status").first).to_contain_text("Vos réponses sont enregistrées.")
+    page.goto(page_url(diagnostic))
+    expect(page.locator("[name='R1.Q1-value'][value='1']")).to_be_checked()
+    expect(page.locator("[name='R1.Q7-value']")).to_have_value("4")
+    assert Answer.objects.filter(diagnostic=diagnostic).count() == 2
+
+
+FOCUSED_JS = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) { return null; }
+  const box = el.getBoundingClientRect();
+  const style = getComputedStyle(el);
+  return {
+    html: el.outerHTML.slice(0, 120),
+    top: box.top + window.scrollY,
+    bottom: box.bottom + window.scrollY,
+    width: box.width,
+    outline: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2,
+  };
+}"""
+
+
+def test_the_tab_order_follows_the_visual_order_with_a_visible_focus(new_page, diagnostic, agent):
+    page = new_page(agent)
+    page.goto(page_url(diagnostic))
+    stops = []
+    for _ in range(200):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED_JS)
+        if focused is None or (stops and focused["html"] == stops[0]["html"]):
+            break
+        stops.append(focused)
+    assert len(stops) > 30, f"only {len(stops)} tab stops on the questionnaire page"
+    assert "Accessibilité" in stops[-2]["html"] or "Accessibilité" in stops[-1]["html"]
+    tolerance = 4
+    for previous, current in itertools.pairwise(stops):
+        same_row = current["top"] < previous["bottom"] and current["bottom"] > previous["top"]
+        assert same_row or current["top"] >= previous["top"] - tolerance, (
+            f"the focus goes back up from {previous['html']} (y={previous['top']:.0f}) "
+            f"to {current['html']} (y={current['top']:.0f})"
+        )
+    hidden = [s["html"] for s in stops if not s["width"]]
+    assert not hidden, f"invisible elements in the tab order: {hidden}"
+    no_outline = [s["html"] for s in stops if not s["outline"]]
+    assert not no_outline, f"no visible focus indicator on: {no_outline}"
+
+
+def test_an_elu_reads_the_questionnaire_without_editing_it(new_page, demo, elu):
+    page = new_page(elu)
+    page.goto(page_url(demo, 3))
+    expect(page.get_by_text("Vous consultez ce questionnaire en lecture seule.")).to_be_visible()
+    expect(page.locator("[name='R3.Q1-value']").first).to_be_disabled()
+    expect(page.get_by_role("button", name="Enregistrer", exact=True)).to_have_count(0)
+    check_page(page, "read-only questionnaire")
+    expect(status_of(page, "R3.Q1")).to_contain_text(re.compile(r"Enregistré — dernière"))

@@ -1,0 +1,395 @@
+"""Who may do what: every URL of the application × every role × every HTTP method.
+
+The rules are written by hand from the views; the URLs are read from the URL configuration, so a
+new URL without a rule makes the test fail.
+"""
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.contrib.auth.tokens import default_token_generator
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from diagnostics import plan as plan_service
+from diagnostics.models import (
+    Answer,
+    AnswerChange,
+    Diagnostic,
+    Invitation,
+    Membership,
+    PlanAction,
+    PlanActionChange,
+    ReportFile,
+)
+from diagnostics.pdf import report_snapshot
+from diagnostics.selectors import catalogue_data
+from diagnostics.services import invitation_token
+from tests.diagnostics.helpers import answer_payload
+from tests.factories import DiagnosticFactory, UserFactory
+
+METHODS = ["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"]
+# Those who may not write come first: they find things as the fixture made them.
+ROLES = ["anonymous", "outsider", "staff", "elu", "agent", "referent"]
+MEMBERS = {"agent", "referent", "elu"}
+
+# Who a method of a view is for.
+PUBLIC = "public"  # anyone, logged in or not
+LOGGED_IN = "logged_in"  # any authenticated user
+MEMBER = "member"  # the collectivité's agents, référents and élus
+EDITOR = "editor"  # its agents and référents
+REFERENT = "referent"
+
+ALLOWED = {
+    PUBLIC: set(ROLES),
+    LOGGED_IN: set(ROLES) - {"anonymous"},
+    MEMBER: MEMBERS,
+    EDITOR: {"agent", "referent"},
+    REFERENT: {"referent"},
+}
+WRITE_SUCCESS = {200, 302, 400, 409}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """``methods`` maps each method the view answers to who may use it; others get 405."""
+
+    methods: dict
+    target: str = "diagnostic"  # whose public_id goes in the URL
+    success: dict = field(default_factory=dict)  # expected statuses, when not the usual ones
+    data: dict | str | None = None  # what a POST sends, or the name of a payload of the world
+    login_view: bool = False  # sends every logged-in user away, whatever the method
+
+
+def usual_success(method):
+    return {"GET": {200}, "HEAD": {200}, "OPTIONS": {200}}.get(method, WRITE_SUCCESS)
+
+
+READ = {"GET": MEMBER}
+
+RULES = {
+    # Public pages
+    "home": Rule({"GET": PUBLIC, "HEAD": PUBLIC}),
+    "methode": Rule({"GET": PUBLIC, "HEAD": PUBLIC}),
+    "accessibilite": Rule({"GET": PUBLIC, "HEAD": PUBLIC}),
+    # Accounts
+    "login": Rule(
+        {"GET": PUBLIC, "HEAD": PUBLIC, "OPTIONS": PUBLIC, "POST": PUBLIC},
+        success={"POST": {200}},
+        login_view=True,
+    ),
+    "logout": Rule({"POST": LOGGED_IN, "OPTIONS": LOGGED_IN}, success={"POST": {302}}),
+    "password_reset": Rule(
+        {"GET": PUBLIC, "HEAD": PUBLIC, "OPTIONS": PUBLIC, "POST": PUBLIC},
+        success={"POST": {200}},
+    ),
+    "password_reset_done": Rule({"GET": PUBLIC, "HEAD": PUBLIC, "OPTIONS": PUBLIC}),
+    # A valid link is swapped for one without the token, before the method is even looked at
+    # (Django's own view).
+    "password_reset_confirm": Rule(
+        dict.fromkeys(METHODS, PUBLIC),
+        target="reset",
+        success={method: {302} for method in METHODS},
+    ),
+    "password_reset_complete": Rule({"GET": PUBLIC, "HEAD": PUBLIC, "OPTIONS": PUBLIC}),
+    "accept_invitation": Rule(
+        {"GET": PUBLIC, "POST": PUBLIC}, target="invitation", success={"POST": {200}}
+    ),
+    # Collectivités
+    "dashboard": Rule({"GET": LOGGED_IN}),
+    "members": Rule(
+        {"GET": REFERENT, "POST": REFERENT},
+        target="collectivite",
+        data={"email": "nouvelle.personne@exemple.localhost", "role": "agent"},
+        success={"POST": {302}},
+    ),
+    "diagnostic_create": Rule(
+        {"POST": REFERENT},
+        target="collectivite",
+        data={"title": "Diagnostic 2027"},
+        success={"POST": {302}},
+    ),
+    # Questionnaire
+    "diagnostic_overview": Rule(READ),
+    "diagnostic_recommendation": Rule(
+        {"GET": MEMBER, "POST": EDITOR}, data="answers", success={"POST": {302}}
+    ),
+    "diagnostic_answer": Rule({"POST": EDITOR}, data="answer", success={"POST": {200}}),
+    "diagnostic_answer_history": Rule(READ),
+    "diagnostic_submit": Rule({"POST": REFERENT}, success={"POST": {302}}),
+    "diagnostic_reopen": Rule({"POST": REFERENT}, success={"POST": {302}}),
+    # Results
+    "diagnostic_results": Rule(READ),
+    "diagnostic_results_detail": Rule(READ),
+    "diagnostic_export_csv": Rule(READ),
+    "diagnostic_export_json": Rule(READ),
+    # Action plan
+    "diagnostic_plan": Rule(READ),
+    "plan_accept": Rule({"POST": EDITOR}, success={"POST": {302}}),
+    "plan_action_add": Rule({"POST": EDITOR}, data="action", success={"POST": {302}}),
+    "plan_action_edit": Rule({"GET": EDITOR, "POST": EDITOR}, data="action"),
+    "plan_action_toggle": Rule(
+        {"POST": EDITOR}, data={"decision": "ecarter"}, success={"POST": {302}}
+    ),
+    "plan_action_history": Rule(READ),
+    # Reports: élus may ask for them and download them too.
+    "report_request": Rule({"POST": MEMBER}, success={"POST": {302}}),
+    "report_status": Rule(READ),
+    "report_download": Rule(READ),
+}
+
+
+def _walk(patterns, namespace=None):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _walk(pattern.url_patterns, pattern.namespace or namespace)
+        else:
+            assert isinstance(pattern, URLPattern)
+            yield namespace, pattern
+
+
+def application_patterns():
+    return [p for ns, p in _walk(get_resolver().url_patterns) if ns != "admin"]
+
+
+def admin_patterns():
+    return [p for ns, p in _walk(get_resolver().url_patterns) if ns == "admin" and p.name]
+
+
+def test_every_url_of_the_application_has_a_rule():
+    missing = []
+    for pattern in application_patterns():
+        if pattern.name is None:
+            missing.append(f"name the URL pattern {pattern.pattern}, then add a rule for it")
+        elif pattern.name not in RULES:
+            missing.append(f"add a rule for URL name {pattern.name}")
+    assert not missing, "\n".join(missing)
+
+
+def test_every_rule_is_for_an_existing_url():
+    names = {p.name for p in application_patterns()}
+    assert set(RULES) <= names, set(RULES) - names
+
+
+# --- The world every case runs in -------------------------------------------------------------
+
+
+@dataclass
+class World:
+    users: dict
+    diagnostic: Diagnostic
+    action: PlanAction
+    report: ReportFile
+    invitation_token: str
+    reset_kwargs: dict
+    payloads: dict
+
+
+@pytest.fixture
+def world(catalogue, collectivite, referent, agent, elu, outsider):
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    diagnostic = DiagnosticFactory(
+        collectivite=collectivite, catalogue=catalogue, created_by=referent
+    )
+    # The outsider's collectivité has a diagnostic of its own.
+    other = outsider.memberships.get().collectivite
+    DiagnosticFactory(collectivite=other, catalogue=catalogue, created_by=outsider)
+    data = catalogue_data(catalogue.pk)
+    recommendation = data.recommendations[0]
+    action = plan_service.add_action(
+        diagnostic=diagnostic,
+        by=agent,
+        values={
+            "title": "Créer un comité de pilotage",
+            "recommendation": recommendation,
+            "status": "a_lancer",
+            "priority": "haute",
+        },
+    )
+    snapshot = report_snapshot(diagnostic, "complet")
+    name = default_storage.save(
+        f"rapports/{diagnostic.public_id}/complet-test.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n")
+    )
+    report = ReportFile.objects.create(
+        diagnostic=diagnostic,
+        variant="complet",
+        content_hash=snapshot.content_hash,
+        status="pret",
+        file=name,
+        size=15,
+        requested_by=referent,
+    )
+    invitation = Invitation.objects.create(
+        collectivite=collectivite,
+        email="invitee@exemple.localhost",
+        role="agent",
+        invited_by=referent,
+    )
+    forgetful = UserFactory(email="oubli@exemple.localhost")
+    question = data.question_by_code("R1.Q1")
+    answers = {}
+    for item in data.questions_by_rec[recommendation.number]:
+        answers.update(answer_payload(item, data.options_by_question.get(item.pk, [])))
+    return World(
+        users={
+            "agent": agent,
+            "referent": referent,
+            "elu": elu,
+            "outsider": outsider,
+            "staff": staff,
+        },
+        diagnostic=diagnostic,
+        action=action,
+        report=report,
+        invitation_token=invitation_token(invitation),
+        reset_kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(forgetful.pk)),
+            "token": default_token_generator.make_token(forgetful),
+        },
+        payloads={
+            "answer": answer_payload(question, data.options_by_question.get(question.pk, [])),
+            "answers": answers,
+            "action": {
+                "title": "Former les agents",
+                "recommendation": recommendation.pk,
+                "status": "en_cours",
+                "priority": "moyenne",
+                "revision": action.revision,
+            },
+        },
+    )
+
+
+def url_for(name, rule, world):
+    diagnostic = world.diagnostic
+    values = {
+        "public_id": diagnostic.collectivite.public_id
+        if rule.target == "collectivite"
+        else diagnostic.public_id,
+        "token": world.invitation_token,
+        "number": 1,
+        "code": "R1.Q1",
+        "action_id": world.action.public_id,
+        "variant": "complet",
+        "report_id": world.report.public_id,
+    }
+    if rule.target == "reset":
+        values.update(world.reset_kwargs)
+    pattern = next(p for p in application_patterns() if p.name == name)
+    converters = pattern.pattern.converters
+    return reverse(name, kwargs={k: v for k, v in values.items() if k in converters})
+
+
+def expected(rule, role, method):
+    """The statuses allowed for this case, and whether it is a redirection to the login page."""
+    level = rule.methods.get(method)
+    public = PUBLIC in rule.methods.values()
+    if role == "anonymous" and not public:
+        return {302}, "login"
+    if rule.login_view and role != "anonymous":
+        return {302}, None
+    if level is None:
+        return {405}, None
+    if role in ALLOWED[level]:
+        return rule.success.get(method, usual_success(method)), None
+    if role in {"outsider", "staff"}:
+        return {404}, None
+    return {403}, None
+
+
+def traces(world):
+    """Everything a write could leave behind."""
+    diagnostic = Diagnostic.objects.get(pk=world.diagnostic.pk)
+    action = PlanAction.objects.get(pk=world.action.pk)
+    return {
+        "answers": Answer.objects.count(),
+        "answer_changes": AnswerChange.objects.count(),
+        "actions": PlanAction.objects.count(),
+        "action_changes": PlanActionChange.objects.count(),
+        "action": (action.revision, action.dismissed, action.title),
+        "invitations": Invitation.objects.count(),
+        "memberships": Membership.objects.count(),
+        "diagnostics": Diagnostic.objects.count(),
+        "status": diagnostic.status,
+    }
+
+
+def send(client, method, url, data):
+    if method == "POST":
+        response = client.post(url, data or {})
+    else:
+        response = getattr(client, method.lower())(url)
+    if response.streaming:
+        # Reading it to the end closes the file, as a WSGI server would.
+        b"".join(response.streaming_content)
+    return response
+
+
+@pytest.mark.parametrize("name", sorted(RULES))
+def test_each_role_gets_what_the_rules_say(client, world, name):
+    rule = RULES[name]
+    url = url_for(name, rule, world)
+    data = world.payloads[rule.data] if isinstance(rule.data, str) else rule.data
+    private = not {PUBLIC, LOGGED_IN} & set(rule.methods.values())
+    failures = []
+    for role in ROLES:
+        before = traces(world)
+        for method in METHODS:
+            client.logout()
+            if role != "anonymous":
+                client.force_login(world.users[role])
+            response = send(client, method, url, data)
+            statuses, goes_to = expected(rule, role, method)
+            status = response.status_code
+            case = f"{method} {url} as {role}"
+            if status not in statuses:
+                failures.append(f"{case}: got {status}, expected {sorted(statuses)}")
+            elif goes_to == "login" and not response.url.startswith(reverse("login")):
+                failures.append(f"{case}: sent to {response.url}, not the login")
+            if private and role in {"outsider", "staff"} and status not in {404, 405}:
+                # Nothing tells an outsider whether a collectivité's object exists.
+                failures.append(f"{case}: {status} tells something")
+        if role not in ALLOWED[EDITOR] and traces(world) != before:
+            failures.append(f"{role} changed something through {name}")
+    assert not failures, "\n".join(failures)
+
+
+# --- The Django admin -------------------------------------------------------------------------
+
+ADMIN_ARGS = {"object_id": "1", "content_type_id": "1", "pk": 1, "app_label": "recommendations"}
+ADMIN_OPEN = {"login", "logout"}
+
+
+def admin_urls():
+    urls = []
+    for pattern in admin_patterns():
+        if pattern.name in ADMIN_OPEN:
+            continue
+        converters = set(pattern.pattern.converters) | set(pattern.pattern.regex.groupindex)
+        kwargs = {k: v for k, v in ADMIN_ARGS.items() if k in converters}
+        urls.append(reverse(f"admin:{pattern.name}", kwargs=kwargs))
+    return urls
+
+
+@pytest.mark.parametrize("role", ["anonymous", "referent", "agent", "elu"])
+def test_only_platform_administrators_reach_the_admin(client, world, role):
+    if role != "anonymous":
+        client.force_login(world.users[role])
+    logins = (reverse("login"), reverse("admin:login"))
+    urls = admin_urls()
+    assert len(urls) > 20
+    for url in urls:
+        for method in ["GET", "POST"]:
+            response = send(client, method, url, {})
+            assert response.status_code == 302, (method, url, response.status_code)
+            assert response.url.startswith(logins), (method, url, response.url)
+
+
+def test_a_platform_administrator_reaches_the_admin(client, world):
+    client.force_login(world.users["staff"])
+    for name in ["admin:index", "admin:recommendations_catalogueversion_changelist"]:
+        url = reverse(name)
+        assert client.get(url).status_code == 200, url
