@@ -150,6 +150,8 @@ def members(request, public_id):
             ),
         )
         status = 429
+    elif request.method == "POST":
+        status = 400
     memberships = (
         Membership.objects.filter(collectivite=collectivite)
         .select_related("user")

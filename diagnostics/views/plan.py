@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from diagnostics import plan as plan_service
 from diagnostics.access import get_diagnostic_access
@@ -32,7 +32,7 @@ def _plan_context(access):
     }
 
 
-@require_GET
+@require_safe
 def plan(request, public_id):
     access = get_diagnostic_access(request.user, public_id)
     context = _plan_context(access)
@@ -155,7 +155,7 @@ def plan_action_toggle(request, public_id, action_id):
     return redirect("diagnostic_plan", public_id=public_id)
 
 
-@require_GET
+@require_safe
 def plan_action_history(request, public_id, action_id):
     access = get_diagnostic_access(request.user, public_id)
     action = _get_action(access, action_id)

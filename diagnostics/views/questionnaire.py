@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from diagnostics import selectors
 from diagnostics.access import get_collectivite_role, get_diagnostic_access
@@ -34,7 +34,7 @@ from diagnostics.services import (
 )
 
 
-@require_GET
+@require_safe
 def dashboard(request):
     memberships = (
         Membership.objects.for_user(request.user)
@@ -84,7 +84,7 @@ def _rec_rows(data, result):
     ]
 
 
-@require_GET
+@require_safe
 def overview(request, public_id):
     access = get_diagnostic_access(request.user, public_id)
     diagnostic = access.diagnostic
@@ -360,7 +360,7 @@ def save_answer_view(request, public_id, code):
     )
 
 
-@require_GET
+@require_safe
 def answer_history(request, public_id, code):
     access = get_diagnostic_access(request.user, public_id)
     diagnostic = access.diagnostic

@@ -4,7 +4,7 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from diagnostics.access import get_diagnostic_access
 from diagnostics.enums import ReportStatus, ReportVariant
@@ -30,7 +30,7 @@ def _get_report(access, report_id) -> ReportFile:
     return report
 
 
-@require_GET
+@require_safe
 def report_status(request, public_id, report_id):
     access = get_diagnostic_access(request.user, public_id)
     report = _get_report(access, report_id)
@@ -56,7 +56,7 @@ def report_status(request, public_id, report_id):
     )
 
 
-@require_GET
+@require_safe
 def report_download(request, public_id, report_id):
     access = get_diagnostic_access(request.user, public_id)
     report = _get_report(access, report_id)

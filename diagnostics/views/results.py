@@ -6,13 +6,13 @@ import json
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from diagnostics.access import get_diagnostic_access
 from diagnostics.reporting import build_report
 
 
-@require_GET
+@require_safe
 def results(request, public_id):
     access = get_diagnostic_access(request.user, public_id)
     report = build_report(access.diagnostic)
@@ -28,7 +28,7 @@ def results(request, public_id):
     )
 
 
-@require_GET
+@require_safe
 def recommendation_detail(request, public_id, number):
     access = get_diagnostic_access(request.user, public_id)
     report = build_report(access.diagnostic)
@@ -73,7 +73,7 @@ def _number(value):
     return "" if value is None else repr(float(value))
 
 
-@require_GET
+@require_safe
 def export_csv(request, public_id):
     access = get_diagnostic_access(request.user, public_id)
     report = build_report(access.diagnostic)
@@ -118,7 +118,7 @@ def export_csv(request, public_id):
     return response
 
 
-@require_GET
+@require_safe
 def export_json(request, public_id):
     access = get_diagnostic_access(request.user, public_id)
     report = build_report(access.diagnostic)

@@ -134,3 +134,30 @@ def test_the_admin_lists_filter_by_version(admin_client, catalogue):
     )
     assert response.status_code == 200
     assert "R1.Q1" in response.content.decode()
+
+
+def test_platform_administrators_create_a_collectivite_with_a_valid_siren(admin_client):
+    from diagnostics.models import Collectivite
+
+    url = reverse("admin:diagnostics_collectivite_add")
+    base = {
+        "name": "Ville de Test",
+        "kind": "commune",
+        "population": "12000",
+        "memberships-TOTAL_FORMS": 0,
+        "memberships-INITIAL_FORMS": 0,
+        "memberships-MIN_NUM_FORMS": 0,
+        "memberships-MAX_NUM_FORMS": 1000,
+    }
+    refused = admin_client.post(url, {**base, "siren": "123456789"})
+    assert "SIREN n’est pas valide" in refused.content.decode()
+    assert not Collectivite.objects.exists()
+    accepted = admin_client.post(url, {**base, "siren": "732829320"})
+    assert accepted.status_code == 302
+    assert Collectivite.objects.get().siren == "732829320"
+
+
+def test_the_admin_lists_people_and_diagnostics(admin_client, catalogue):
+    DiagnosticFactory(catalogue=catalogue)
+    for name in ["diagnostics_user", "diagnostics_diagnostic", "diagnostics_collectivite"]:
+        assert admin_client.get(reverse(f"admin:{name}_changelist")).status_code == 200

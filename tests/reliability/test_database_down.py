@@ -92,7 +92,7 @@ def test_a_lost_connection_is_handled_like_a_refused_one(web, diagnostic, agent)
 def test_a_session_that_cannot_be_loaded_answers_503_not_500(web, diagnostic, agent, caplog):
     web.force_login(agent)
     with mock.patch(
-        "django.contrib.sessions.backends.db.SessionStore.load", side_effect=DOWN
+        "django.contrib.sessions.backends.cached_db.SessionStore.load", side_effect=DOWN
     ) as load:
         response = web.get(reverse("dashboard"))
     assert load.called
@@ -102,7 +102,9 @@ def test_a_session_that_cannot_be_loaded_answers_503_not_500(web, diagnostic, ag
 
 def test_a_save_whose_session_cannot_be_loaded_answers_json(web, diagnostic, agent):
     web.force_login(agent)
-    with mock.patch("django.contrib.sessions.backends.db.SessionStore.load", side_effect=DOWN):
+    with mock.patch(
+        "django.contrib.sessions.backends.cached_db.SessionStore.load", side_effect=DOWN
+    ):
         response = web.post(
             save_url(diagnostic), save_payload(), headers={"X-Requested-With": "fetch"}
         )
@@ -115,7 +117,7 @@ def test_a_session_that_cannot_be_saved_after_the_view_answers_503(
     settings.SESSION_SAVE_EVERY_REQUEST = True
     web.force_login(agent)
     with mock.patch(
-        "django.contrib.sessions.backends.db.SessionStore.save", side_effect=DOWN
+        "django.contrib.sessions.backends.cached_db.SessionStore.save", side_effect=DOWN
     ) as save:
         response = web.get(reverse("dashboard"))
     assert save.called

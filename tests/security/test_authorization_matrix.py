@@ -68,7 +68,7 @@ def usual_success(method):
     return {"GET": {200}, "HEAD": {200}, "OPTIONS": {200}}.get(method, WRITE_SUCCESS)
 
 
-READ = {"GET": MEMBER}
+READ = {"GET": MEMBER, "HEAD": MEMBER}
 
 RULES = {
     # Public pages
@@ -99,7 +99,7 @@ RULES = {
         {"GET": PUBLIC, "POST": PUBLIC}, target="invitation", success={"POST": {200}}
     ),
     # Collectivités
-    "dashboard": Rule({"GET": LOGGED_IN}),
+    "dashboard": Rule({"GET": LOGGED_IN, "HEAD": LOGGED_IN}),
     "members": Rule(
         {"GET": REFERENT, "POST": REFERENT},
         target="collectivite",
@@ -359,7 +359,13 @@ def test_each_role_gets_what_the_rules_say(client, world, name):
 
 # --- The Django admin -------------------------------------------------------------------------
 
-ADMIN_ARGS = {"object_id": "1", "content_type_id": "1", "pk": 1, "app_label": "recommendations"}
+ADMIN_ARGS = {
+    "object_id": "1",
+    "content_type_id": "1",
+    "pk": 1,
+    "id": "1",
+    "app_label": "recommendations",
+}
 ADMIN_OPEN = {"login", "logout"}
 
 
