@@ -302,3 +302,33 @@ def test_the_application_pages_have_no_inline_code(client, catalogue, collectivi
     client.logout()
     for name in ["login", "password_reset"]:
         assert inline_code(client.get(reverse(name)).content.decode()) == [], name
+
+
+def test_the_web_server_refuses_to_start_without_a_secret_key():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "SECRET_KEY"}
+    base = {k: v for k, v in os.environ.items() if k not in CLEARED and k != "SECRET_KEY"}
+    result = subprocess.run(
+        [sys.executable, "-c", "import aeict.wsgi"],
+        cwd=ROOT,
+        env={**base, **env, "DJANGO_SETTINGS_MODULE": "aeict.settings"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_management_commands_without_a_secret_key_are_flagged_by_the_deploy_check():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "SECRET_KEY"}
+    base = {k: v for k, v in os.environ.items() if k not in CLEARED and k != "SECRET_KEY"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "security.W009" in result.stderr
