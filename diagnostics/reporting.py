@@ -101,6 +101,12 @@ class Report:
     strengths: list[Section] = field(default_factory=list)
     proposed_actions: list[tuple[Section, SuggestedAction]] = field(default_factory=list)
 
+    @property
+    def proposed_by_section(self) -> list[Section]:
+        """Sections with proposed actions, in the order of the proposals (priority rank first)."""
+        numbers = dict.fromkeys(section.number for section, _action in self.proposed_actions)
+        return [self.section(number) for number in numbers]
+
     def section(self, number: int) -> Section | None:
         return next((s for s in self.sections if s.number == number), None)
 

@@ -310,3 +310,11 @@ def test_results_and_exports_are_404_for_other_collectivites(client, scored, out
 def test_an_elu_reads_the_results(client, scored, elu):
     client.force_login(elu)
     assert client.get(results_url(scored)).status_code == 200
+
+
+def test_proposed_actions_are_listed_by_priority_rank(client, scored, referent):
+    # Priorities are 2 then 1: recommendation 2's actions come first on the page.
+    client.force_login(referent)
+    content = client.get(results_url(scored)).content.decode()
+    actions = content[content.index('id="actions"') :]
+    assert actions.index("Action de la recommandation 2") < actions.index("Action liée à A3")
