@@ -25,11 +25,8 @@ import http.client
 import json
 import math
 import os
-import platform
 import random
 import re
-import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -38,14 +35,13 @@ import traceback
 import urllib.parse
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from decimal import Decimal
 from http.cookies import SimpleCookie
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS_DIR = ROOT / "benchmarks" / "results"
-HOST = "127.0.0.1"
+import common
+from common import HOST, SetupError
+
 PASSWORD = "charge-aeict-2026"
 PG_CLUSTER = ("15", "main")
 REQUEST_TIMEOUT = 30.0
@@ -118,10 +114,6 @@ JOIN recommendations_question q ON q.id = a.question_id
 """
 
 
-class SetupError(Exception):
-    pass
-
-
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=float, default=60.0, help="seconds of load")
@@ -140,13 +132,7 @@ def parse_args(argv=None):
     parser.add_argument("--workers", type=int, default=3, help="gunicorn gthread workers")
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
     parser.add_argument("--port", type=int, default=8766)
-    parser.add_argument(
-        "--postgres",
-        default="postgres://postgres@127.0.0.1:5432",
-        help="PostgreSQL server URL, without database name",
-    )
-    parser.add_argument("--database", default="aeict_load", help="dropped and recreated")
-    parser.add_argument("--keep-database", action="store_true", help="do not drop it at the end")
+    common.add_database_options(parser, database="aeict_load")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument(
         "--restart-postgres",
@@ -170,116 +156,26 @@ def parse_args(argv=None):
 # Setup ------------------------------------------------------------------------------------------
 
 
-def database_url(args, name):
-    return f"{args.postgres.rstrip('/')}/{name}"
-
-
-def recreate_database(args, *, create=True):
-    import psycopg
-    from psycopg import sql
-
-    try:
-        with psycopg.connect(database_url(args, "postgres"), autocommit=True) as conn:
-            name = sql.Identifier(args.database)
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
-            if create:
-                conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
-    except psycopg.Error as error:
-        raise SetupError(f"PostgreSQL: {error}") from error
-
-
-def server_env(args):
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=database_url(args, args.database),
-        SECRET_KEY="load-test-only-not-a-secret-0123456789-abcdefghijklmnopqrstuvwxyz",
-        DEBUG="0",
-        ALLOWED_HOSTS=HOST,
-        DJANGO_SETTINGS_MODULE="aeict.settings",
-        # Plain HTTP on the loopback: no redirect to HTTPS, cookies without the Secure flag.
-        SECURE_SSL_REDIRECT="0",
-        SECURE_HSTS_SECONDS="0",
-        SESSION_COOKIE_SECURE="0",
-        CSRF_COOKIE_SECURE="0",
-        PYTHONUNBUFFERED="1",
-    )
-    return env
-
-
-def manage(env, *command, extra_env=None):
-    step = command[0]
-    print(f"  manage.py {step}", flush=True)
-    done = subprocess.run(
-        [sys.executable, "manage.py", *command],
-        cwd=ROOT,
-        env={**env, **(extra_env or {})},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise SetupError(f"manage.py {step} failed:\n{done.stdout}{done.stderr}")
-    return done.stdout
-
-
 def prepare_data(args, env):
-    print(f"Preparing database {args.database}…", flush=True)
-    recreate_database(args)
-    manage(env, "migrate", "--noinput", "-v", "0")
-    manage(env, "collectstatic", "--noinput", "-v", "0")
-    manage(env, "loadcatalogue")
+    common.prepare_database(args=args, env=env)
     config = {"collectivites": args.collectivites, "agents": args.agents, "password": PASSWORD}
-    output = manage(env, "shell", "-c", SETUP_SNIPPET, extra_env={"LOAD_SETUP": json.dumps(config)})
-    for line in output.splitlines():
-        if line.startswith("LOAD_JSON "):
-            return json.loads(line.removeprefix("LOAD_JSON "))
-    raise SetupError(f"the setup printed nothing usable:\n{output}")
-
-
-def port_in_use(port):
-    with socket.socket() as sock:
-        sock.settimeout(0.5)
-        return sock.connect_ex((HOST, port)) == 0
+    setup_env = {**env, "LOAD_SETUP": json.dumps(config)}
+    output = common.manage("shell", "-c", SETUP_SNIPPET, env=setup_env)
+    found = common.json_line(output, prefix="LOAD_JSON ")
+    if found is None:
+        raise SetupError(f"the setup printed nothing usable:\n{output}")
+    return found
 
 
 def start_gunicorn(args, env, log_path):
-    if port_in_use(args.port):
-        raise SetupError(f"port {args.port} is already in use: choose another with --port")
-    command = [
-        *(sys.executable, "-m", "gunicorn", "aeict.wsgi"),
-        *("-b", f"{HOST}:{args.port}", "-k", "gthread"),
-        *("-w", str(args.workers), "--threads", str(args.threads)),
+    return common.start_gunicorn(
+        *("-k", "gthread", "-w", str(args.workers), "--threads", str(args.threads)),
         *("--graceful-timeout", "10"),
-    ]
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    print(
-        f"gunicorn pid {process.pid}: {args.workers} gthread workers × {args.threads} threads "
-        f"on {HOST}:{args.port}",
-        flush=True,
+        port=args.port,
+        env=env,
+        log_path=log_path,
+        description=f"{args.workers} gthread workers × {args.threads} threads",
     )
-    return process
-
-
-def stop_gunicorn(process):
-    if process is None or process.poll() is not None:
-        return
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=5)
-    except ProcessLookupError:
-        pass
 
 
 def process_tree_cpu(root_pid):
@@ -295,37 +191,6 @@ def process_tree_cpu(root_pid):
         if root_pid in (pid, ppid):
             total += int(fields[11]) + int(fields[12])
     return total / ticks
-
-
-def log_tail(path, lines=40):
-    try:
-        return "\n".join(path.read_text().splitlines()[-lines:])
-    except OSError:
-        return ""
-
-
-def wait_until_ready(process, port, log_path, timeout=60.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SetupError(f"gunicorn exited ({process.returncode}):\n{log_tail(log_path)}")
-        conn = http.client.HTTPConnection(HOST, port, timeout=2)
-        try:
-            conn.request("GET", "/connexion/")
-            response = conn.getresponse()
-            response.read()
-            if response.status == 200:
-                return
-            if response.status >= 300:
-                raise SetupError(
-                    f"GET /connexion/ answered {response.status}:\n{log_tail(log_path)}"
-                )
-        except OSError:
-            pass
-        finally:
-            conn.close()
-        time.sleep(0.2)
-    raise SetupError(f"gunicorn did not answer within {timeout:.0f} s:\n{log_tail(log_path)}")
 
 
 # The browser --------------------------------------------------------------------------------
@@ -652,16 +517,9 @@ def ensure_postgres_running(url):
 # Report -------------------------------------------------------------------------------------
 
 
-def percentile(sorted_values, fraction):
-    if not sorted_values:
-        return None
-    index = max(0, min(len(sorted_values) - 1, math.ceil(fraction * len(sorted_values)) - 1))
-    return sorted_values[index]
-
-
 def latency(samples):
     values = sorted(s.finished - s.began for s in samples)
-    p50, p99 = percentile(values, 0.50), percentile(values, 0.99)
+    p50, p99 = common.percentile(values, 0.50), common.percentile(values, 0.99)
     return {
         "requests": len(values),
         "p50_ms": None if p50 is None else round(p50 * 1000, 1),
@@ -674,7 +532,7 @@ def check_database(args, acks):
     """Compare every acknowledged save with the answers and their history in the database."""
     import psycopg
 
-    with psycopg.connect(database_url(args, args.database)) as conn:
+    with psycopg.connect(common.database_url(args.postgres, args.database)) as conn:
         rows = {(r[0], r[1]): r[2:] for r in conn.execute(ANSWERS_SQL)}
         history = {(r[0], r[1], r[2]): r[3] for r in conn.execute(CHANGES_SQL)}
     lost, ahead, problems = 0, 0, []
@@ -920,8 +778,9 @@ def print_report(report, failures, misses):
 
 def measure(args):
     name = "faults" if args.restart_postgres else "load"
-    log_path = RESULTS_DIR / f"{name}-gunicorn.log"
-    env = server_env(args)
+    log_path = common.RESULTS_DIR / f"{name}-gunicorn.log"
+    url = common.database_url(args.postgres, args.database)
+    env = {**os.environ, **common.django_env(database_url=url, **common.PLAIN_HTTP)}
     setup = prepare_data(args, env)
     questions = {q["code"]: q for q in setup["questions"]}
     by_recommendation = defaultdict(list)
@@ -930,7 +789,7 @@ def measure(args):
     process = start_gunicorn(args, env, log_path)
     outage = None
     try:
-        wait_until_ready(process, args.port, log_path)
+        common.wait_until_ready(process, port=args.port, path="/connexion/", log_path=log_path)
         samples = []
         browsers = []
         print(f"Logging {args.collectivites * args.agents} agents in…", flush=True)
@@ -979,9 +838,7 @@ def measure(args):
             home = [n for n in numbers if (n - 1) % args.agents == index] or numbers
             agents.append(Agent(run, browser, public_id, home, random.Random(rng.random())))
         if args.restart_postgres:
-            outage = Outage(
-                database_url(args, args.database), started + args.outage_at, args.outage
-            )
+            outage = Outage(url, started + args.outage_at, args.outage)
             outage.start()
         print(
             f"Load: {len(agents)} agents for {args.duration:g} s"
@@ -1002,12 +859,11 @@ def measure(args):
         client_cpu = time.process_time() - cpu_before
         server_cpu = process_tree_cpu(process.pid) - server_cpu_before
         load_after = os.getloadavg()[0]
-        if process.poll() is not None:
-            raise SetupError(f"gunicorn died during the run:\n{log_tail(log_path)}")
+        common.check_running(process, log_path=log_path)
     finally:
         if outage is not None and outage.stopped:
-            ensure_postgres_running(database_url(args, "postgres"))
-        stop_gunicorn(process)
+            ensure_postgres_running(common.database_url(args.postgres, "postgres"))
+        common.stop_gunicorn(process, timeout=20)
     if run.crashes:
         print(run.crashes[0], file=sys.stderr)
     database = check_database(args, run.acks)
@@ -1022,47 +878,20 @@ def measure(args):
     }
     failures, misses = verdict(args, report)
     print_report(report, failures, misses)
-    report = {
-        "benchmark": name,
-        "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-        },
-        **report,
-        "verdict": {"pass": not failures, "failures": failures, "targets_missed": misses},
-    }
-    results_file = RESULTS_DIR / f"{name}.json"
-    results_file.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
-    print(f"Written to {results_file.relative_to(ROOT)}")
+    report["verdict"] = {"pass": not failures, "failures": failures, "targets_missed": misses}
+    path = common.write_results(report, benchmark=name, machine=common.machine_info())
+    print(f"Written to {path}")
     return 1 if failures else 0
 
 
 def main(argv=None):
     args = parse_args(argv)
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
 
-    def terminate(signum, frame):
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, terminate)
-    try:
-        return measure(args)
-    except SetupError as error:
-        print(f"Setup failed: {error}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("Interrupted.", file=sys.stderr)
-        return 130
-    finally:
+    def restart_postgres():
         if args.restart_postgres:
-            ensure_postgres_running(database_url(args, "postgres"))
-        if not args.keep_database:
-            try:
-                recreate_database(args, create=False)
-            except SetupError as error:
-                print(f"Could not drop {args.database}: {error}", file=sys.stderr)
+            ensure_postgres_running(common.database_url(args.postgres, "postgres"))
+
+    return common.run_benchmark(lambda: measure(args), args=args, cleanup=restart_postgres)
 
 
 if __name__ == "__main__":

@@ -17,28 +17,16 @@ national_means(), 2 if the setup failed.
 """
 
 import argparse
-import io
 import json
-import os
-import platform
 import random
-import shutil
-import signal
 import statistics
 import sys
-import tempfile
-import threading
 import time
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-RESULTS_DIR = ROOT / "benchmarks" / "results"
-RESULTS_FILE = RESULTS_DIR / "national.json"
+import common
+from common import SetupError
 
 # (kind, count, first two SIREN digits, population range, mean maturity)
 MIX = [
@@ -127,21 +115,11 @@ ORDER BY number
 """
 
 
-class SetupError(Exception):
-    pass
-
-
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=20, help="timed runs of each measure")
     parser.add_argument("--warmup", type=int, default=3, help="untimed runs first")
-    parser.add_argument(
-        "--postgres",
-        default="postgres://postgres@127.0.0.1:5432",
-        help="PostgreSQL server URL, without database name",
-    )
-    parser.add_argument("--database", default="aeict_national", help="dropped and recreated")
-    parser.add_argument("--keep-database", action="store_true", help="do not drop it at the end")
+    common.add_database_options(parser, database="aeict_national")
     parser.add_argument("--explain", action="store_true", help="print the plans even if met")
     parser.add_argument("--timeout", type=float, default=1200, help="seconds before giving up")
     args = parser.parse_args()
@@ -151,40 +129,6 @@ def parse_args():
 
 
 # Setup ------------------------------------------------------------------------------------------
-
-
-def database_url(args, name):
-    return f"{args.postgres.rstrip('/')}/{name}"
-
-
-def recreate_database(args, *, create=True):
-    import psycopg
-    from psycopg import sql
-
-    try:
-        with psycopg.connect(database_url(args, "postgres"), autocommit=True) as conn:
-            name = sql.Identifier(args.database)
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
-            if create:
-                conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
-    except psycopg.Error as error:
-        raise SetupError(f"PostgreSQL: {error}") from error
-
-
-def configure(args, media_root):
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="aeict.settings",
-        SECRET_KEY="benchmark-only-not-a-secret",
-        DEBUG="0",
-        DATABASE_URL=database_url(args, args.database),
-        TASKS_BACKEND="immediate",
-        ALLOWED_HOSTS="testserver",
-        SECURE_SSL_REDIRECT="0",
-        MEDIA_ROOT=str(media_root),
-    )
-    import django
-
-    django.setup()
 
 
 def random_state(question, options, rng, maturity):
@@ -222,7 +166,6 @@ def copy_rows(table, columns, rows):
 
 
 def populate(seed):
-    from django.core.management import call_command
     from django.db import connection, transaction
 
     from diagnostics import scoring, selectors
@@ -232,9 +175,7 @@ def populate(seed):
     from recommendations.models import CatalogueVersion
 
     started = time.perf_counter()
-    for command in (("migrate", "--noinput"), ("loadcatalogue",)):
-        print(f"  manage.py {command[0]}", flush=True)
-        call_command(*command, verbosity=0, stdout=io.StringIO())
+    common.call_commands("migrate --noinput", "loadcatalogue")
     catalogue = CatalogueVersion.objects.latest_published()
     data = selectors.catalogue_data(catalogue.pk)
     spec = data.spec()
@@ -468,16 +409,6 @@ def measure_all(args):
 # Report -----------------------------------------------------------------------------------------
 
 
-def print_table(rows):
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    for index, row in enumerate(rows):
-        cells = [row[0].ljust(widths[0])]
-        cells += [cell.rjust(width) for cell, width in zip(row[1:], widths[1:], strict=True)]
-        print("  ".join(cells))
-        if index == 0:
-            print("  ".join("-" * w for w in widths))
-
-
 def verdicts(found):
     raw = found["recompute_sql"]["median_ms"]
     result = {}
@@ -528,7 +459,7 @@ def print_report(dataset, peer_count, found, agreement, targets, plans, always_e
                 f"{of_mins:.1f}×" if of_mins is not None else "",
             )
         )
-    print_table(rows)
+    common.print_table(rows)
     print()
     worst = agreement["max_abs_difference"]
     mark = "✓" if agreement["agree"] else "✗"
@@ -563,24 +494,14 @@ def print_report(dataset, peer_count, found, agreement, targets, plans, always_e
 
 
 def measure(args, media_root):
-    load_before = [round(v, 2) for v in os.getloadavg()]
-    print(f"Preparing database {args.database} (PostgreSQL)…", flush=True)
-    recreate_database(args)
-    configure(args, media_root)
+    load_before = common.load_averages()
+    common.prepare_django(args=args, media_root=media_root)
     dataset = populate(seed=4700)
     diagnostic, peer_count, found, agreement, plans = measure_all(args)
     targets = verdicts(found)
     print_report(dataset, peer_count, found, agreement, targets, plans, args.explain)
+    machine = common.machine_info(load_average_start=load_before)
     report = {
-        "benchmark": "national",
-        "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {
-            "cpus": os.cpu_count(),
-            "load_average_start": load_before,
-            "load_average_end": [round(v, 2) for v in os.getloadavg()],
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-        },
         "config": {
             "database": "postgresql",
             "runs": args.runs,
@@ -598,47 +519,17 @@ def measure(args, media_root):
         "recompute_sql": RECOMPUTE_SQL.strip(),
         "explain": plans,
     }
-    RESULTS_FILE.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
-    print(
-        f"\nload average (1 min) {load_before[0]:.1f} at the start, {os.getloadavg()[0]:.1f} at "
-        f"the end, on {os.cpu_count()} CPUs"
-    )
-    print(f"Written to {RESULTS_FILE.relative_to(ROOT)}")
+    path = common.write_results(report, benchmark="national", machine=machine)
+    print(f"\n{common.describe_load(load_before)}")
+    print(f"Written to {path}")
     return 0 if agreement["agree"] else 1
 
 
 def main():
     args = parse_args()
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    media_root = Path(tempfile.mkdtemp(prefix="aeict-bench-national-"))
-
-    def terminate(signum, frame):
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, terminate)
-    watchdog = threading.Timer(args.timeout, lambda: os.kill(os.getpid(), signal.SIGTERM))
-    watchdog.daemon = True
-    watchdog.start()
-    try:
-        return measure(args, media_root)
-    except SetupError as error:
-        print(f"Setup failed: {error}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print(f"Interrupted (or over --timeout {args.timeout:g} s).", file=sys.stderr)
-        return 130
-    finally:
-        watchdog.cancel()
-        if "django" in sys.modules:
-            from django.db import connections
-
-            connections.close_all()
-        shutil.rmtree(media_root, ignore_errors=True)
-        if not args.keep_database:
-            try:
-                recreate_database(args, create=False)
-            except SetupError as error:
-                print(f"Could not drop {args.database}: {error}", file=sys.stderr)
+    return common.run_in_process(
+        lambda media_root: measure(args, media_root), args=args, name="national"
+    )
 
 
 if __name__ == "__main__":

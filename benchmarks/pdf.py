@@ -14,30 +14,18 @@ Exit status: 0 once measured (targets met or not), 2 if the setup failed.
 """
 
 import argparse
-import io
 import json
 import os
-import platform
 import resource
-import shutil
-import signal
 import statistics
 import subprocess
 import sys
-import tempfile
-import threading
 import time
 import tracemalloc
-from datetime import UTC, datetime
 from decimal import Decimal
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-RESULTS_DIR = ROOT / "benchmarks" / "results"
-RESULTS_FILE = RESULTS_DIR / "pdf.json"
+import common
+from common import SetupError
 
 DIAGNOSTIC = ("Ville de Val-d’Armor (démo)", "Diagnostic 2026")
 ELU_EMAIL = "elu@val-darmor.localhost"
@@ -50,22 +38,12 @@ TARGETS = {
 }
 
 
-class SetupError(Exception):
-    pass
-
-
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=7, help="renders of each kind")
     parser.add_argument("--cached-runs", type=int, default=20, help="cached downloads")
     parser.add_argument("--memory-runs", type=int, default=3, help="fresh processes")
-    parser.add_argument(
-        "--postgres",
-        default="postgres://postgres@127.0.0.1:5432",
-        help="PostgreSQL server URL, without database name",
-    )
-    parser.add_argument("--database", default="aeict_bench_pdf", help="dropped and recreated")
-    parser.add_argument("--keep-database", action="store_true", help="do not drop it at the end")
+    common.add_database_options(parser, database="aeict_bench_pdf")
     parser.add_argument("--timeout", type=float, default=900, help="seconds before giving up")
     parser.add_argument("--memory-child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -75,41 +53,6 @@ def parse_args():
 
 
 # Setup ------------------------------------------------------------------------------------------
-
-
-def database_url(args, name):
-    return f"{args.postgres.rstrip('/')}/{name}"
-
-
-def recreate_database(args, *, create=True):
-    import psycopg
-    from psycopg import sql
-
-    try:
-        with psycopg.connect(database_url(args, "postgres"), autocommit=True) as conn:
-            name = sql.Identifier(args.database)
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
-            if create:
-                conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
-    except psycopg.Error as error:
-        raise SetupError(f"PostgreSQL: {error}") from error
-
-
-def configure(args, media_root):
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="aeict.settings",
-        SECRET_KEY="benchmark-only-not-a-secret",
-        DEBUG="0",
-        DATABASE_URL=database_url(args, args.database),
-        TASKS_BACKEND="immediate",
-        ALLOWED_HOSTS="testserver",
-        SECURE_SSL_REDIRECT="0",
-        MEDIA_ROOT=str(media_root),
-        PYTHONUNBUFFERED="1",
-    )
-    import django
-
-    django.setup()
 
 
 def _value_for(question, options, index):
@@ -131,17 +74,13 @@ def _value_for(question, options, index):
 
 def complete_demo_diagnostic():
     """Answer every unanswered question of the demo diagnostic and accept the proposed actions."""
-    from django.core.management import call_command
-
     from diagnostics import selectors
     from diagnostics.answers import make_state, save_answer
     from diagnostics.models import Diagnostic, PlanAction, User
     from diagnostics.plan import accept_proposals, proposals
     from diagnostics.reporting import build_report
 
-    for command in (("migrate", "--noinput"), ("loadcatalogue",), ("seed_demo",)):
-        print(f"  manage.py {command[0]}", flush=True)
-        call_command(*command, verbosity=0, stdout=io.StringIO())
+    common.call_commands("migrate --noinput", "loadcatalogue", "seed_demo")
     diagnostic = Diagnostic.objects.select_related("collectivite", "catalogue").get(
         collectivite__name=DIAGNOSTIC[0], title=DIAGNOSTIC[1]
     )
@@ -397,17 +336,17 @@ def measure_memory(diagnostic_id, runs, timeout):
         print(f"  [{number}/{runs}] fresh process…", flush=True)
         done = subprocess.run(
             [sys.executable, __file__, "--memory-child", str(diagnostic_id)],
-            cwd=ROOT,
+            cwd=common.ROOT,
             env=dict(os.environ),
             capture_output=True,
             text=True,
             timeout=timeout,
             check=False,
         )
-        lines = [line for line in done.stdout.splitlines() if line.startswith("BENCH_JSON ")]
-        if done.returncode != 0 or not lines:
+        figures = common.json_line(done.stdout)
+        if done.returncode != 0 or figures is None:
             raise SetupError(f"memory child failed ({done.returncode}):\n{done.stderr[-3000:]}")
-        found.append(json.loads(lines[-1].removeprefix("BENCH_JSON ")))
+        found.append(figures)
     worst = max(found, key=lambda r: r["peak_rss_mb"])
     return {"worst": worst, "runs": found}
 
@@ -417,16 +356,6 @@ def measure_memory(diagnostic_id, runs, timeout):
 
 def ms(seconds):
     return f"{seconds * 1000:,.0f}".replace(",", " ")
-
-
-def print_table(rows):
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    for index, row in enumerate(rows):
-        cells = [row[0].ljust(widths[0])]
-        cells += [cell.rjust(width) for cell, width in zip(row[1:], widths[1:], strict=True)]
-        print("  ".join(cells))
-        if index == 0:
-            print("  ".join("-" * w for w in widths))
 
 
 def verdicts(renders, download, memory):
@@ -502,7 +431,7 @@ def print_report(renders, download, memory, found):
         ("cached_get", "  of which GET file, body read"),
     ):
         rows.append(row(label, download[key]))
-    print_table(rows)
+    common.print_table(rows)
     print()
     for variant, label in (("complet", "full report"), ("synthese", "summary")):
         o = renders[f"overhead_{variant}"]
@@ -545,10 +474,8 @@ def print_report(renders, download, memory, found):
 
 
 def measure(args, media_root):
-    load_before = [round(v, 2) for v in os.getloadavg()]
-    print(f"Preparing database {args.database} (PostgreSQL)…", flush=True)
-    recreate_database(args)
-    configure(args, media_root)
+    load_before = common.load_averages()
+    common.prepare_django(args=args, media_root=media_root)
     diagnostic_id, dataset = complete_demo_diagnostic()
     print(f"Renders: {args.runs} of each, interleaved, after one warm-up render", flush=True)
     renders = measure_renders(diagnostic_id, args.runs)
@@ -558,17 +485,10 @@ def measure(args, media_root):
     memory = measure_memory(diagnostic_id, args.memory_runs, args.timeout)
     found = verdicts(renders, download, memory)
     print_report(renders, download, memory, found)
+    machine = common.machine_info(
+        load_average_start=load_before, weasyprint=__import__("weasyprint").__version__
+    )
     report = {
-        "benchmark": "pdf",
-        "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {
-            "cpus": os.cpu_count(),
-            "load_average_start": load_before,
-            "load_average_end": [round(v, 2) for v in os.getloadavg()],
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-            "weasyprint": __import__("weasyprint").__version__,
-        },
         "config": {
             "database": "postgresql",
             "runs": args.runs,
@@ -581,53 +501,21 @@ def measure(args, media_root):
         "memory": memory,
         "targets": found,
     }
-    RESULTS_FILE.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
-    print(
-        f"load average (1 min) {load_before[0]:.1f} at the start, {os.getloadavg()[0]:.1f} at the "
-        f"end, on {os.cpu_count()} CPUs"
-    )
-    print(f"\nWritten to {RESULTS_FILE.relative_to(ROOT)}")
+    path = common.write_results(report, benchmark="pdf", machine=machine)
+    print(common.describe_load(load_before))
+    print(f"\nWritten to {path}")
     return 0
 
 
 def main():
     args = parse_args()
     if args.memory_child is not None:
-        import django
-
-        django.setup()
+        common.setup_django()  # the environment comes from the parent
         memory_child(args.memory_child)
         return 0
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    media_root = Path(tempfile.mkdtemp(prefix="aeict-bench-pdf-"))
-
-    def terminate(signum, frame):
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, terminate)
-    watchdog = threading.Timer(args.timeout, lambda: os.kill(os.getpid(), signal.SIGTERM))
-    watchdog.daemon = True
-    watchdog.start()
-    try:
-        return measure(args, media_root)
-    except SetupError as error:
-        print(f"Setup failed: {error}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print(f"Interrupted (or over --timeout {args.timeout:g} s).", file=sys.stderr)
-        return 130
-    finally:
-        watchdog.cancel()
-        if "django" in sys.modules:
-            from django.db import connections
-
-            connections.close_all()
-        shutil.rmtree(media_root, ignore_errors=True)
-        if not args.keep_database:
-            try:
-                recreate_database(args, create=False)
-            except SetupError as error:
-                print(f"Could not drop {args.database}: {error}", file=sys.stderr)
+    return common.run_in_process(
+        lambda media_root: measure(args, media_root), args=args, name="pdf"
+    )
 
 
 if __name__ == "__main__":

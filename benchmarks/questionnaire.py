@@ -20,12 +20,8 @@ import argparse
 import http.client
 import http.cookiejar
 import json
-import math
 import os
-import platform
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -34,15 +30,12 @@ import threading
 import time
 import urllib.parse
 import urllib.request
-from datetime import UTC, datetime
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS_DIR = ROOT / "benchmarks" / "results"
-RESULTS_FILE = RESULTS_DIR / "questionnaire.json"
-GUNICORN_LOG = RESULTS_DIR / "questionnaire-gunicorn.log"
+import common
+from common import HOST, SetupError
 
-HOST = "127.0.0.1"
+GUNICORN_LOG = common.RESULTS_DIR / "questionnaire-gunicorn.log"
+
 DEMO_EMAIL = "agent1@val-darmor.localhost"
 DEMO_PASSWORD = "demo-aeict-2026"
 DIAGNOSTIC = ("Ville de Val-d’Armor (démo)", "Diagnostic 2026")
@@ -64,10 +57,6 @@ print("BENCH_JSON " + json.dumps({{"public_id": str(d.public_id), "scale_codes":
 """
 
 
-class SetupError(Exception):
-    pass
-
-
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=float, default=10.0, help="seconds measured each")
@@ -86,13 +75,7 @@ def parse_args():
     parser.add_argument("--threads", type=int, default=2, help="threads per gthread worker")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--page", type=int, default=1, help="recommendation number of the page")
-    parser.add_argument(
-        "--postgres",
-        default="postgres://postgres@127.0.0.1:5432",
-        help="PostgreSQL server URL, without database name",
-    )
-    parser.add_argument("--database", default="aeict_bench", help="dropped and recreated")
-    parser.add_argument("--keep-database", action="store_true", help="do not drop it at the end")
+    common.add_database_options(parser, database="aeict_bench")
     parser.add_argument(
         "--max-requests", type=int, default=1_000_000, help="per endpoint (Python client)"
     )
@@ -105,161 +88,32 @@ def parse_args():
 # Setup ------------------------------------------------------------------------------------------
 
 
-def database_url(args, name):
-    return f"{args.postgres.rstrip('/')}/{name}"
-
-
-def recreate_database(args, *, create=True):
-    import psycopg
-    from psycopg import sql
-
-    try:
-        with psycopg.connect(database_url(args, "postgres"), autocommit=True) as conn:
-            name = sql.Identifier(args.database)
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
-            if create:
-                conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
-    except psycopg.Error as error:
-        raise SetupError(f"PostgreSQL: {error}") from error
-
-
-def bench_env(args):
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=database_url(args, args.database),
-        SECRET_KEY="benchmark-only-not-a-secret",
-        DEBUG="0",
-        ALLOWED_HOSTS=HOST,
-        DJANGO_SETTINGS_MODULE="benchmarks.settings",
-        PYTHONUNBUFFERED="1",
-    )
-    return env
-
-
-def manage(env, *command):
-    step = " ".join(command[:1])
-    print(f"  manage.py {step}", flush=True)
-    done = subprocess.run(
-        [sys.executable, "manage.py", *command],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise SetupError(f"manage.py {step} failed:\n{done.stdout}{done.stderr}")
-    return done.stdout
-
-
 def prepare_data(args, env):
-    print(f"Preparing database {args.database}…", flush=True)
-    recreate_database(args)
-    manage(env, "migrate", "--noinput", "-v", "0")
-    manage(env, "collectstatic", "--noinput", "-v", "0")
-    manage(env, "loadcatalogue")
-    manage(env, "seed_demo")
+    common.prepare_database("seed_demo", args=args, env=env)
     snippet = LOOKUP_SNIPPET.format(name=DIAGNOSTIC[0], title=DIAGNOSTIC[1])
-    output = manage(env, "shell", "-c", snippet)
-    for line in output.splitlines():
-        if line.startswith("BENCH_JSON "):
-            found = json.loads(line.removeprefix("BENCH_JSON "))
-            if len(found["scale_codes"]) < args.concurrency:
-                raise SetupError(
-                    f"{len(found['scale_codes'])} scale questions for {args.concurrency} "
-                    "connections: lower --concurrency"
-                )
-            return found
-    raise SetupError(f"diagnostic lookup printed nothing usable:\n{output}")
-
-
-def port_in_use(port):
-    with socket.socket() as sock:
-        sock.settimeout(0.5)
-        return sock.connect_ex((HOST, port)) == 0
+    output = common.manage("shell", "-c", snippet, env=env)
+    found = common.json_line(output)
+    if found is None:
+        raise SetupError(f"diagnostic lookup printed nothing usable:\n{output}")
+    if len(found["scale_codes"]) < args.concurrency:
+        raise SetupError(
+            f"{len(found['scale_codes'])} scale questions for {args.concurrency} "
+            "connections: lower --concurrency"
+        )
+    return found
 
 
 def start_gunicorn(args, env):
-    if port_in_use(args.port):
-        raise SetupError(f"port {args.port} is already in use: choose another with --port")
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "aeict.wsgi",
-        "-b",
-        f"{HOST}:{args.port}",
-        "-w",
-        str(args.workers),
-        "-k",
-        args.worker_class,
-    ]
+    options = ["-w", str(args.workers), "-k", args.worker_class]
     if args.worker_class == "gthread":
-        command += ["--threads", str(args.threads)]
-    log = GUNICORN_LOG.open("w")
-    try:
-        process = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    finally:
-        log.close()
-    print(
-        f"gunicorn pid {process.pid}: {args.workers} {args.worker_class} workers on "
-        f"{HOST}:{args.port}",
-        flush=True,
+        options += ["--threads", str(args.threads)]
+    return common.start_gunicorn(
+        *options,
+        port=args.port,
+        env=env,
+        log_path=GUNICORN_LOG,
+        description=f"{args.workers} {args.worker_class} workers",
     )
-    return process
-
-
-def stop_gunicorn(process):
-    if process is None or process.poll() is not None:
-        return
-    # The process leads its own session: signal it and the workers it forked.
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=5)
-    except ProcessLookupError:
-        pass
-
-
-def gunicorn_log_tail(lines=30):
-    try:
-        return "\n".join(GUNICORN_LOG.read_text().splitlines()[-lines:])
-    except OSError:
-        return ""
-
-
-def wait_until_ready(process, port, timeout=60.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SetupError(f"gunicorn exited ({process.returncode}):\n{gunicorn_log_tail()}")
-        conn = http.client.HTTPConnection(HOST, port, timeout=2)
-        try:
-            conn.request("GET", "/bench-hello/")
-            response = conn.getresponse()
-            response.read()
-            if response.status == 200:
-                return
-            if response.status >= 500:
-                raise SetupError(
-                    f"/bench-hello/ answered {response.status}:\n{gunicorn_log_tail(60)}"
-                )
-        except OSError:
-            pass
-        finally:
-            conn.close()
-        time.sleep(0.2)
-    raise SetupError(f"gunicorn did not answer within {timeout:.0f} s:\n{gunicorn_log_tail()}")
 
 
 # Session ----------------------------------------------------------------------------------------
@@ -369,13 +223,6 @@ class Endpoint:
         return bool(self.codes)
 
 
-def percentile(sorted_values, fraction):
-    if not sorted_values:
-        return None
-    index = max(0, min(len(sorted_values) - 1, math.ceil(fraction * len(sorted_values)) - 1))
-    return sorted_values[index]
-
-
 def python_worker(session, endpoint, slot, window, stop, max_requests, out):
     start, end = window
     conn = http.client.HTTPConnection(HOST, session.port, timeout=30)
@@ -446,8 +293,8 @@ def run_python(session, endpoint, args):
 def summarize(requests, failures, seconds, sorted_latencies_s=None, p50_s=None, p99_s=None):
     """failures: count by HTTP status of the non-2xx responses, 0 for connection errors."""
     if sorted_latencies_s is not None:
-        p50_s = percentile(sorted_latencies_s, 0.50)
-        p99_s = percentile(sorted_latencies_s, 0.99)
+        p50_s = common.percentile(sorted_latencies_s, 0.50)
+        p99_s = common.percentile(sorted_latencies_s, 0.99)
     return {
         "requests": requests,
         "errors": sum(failures.values()),
@@ -582,10 +429,10 @@ def wrk_once(session, endpoint, args, seconds):
         )
     finally:
         os.unlink(script.name)
-    for line in done.stdout.splitlines():
-        if line.startswith("BENCH_JSON "):
-            return json.loads(line.removeprefix("BENCH_JSON "))
-    raise SetupError(f"wrk failed ({done.returncode}):\n{done.stdout}{done.stderr}")
+    found = common.json_line(done.stdout)
+    if found is None:
+        raise SetupError(f"wrk failed ({done.returncode}):\n{done.stdout}{done.stderr}")
+    return found
 
 
 def run_wrk(session, endpoint, args, refresh):
@@ -656,20 +503,14 @@ def print_report(endpoints, results, reference, found, other_reference, other):
                 "-" if r["p99_ms"] is None else f"{r['p99_ms']:.2f}",
             )
         )
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     print()
-    for index, row in enumerate(rows):
-        cells = [row[0].ljust(widths[0])]
-        cells += [cell.rjust(width) for cell, width in zip(row[1:], widths[1:], strict=True)]
-        print("  ".join(cells))
-        if index == 0:
-            print("  ".join("-" * w for w in widths))
+    common.print_table(rows)
     for endpoint in endpoints:
         if failures := results[endpoint.key]["errors_by_status"]:
             detail = ", ".join(f"{count} × {status}" for status, count in failures.items())
             print(f"  {endpoint.label}: {detail} (0: connection error)")
     if any(results[e.key]["errors"] for e in endpoints):
-        print(f"  server log: {GUNICORN_LOG.relative_to(ROOT)}")
+        print(f"  server log: {GUNICORN_LOG.relative_to(common.ROOT)}")
     print()
     labels = {e.key: e.label for e in endpoints}
     for key in TARGETS:
@@ -687,7 +528,8 @@ def print_report(endpoints, results, reference, found, other_reference, other):
 
 
 def measure(args):
-    env = bench_env(args)
+    url = common.database_url(args.postgres, args.database)
+    env = {**os.environ, **common.django_env(database_url=url, settings="benchmarks.settings")}
     found = prepare_data(args, env)
     public_id = found["public_id"]
     codes = found["scale_codes"][: args.concurrency]
@@ -699,7 +541,9 @@ def measure(args):
 
     process = start_gunicorn(args, env)
     try:
-        wait_until_ready(process, args.port)
+        common.wait_until_ready(
+            process, port=args.port, path="/bench-hello/", log_path=GUNICORN_LOG
+        )
         session = Session(args.port, log_in(args.port))
         rec_path = f"/diagnostics/{public_id}/preconisations/{args.page}/"
         check_endpoints(session, rec_path)
@@ -728,10 +572,9 @@ def measure(args):
                     rounds[endpoint.key].append(run_wrk(session, endpoint, args, refresh))
                 else:
                     rounds[endpoint.key].append(run_python(session, endpoint, args))
-                if process.poll() is not None:
-                    raise SetupError(f"gunicorn died during the run:\n{gunicorn_log_tail()}")
+                common.check_running(process, log_path=GUNICORN_LOG)
     finally:
-        stop_gunicorn(process)
+        common.stop_gunicorn(process)
 
     results = {key: combine(values) for key, values in rounds.items()}
     reference = "hello" if args.reference == "bare" else "hello_session"
@@ -740,13 +583,6 @@ def measure(args):
     other_ratios = ratios(results, other_reference)
     print_report(endpoints, results, reference, found_ratios, other_reference, other_ratios)
     report = {
-        "benchmark": "questionnaire",
-        "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-        },
         "config": {
             "client": client,
             "concurrency": args.concurrency,
@@ -768,8 +604,8 @@ def measure(args):
         "ratios": {"reference": reference, **found_ratios},
         f"ratios_vs_{other_reference}": other_ratios,
     }
-    RESULTS_FILE.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
-    print(f"\nWritten to {RESULTS_FILE.relative_to(ROOT)}")
+    path = common.write_results(report, benchmark="questionnaire", machine=common.machine_info())
+    print(f"\nWritten to {path}")
     too_many = [
         e.label
         for e in endpoints
@@ -783,26 +619,7 @@ def measure(args):
 
 def main():
     args = parse_args()
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-
-    def terminate(signum, frame):
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, terminate)
-    try:
-        return measure(args)
-    except SetupError as error:
-        print(f"Setup failed: {error}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("Interrupted.", file=sys.stderr)
-        return 130
-    finally:
-        if not args.keep_database:
-            try:
-                recreate_database(args, create=False)
-            except SetupError as error:
-                print(f"Could not drop {args.database}: {error}", file=sys.stderr)
+    return common.run_benchmark(lambda: measure(args), args=args)
 
 
 if __name__ == "__main__":
