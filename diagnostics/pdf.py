@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import formats, timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from diagnostics import plan as plan_service
 from diagnostics.enums import ActionPriority, ActionStatus, ReportVariant
@@ -97,7 +98,11 @@ def council_sentences(report: Report, actions) -> list[str]:
         )
     if actions:
         budget = sum((a.budget_amount or Decimal(0) for a in actions), Decimal(0))
-        text = _("Le plan d’action compte %(n)s action(s)") % {"n": len(actions)}
+        text = ngettext(
+            "Le plan d’action compte %(n)s action",
+            "Le plan d’action compte %(n)s actions",
+            len(actions),
+        ) % {"n": len(actions)}
         if budget:
             text += _(", pour un budget identifié de %(budget)s") % {"budget": _euros(budget)}
         sentences.append(text + ".")

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from diagnostics import plan as plan_service
@@ -61,11 +62,16 @@ def plan_accept(request, public_id):
         diagnostic=access.diagnostic, items=items, by=request.user, dismissed=dismiss
     )
     if dismiss:
-        messages.success(request, _("Action écartée : vous pourrez la rétablir plus bas."))
+        messages.success(request, _("Action écartée\u00a0: vous pourrez la rétablir plus bas."))
+    elif not created:
+        messages.info(request, _("Aucune action ajoutée\u00a0: elles sont déjà dans le plan."))
     else:
         messages.success(
             request,
-            _("%(n)s action(s) ajoutée(s) au plan.") % {"n": len(created)},
+            ngettext(
+                "%(n)s action ajoutée au plan.", "%(n)s actions ajoutées au plan.", len(created)
+            )
+            % {"n": len(created)},
         )
     return redirect("diagnostic_plan", public_id=public_id)
 
