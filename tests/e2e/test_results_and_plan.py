@@ -54,7 +54,7 @@ def test_the_action_plan_is_accessible_in_every_state(new_page, demo, agent):
     check_page(page, "plan with an error in the add form")
 
     page.get_by_role("button", name=re.compile(r"^Reprendre les \d+ actions proposées")).click()
-    expect(page.get_by_role("status")).to_contain_text("ajoutée(s) au plan")
+    expect(page.get_by_role("status")).to_contain_text("ajoutées au plan")
     page.get_by_role("textbox", name=re.compile(r"^Action\*?$")).fill(
         "Accueillir une délégation de Tambacounda"
     )
