@@ -114,7 +114,7 @@
     var body = new FormData();
     body.append("csrfmiddlewaretoken", csrf);
     entriesOf(el).forEach(function (e) { body.append(e[0], e[1]); });
-    setStatus(el, "saving", "Enregistrement…");
+    if (!s.retryDelay) { setStatus(el, "saving", "Enregistrement…"); }  // retries stay quiet
     fetch(el.dataset.saveUrl, {
       method: "POST", body: body, credentials: "same-origin",
       headers: { "X-Requested-With": "fetch", "Accept": "application/json" }
@@ -166,7 +166,9 @@
       }
       setStatus(el, "error", text);
       s.retryDelay = Math.min(30000, (s.retryDelay || 1000) * 2);
-      schedule(code, s.retryDelay);
+      // Try again later, keeping the message above in view until the answer goes through.
+      window.clearTimeout(s.timer);
+      s.timer = window.setTimeout(function () { send(code); }, s.retryDelay);
     });
   }
 

@@ -104,3 +104,39 @@ def test_an_elu_reads_the_questionnaire_without_editing_it(new_page, demo, elu):
     expect(page.get_by_role("button", name="Enregistrer", exact=True)).to_have_count(0)
     check_page(page, "read-only questionnaire")
     expect(status_of(page, "R3.Q1")).to_contain_text(re.compile(r"Enregistré — dernière"))
+
+
+def test_an_answer_typed_while_the_connection_is_lost_is_sent_again(new_page, diagnostic, agent):
+    page = new_page(agent)
+    page.goto(page_url(diagnostic))
+    save_url = f"**/diagnostics/{diagnostic.public_id}/questions/R1.Q1/reponse/"
+    page.route(save_url, lambda route: route.abort("internetdisconnected"))
+    page.locator("[name='R1.Q1-value'][value='2']").check()
+    expect(status_of(page, "R1.Q1")).to_contain_text("connexion perdue")
+    assert not Answer.objects.filter(diagnostic=diagnostic).exists()
+    # The connection comes back: the pending answer goes out by itself, with nothing retyped.
+    page.unroute(save_url)
+    expect(status_of(page, "R1.Q1")).to_contain_text("Enregistré à", timeout=20_000)
+    assert Answer.objects.get(diagnostic=diagnostic, question__code="R1.Q1").value == 2
+
+
+def test_an_answer_not_yet_sent_when_the_page_closes_is_sent_on_the_next_visit(
+    new_page, diagnostic, agent
+):
+    page = new_page(agent)
+    page.goto(page_url(diagnostic))
+    save_url = f"**/diagnostics/{diagnostic.public_id}/questions/R1.Q7/reponse/"
+    page.route(save_url, lambda route: route.abort("internetdisconnected"))
+    page.locator("[name='R1.Q7-value']").fill("3")
+    page.locator("[name='R1.Q7-value']").press("Tab")
+    expect(status_of(page, "R1.Q7")).to_contain_text("connexion perdue")
+    page.unroute(save_url)
+    page.route(save_url, lambda route: route.abort("internetdisconnected"))
+    # Leave the page (the answer is only in this browser), then come back later.
+    page.evaluate("window.onbeforeunload = null")
+    page.goto("about:blank")
+    page.unroute(save_url)
+    page.goto(page_url(diagnostic))
+    expect(page.locator("[name='R1.Q7-value']")).to_have_value("3")
+    expect(status_of(page, "R1.Q7")).to_contain_text("Enregistré à", timeout=20_000)
+    assert Answer.objects.get(diagnostic=diagnostic, question__code="R1.Q7").value == "3"
