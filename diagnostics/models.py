@@ -288,10 +288,9 @@ class Answer(models.Model):
         return self.not_applicable or self.value not in (None, "", [])
 
 
-class AnswerChange(models.Model):
-    """One change of an answer: who, when, the state before and after."""
+class StateChange(models.Model):
+    """One change of a tracked object: who, when, its state before and after."""
 
-    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="changes")
     revision = models.PositiveIntegerField()
     changed_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     changed_at = models.DateTimeField(default=timezone.now)
@@ -299,7 +298,14 @@ class AnswerChange(models.Model):
     new_state = models.JSONField()
 
     class Meta:
+        abstract = True
         ordering = ["-revision"]
+
+
+class AnswerChange(StateChange):
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="changes")
+
+    class Meta(StateChange.Meta):
         constraints = [
             models.UniqueConstraint(fields=["answer", "revision"], name="unique_answer_revision")
         ]
@@ -384,16 +390,8 @@ class PlanAction(models.Model):
         return ""
 
 
-class PlanActionChange(models.Model):
+class PlanActionChange(StateChange):
     action = models.ForeignKey(PlanAction, on_delete=models.CASCADE, related_name="changes")
-    revision = models.PositiveIntegerField()
-    changed_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
-    changed_at = models.DateTimeField(default=timezone.now)
-    old_state = models.JSONField(null=True)
-    new_state = models.JSONField()
-
-    class Meta:
-        ordering = ["-revision"]
 
     def __str__(self):
         return f"{self.action_id} · r{self.revision}"
