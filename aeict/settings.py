@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "csp",
     "axes",
+    "accounts",
     "recommendations",
     "diagnostics",
 ]
@@ -88,7 +89,7 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-AUTH_USER_MODEL = "diagnostics.User"
+AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "home"

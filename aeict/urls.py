@@ -8,6 +8,7 @@ urlpatterns = [
     path("methode/", views.methode, name="methode"),
     path("accessibilite/", views.accessibilite, name="accessibilite"),
     path("admin/", admin.site.urls),
+    path("", include("accounts.urls")),
     path("", include("diagnostics.urls")),
 ]
 

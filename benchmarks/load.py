@@ -59,9 +59,10 @@ SETUP_SNIPPET = """
 import json, os
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from diagnostics import selectors
+from diagnostics.catalogue import catalogue_data
 from diagnostics.management.commands.seed_demo import siren_with_key
-from diagnostics.models import Collectivite, Diagnostic, Membership, User
+from accounts.models import Collectivite, Membership, User
+from diagnostics.models import Diagnostic
 from recommendations.models import CatalogueVersion
 
 config = json.loads(os.environ["LOAD_SETUP"])
@@ -88,7 +89,7 @@ with transaction.atomic():
             collectivite=collectivite, catalogue=catalogue, title="Diagnostic de charge"
         )
         found["diagnostics"].append({"public_id": str(diagnostic.public_id), "agents": emails})
-data = selectors.catalogue_data(catalogue.pk)
+data = catalogue_data(catalogue.pk)
 for q in data.questions:
     found["questions"].append({
         "code": q.code,

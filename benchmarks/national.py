@@ -132,7 +132,7 @@ def parse_args():
 
 
 def random_state(question, options, rng, maturity):
-    from diagnostics.answers import make_state
+    from diagnostics.questionnaire.answers import make_state
     from recommendations.enums import QuestionKind
 
     kind = question.kind
@@ -168,16 +168,19 @@ def copy_rows(table, columns, rows):
 def populate(seed):
     from django.db import connection, transaction
 
-    from diagnostics import scoring, selectors
+    from accounts.models import Collectivite
+    from diagnostics import scoring
+    from diagnostics.catalogue import catalogue_data
     from diagnostics.enums import DiagnosticStatus
     from diagnostics.management.commands.seed_demo import siren_with_key
-    from diagnostics.models import Answer, Collectivite, Diagnostic
+    from diagnostics.models import Answer, Diagnostic
+    from diagnostics.questionnaire.answers import answer_data
     from recommendations.models import CatalogueVersion
 
     started = time.perf_counter()
     common.call_commands("migrate --noinput", "loadcatalogue")
     catalogue = CatalogueVersion.objects.latest_published()
-    data = selectors.catalogue_data(catalogue.pk)
+    data = catalogue_data(catalogue.pk)
     spec = data.spec()
     questions = data.questions
     rng = random.Random(seed)
@@ -226,7 +229,7 @@ def populate(seed):
                 not_applicable=state["not_applicable"],
                 comment=state["comment"],
             )
-            answers[question.pk] = selectors.answer_data(answer, question)
+            answers[question.pk] = answer_data(answer, question)
             rows.append(state)
         result = scoring.score_diagnostic(spec, answers)
         diagnostics.append(
@@ -355,8 +358,9 @@ def explain(sql):
 
 
 def measure_all(args):
-    from diagnostics.comparisons import national_means, peer_figures
-    from diagnostics.models import Collectivite, Diagnostic
+    from accounts.models import Collectivite
+    from diagnostics.models import Diagnostic
+    from diagnostics.results.comparisons import national_means, peer_figures
 
     diagnostic = (
         Diagnostic.objects.select_related("collectivite")

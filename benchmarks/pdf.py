@@ -74,19 +74,20 @@ def _value_for(question, options, index):
 
 def complete_demo_diagnostic():
     """Answer every unanswered question of the demo diagnostic and accept the proposed actions."""
-    from diagnostics import selectors
-    from diagnostics.answers import make_state, save_answer
-    from diagnostics.models import Diagnostic, PlanAction, User
-    from diagnostics.plan import accept_proposals, proposals
-    from diagnostics.reporting import build_report
+    from accounts.models import User
+    from diagnostics.catalogue import catalogue_data
+    from diagnostics.models import Diagnostic, PlanAction
+    from diagnostics.plan.services import accept_proposals, proposals
+    from diagnostics.questionnaire.answers import answers_by_question, make_state, save_answer
+    from diagnostics.results.report import build_report
 
     common.call_commands("migrate --noinput", "loadcatalogue", "seed_demo")
     diagnostic = Diagnostic.objects.select_related("collectivite", "catalogue").get(
         collectivite__name=DIAGNOSTIC[0], title=DIAGNOSTIC[1]
     )
     referent = User.objects.get(email=REFERENT_EMAIL)
-    data = selectors.catalogue_data(diagnostic.catalogue_id)
-    answers = selectors.answers_by_question(diagnostic)
+    data = catalogue_data(diagnostic.catalogue_id)
+    answers = answers_by_question(diagnostic)
     filled = 0
     for index, question in enumerate(data.questions):
         answer = answers.get(question.pk)
@@ -102,7 +103,7 @@ def complete_demo_diagnostic():
             base_revision=answer.revision if answer else 0,
         )
         filled += 1
-    answers = selectors.answers_by_question(diagnostic)
+    answers = answers_by_question(diagnostic)
     missing = [q.code for q in data.questions if not (q.pk in answers and answers[q.pk].is_given)]
     if missing:
         raise SetupError(f"questions still unanswered: {', '.join(missing)}")
@@ -163,7 +164,7 @@ def stats(pairs):
 
 
 def measure_renders(diagnostic_id, runs):
-    from diagnostics.pdf import render_html, render_report, report_snapshot, write_pdf
+    from diagnostics.reports.pdf import render_html, render_report, report_snapshot, write_pdf
 
     variants = ("complet", "synthese")
     html = {}
@@ -223,7 +224,8 @@ def measure_download(diagnostic_id, runs):
     from django.test import Client
     from django.urls import reverse
 
-    from diagnostics.models import ReportFile, User
+    from accounts.models import User
+    from diagnostics.models import ReportFile
 
     diagnostic = fresh(diagnostic_id)
     client = Client()
@@ -293,7 +295,7 @@ def peak_rss_kib():
 
 def memory_child(diagnostic_id):
     """In a fresh process: peak RSS around one full render, then tracemalloc on a second one."""
-    from diagnostics.pdf import render_report
+    from diagnostics.reports.pdf import render_report
 
     diagnostic = fresh(diagnostic_id)
     before = peak_rss_kib()

@@ -45,10 +45,10 @@ SAVE_VALUES = ("1", "2")
 
 LOOKUP_SNIPPET = """
 import json
-from diagnostics import selectors
+from diagnostics.catalogue import catalogue_data
 from diagnostics.models import Diagnostic
 d = Diagnostic.objects.get(collectivite__name={name!r}, title={title!r})
-data = selectors.catalogue_data(d.catalogue_id)
+data = catalogue_data(d.catalogue_id)
 codes = [
     q.code for q in data.questions
     if q.kind == "scale" and len(data.options_by_question.get(q.pk, [])) >= 3

@@ -1,88 +1,9 @@
-"""Administration of accounts, collectivités and their members; diagnostics are read-only here."""
+"""Diagnostics are read-only in the admin: they change through the application's own flows."""
 
 from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
-from django.utils.translation import gettext_lazy as _
 
-from diagnostics.models import Collectivite, Diagnostic, Invitation, Membership, User
-
-
-class UserCreationForm(AdminUserCreationForm):
-    class Meta:
-        model = User
-        fields = ("email", "full_name")
-
-
-class UserEditForm(UserChangeForm):
-    class Meta:
-        model = User
-        fields = "__all__"  # the admin's own password and permission fields
-
-
-class MembershipInline(admin.TabularInline):
-    model = Membership
-    extra = 0
-    autocomplete_fields = ["user"]
-    fields = ["user", "role", "created_at"]
-    readonly_fields = ["created_at"]
-
-
-class CollectiviteMembershipInline(MembershipInline):
-    autocomplete_fields = ["user"]
-
-
-class UserMembershipInline(MembershipInline):
-    autocomplete_fields = ["collectivite"]
-    fields = ["collectivite", "role", "created_at"]
-
-
-@admin.register(User)
-class UserAdmin(BaseUserAdmin):
-    form = UserEditForm
-    add_form = UserCreationForm
-    ordering = ["email"]
-    list_display = ["email", "full_name", "is_staff", "is_active", "last_login"]
-    list_filter = ["is_staff", "is_active", "memberships__role"]
-    search_fields = ["email", "full_name"]
-    fieldsets = [
-        (None, {"fields": ["email", "full_name", "password"]}),
-        (
-            _("Droits"),
-            {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
-        ),
-        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
-    ]
-    add_fieldsets = [
-        (
-            None,
-            {
-                "classes": ["wide"],
-                "fields": ["email", "full_name", "usable_password", "password1", "password2"],
-            },
-        )
-    ]
-    readonly_fields = ["last_login", "date_joined"]
-    inlines = [UserMembershipInline]
-
-
-@admin.register(Collectivite)
-class CollectiviteAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "siren", "population", "created_at"]
-    list_filter = ["kind"]
-    search_fields = ["name", "siren"]
-    readonly_fields = ["public_id", "created_at"]
-    inlines = [CollectiviteMembershipInline]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Diagnostics and invitations change through the application's own flows only."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+from aeict.admin import ReadOnlyAdmin
+from diagnostics.models import Diagnostic
 
 
 @admin.register(Diagnostic)
@@ -91,11 +12,3 @@ class DiagnosticAdmin(ReadOnlyAdmin):
     list_filter = ["status", "catalogue", "collectivite__kind"]
     search_fields = ["title", "collectivite__name", "collectivite__siren"]
     list_select_related = ["collectivite", "catalogue"]
-
-
-@admin.register(Invitation)
-class InvitationAdmin(ReadOnlyAdmin):
-    list_display = ["email", "collectivite", "role", "created_at", "accepted_at"]
-    list_filter = ["role"]
-    search_fields = ["email", "collectivite__name"]
-    list_select_related = ["collectivite"]

@@ -4,12 +4,12 @@ from django.utils.translation import gettext_lazy as _
 
 class DiagnosticsConfig(AppConfig):
     name = "diagnostics"
-    verbose_name = _("Collectivités et diagnostics")
+    verbose_name = _("Diagnostics")
 
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
-        from diagnostics.selectors import clear_catalogue_cache
+        from diagnostics.catalogue import clear_catalogue_cache
         from recommendations import models as catalogue
 
         for model in [

@@ -14,17 +14,14 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import Collectivite, Invitation, Membership, User
 from diagnostics.models import (
     Answer,
     AnswerChange,
-    Collectivite,
     Diagnostic,
-    Invitation,
-    Membership,
     PlanAction,
     PlanActionChange,
     RecommendationScore,
-    User,
 )
 from recommendations.enums import QuestionKind
 from recommendations.models import (

@@ -1,175 +1,20 @@
-"""Accounts, collectivités and their members, diagnostics, answers and the history of answers."""
+"""Diagnostics: answers and their history, stored scores, plan actions, report files."""
 
 import uuid
 
-from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
-from django.contrib.auth.models import PermissionsMixin
-from django.core.exceptions import ValidationError
+from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from diagnostics.enums import (
-    EDITOR_ROLES,
     ActionPriority,
     ActionStatus,
-    CollectiviteKind,
     DiagnosticStatus,
     ReportStatus,
     ReportVariant,
-    Role,
 )
-
-
-class UserManager(BaseUserManager):
-    use_in_migrations = True
-
-    def _create_user(self, email, password, **extra):
-        if not email:
-            raise ValueError("An e-mail address is required")
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
-        user.set_password(password)
-        user.save(using=self._db)
-        return user
-
-    def create_user(self, email, password=None, **extra):
-        extra.setdefault("is_staff", False)
-        extra.setdefault("is_superuser", False)
-        return self._create_user(email, password, **extra)
-
-    def create_superuser(self, email, password=None, **extra):
-        extra.update(is_staff=True, is_superuser=True)
-        return self._create_user(email, password, **extra)
-
-
-class User(AbstractBaseUser, PermissionsMixin):
-    """A person; platform administrators are staff. Logs in with an e-mail address."""
-
-    email = models.EmailField(_("adresse électronique"), unique=True)
-    full_name = models.CharField(_("nom complet"), max_length=150, blank=True)
-    is_staff = models.BooleanField(_("administrateur de la plateforme"), default=False)
-    is_active = models.BooleanField(_("actif"), default=True)
-    date_joined = models.DateTimeField(_("inscrit le"), default=timezone.now)
-
-    objects = UserManager()
-
-    EMAIL_FIELD = "email"
-    USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
-
-    class Meta:
-        verbose_name = _("utilisateur")
-        verbose_name_plural = _("utilisateurs")
-
-    def __str__(self):
-        return self.display_name
-
-    @property
-    def display_name(self) -> str:
-        return self.full_name or self.email
-
-    def get_full_name(self):
-        return self.display_name
-
-    def get_short_name(self):
-        return self.display_name
-
-
-def validate_siren(value: str) -> None:
-    """A SIREN is 9 digits whose Luhn checksum is valid."""
-    if len(value) != 9 or not value.isdigit():
-        raise ValidationError(_("Le SIREN doit comporter exactement 9 chiffres."), code="format")
-    total = 0
-    for index, char in enumerate(reversed(value)):
-        digit = int(char)
-        if index % 2:
-            digit *= 2
-            if digit > 9:
-                digit -= 9
-        total += digit
-    if total % 10:
-        raise ValidationError(
-            _("Ce SIREN n’est pas valide (la clé de contrôle ne correspond pas)."), code="checksum"
-        )
-
-
-class Collectivite(models.Model):
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    name = models.CharField(_("nom"), max_length=200)
-    kind = models.CharField(_("type"), max_length=20, choices=CollectiviteKind.choices)
-    siren = models.CharField(_("SIREN"), max_length=9, unique=True, validators=[validate_siren])
-    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
-    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("collectivité")
-        verbose_name_plural = _("collectivités")
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-
-class MembershipQuerySet(models.QuerySet):
-    def for_user(self, user):
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(user=user)
-
-
-class Membership(models.Model):
-    user = models.ForeignKey(
-        User, verbose_name=_("personne"), on_delete=models.CASCADE, related_name="memberships"
-    )
-    collectivite = models.ForeignKey(
-        Collectivite,
-        verbose_name=_("collectivité"),
-        on_delete=models.CASCADE,
-        related_name="memberships",
-    )
-    role = models.CharField(_("rôle"), max_length=20, choices=Role.choices)
-    created_at = models.DateTimeField(_("depuis le"), auto_now_add=True)
-
-    objects = MembershipQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("membre")
-        verbose_name_plural = _("membres")
-        constraints = [
-            models.UniqueConstraint(fields=["user", "collectivite"], name="unique_membership")
-        ]
-
-    def __str__(self):
-        return f"{self.user} — {self.collectivite} ({self.get_role_display()})"
-
-    @property
-    def can_edit(self) -> bool:
-        return self.role in EDITOR_ROLES
-
-    @property
-    def is_referent(self) -> bool:
-        return self.role == Role.REFERENT
-
-
-class Invitation(models.Model):
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    collectivite = models.ForeignKey(
-        Collectivite, on_delete=models.CASCADE, related_name="invitations"
-    )
-    email = models.EmailField(_("adresse électronique"))
-    role = models.CharField(_("rôle"), max_length=20, choices=Role.choices)
-    invited_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    accepted_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("invitation")
-        verbose_name_plural = _("invitations")
-        ordering = ["-created_at"]
-
-    def __str__(self):
-        return f"{self.email} → {self.collectivite}"
 
 
 class DiagnosticQuerySet(models.QuerySet):
@@ -189,7 +34,7 @@ class DiagnosticQuerySet(models.QuerySet):
 class Diagnostic(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     collectivite = models.ForeignKey(
-        Collectivite,
+        "accounts.Collectivite",
         verbose_name=_("collectivité"),
         on_delete=models.CASCADE,
         related_name="diagnostics",
@@ -208,12 +53,16 @@ class Diagnostic(models.Model):
         default=DiagnosticStatus.DRAFT,
     )
     created_by = models.ForeignKey(
-        User, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("créé par")
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("créé par"),
     )
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("soumis le"), null=True, blank=True)
     submitted_by = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     # Scores stored at submission (see diagnostics.services.submit_diagnostic).
     overall_score = models.FloatField(_("score global"), null=True, blank=True)
@@ -270,7 +119,9 @@ class Answer(models.Model):
     not_applicable = models.BooleanField(default=False)
     comment = models.TextField(blank=True)
     revision = models.PositiveIntegerField(default=0, validators=[MinValueValidator(0)])
-    updated_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -292,7 +143,9 @@ class StateChange(models.Model):
     """One change of a tracked object: who, when, its state before and after."""
 
     revision = models.PositiveIntegerField()
-    changed_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     changed_at = models.DateTimeField(default=timezone.now)
     old_state = models.JSONField(null=True)
     new_state = models.JSONField()
@@ -360,9 +213,13 @@ class PlanAction(models.Model):
     position = models.PositiveIntegerField(default=0)
     dismissed = models.BooleanField(_("écartée"), default=False)
     revision = models.PositiveIntegerField(default=1)
-    created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -409,7 +266,9 @@ class ReportFile(models.Model):
     )
     file = models.FileField(upload_to="rapports/", blank=True, max_length=255)
     error = models.TextField(blank=True)
-    requested_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

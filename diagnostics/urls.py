@@ -1,43 +1,17 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from diagnostics.views import accounts, plan, questionnaire, reports, results
+from diagnostics import views
+from diagnostics.plan import views as plan
+from diagnostics.questionnaire import views as questionnaire
+from diagnostics.reports import views as reports
+from diagnostics.results import views as results
 
 urlpatterns = [
-    # Accounts
-    path("connexion/", accounts.LoginView.as_view(), name="login"),
-    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
-    path(
-        "mot-de-passe/oubli/",
-        accounts.PasswordResetView.as_view(),
-        name="password_reset",
-    ),
-    path(
-        "mot-de-passe/oubli/envoye/",
-        auth_views.PasswordResetDoneView.as_view(),
-        name="password_reset_done",
-    ),
-    path(
-        "mot-de-passe/nouveau/<uidb64>/<token>/",
-        accounts.PasswordResetConfirmView.as_view(),
-        name="password_reset_confirm",
-    ),
-    path(
-        "mot-de-passe/nouveau/termine/",
-        auth_views.PasswordResetCompleteView.as_view(),
-        name="password_reset_complete",
-    ),
-    path("invitation/<str:token>/", accounts.accept_invitation, name="accept_invitation"),
     # Collectivités
-    path("tableau-de-bord/", questionnaire.dashboard, name="dashboard"),
-    path(
-        "collectivites/<uuid:public_id>/membres/",
-        accounts.members,
-        name="members",
-    ),
+    path("tableau-de-bord/", views.dashboard, name="dashboard"),
     path(
         "collectivites/<uuid:public_id>/diagnostics/nouveau/",
-        questionnaire.diagnostic_create,
+        views.diagnostic_create,
         name="diagnostic_create",
     ),
     # Diagnostics

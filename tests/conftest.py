@@ -10,7 +10,7 @@ from tests.factories import CollectiviteFactory, MembershipFactory
 def _empty_cache():
     """Rate-limit counters live in the cache, catalogues in a per-process cache: each test starts
     from none (SQLite reuses the ids of rolled-back rows)."""
-    from diagnostics.selectors import clear_catalogue_cache
+    from diagnostics.catalogue import clear_catalogue_cache
 
     cache.clear()
     clear_catalogue_cache()

@@ -2,8 +2,9 @@
 
 import factory
 
+from accounts.models import Collectivite, Membership, User
 from diagnostics.management.commands.seed_demo import siren_with_key
-from diagnostics.models import Collectivite, Diagnostic, Membership, User
+from diagnostics.models import Diagnostic
 
 
 class UserFactory(factory.django.DjangoModelFactory):

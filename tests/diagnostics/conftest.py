@@ -10,6 +10,6 @@ def diagnostic(catalogue, collectivite, referent):
 
 @pytest.fixture
 def questions(catalogue):
-    from diagnostics.selectors import catalogue_data
+    from diagnostics.catalogue import catalogue_data
 
     return catalogue_data(catalogue.pk)

@@ -4,8 +4,8 @@ import pytest
 from django.core import mail, signing
 from django.urls import reverse
 
-from diagnostics.models import Invitation, Membership, User
-from diagnostics.services import INVITATION_SALT
+from accounts.models import Invitation, Membership, User
+from accounts.services import INVITATION_SALT
 from tests.factories import UserFactory
 
 

@@ -5,19 +5,16 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 
-from diagnostics import plan as plan_service
-from diagnostics import selectors
-from diagnostics.answers import make_state, save_answer
+from accounts.models import Collectivite, Invitation, Membership, User
+from diagnostics.catalogue import catalogue_data
 from diagnostics.enums import ActionStatus, DiagnosticStatus
-from diagnostics.models import (
-    Answer,
-    AnswerChange,
-    Collectivite,
-    Diagnostic,
-    Invitation,
-    Membership,
-    PlanAction,
-    User,
+from diagnostics.models import Answer, AnswerChange, Diagnostic, PlanAction
+from diagnostics.plan import services as plan_service
+from diagnostics.questionnaire.answers import (
+    answers_by_question,
+    make_state,
+    save_answer,
+    score_answers,
 )
 from diagnostics.services import submit_diagnostic
 from recommendations.enums import QuestionKind
@@ -81,7 +78,7 @@ def team(catalogue):
 def filled(team, catalogue):
     """A submitted diagnostic with history, stored scores and a plan; a draft one beside it."""
     collectivite, referent, agent, _elu, former = team
-    data = selectors.catalogue_data(catalogue.pk, with_actions=True)
+    data = catalogue_data(catalogue.pk, with_actions=True)
     submitted = DiagnosticFactory(
         collectivite=collectivite, catalogue=catalogue, created_by=referent, title="Diagnostic 2025"
     )
@@ -93,8 +90,8 @@ def filled(team, catalogue):
             answer(submitted, question, agent, state)
     na = next(q for q in data.questions if q.allows_not_applicable)
     answer(submitted, na, referent, make_state(value=None, not_applicable=True, comment=""))
-    answers = selectors.answers_by_question(submitted)
-    submit_diagnostic(diagnostic=submitted, by=referent, result=selectors.score(data, answers))
+    answers = answers_by_question(submitted)
+    submit_diagnostic(diagnostic=submitted, by=referent, result=score_answers(data, answers))
 
     recommendation = catalogue.recommendations.get(number=3)
     suggested = SuggestedAction.objects.filter(recommendation=recommendation).last()

@@ -8,13 +8,13 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 from pypdf import PdfReader
 
-from diagnostics import plan as plan_service
-from diagnostics.answers import make_state, save_answer
 from diagnostics.enums import ReportStatus
 from diagnostics.models import ReportFile
-from diagnostics.pdf import render_report
-from diagnostics.reporting import build_report
-from diagnostics.reports import generate_report, request_report
+from diagnostics.plan import services as plan_service
+from diagnostics.questionnaire.answers import make_state, save_answer
+from diagnostics.reports.files import generate_report, request_report
+from diagnostics.reports.pdf import render_report
+from diagnostics.results.report import build_report
 from diagnostics.scoring import round_half_up
 from tests.diagnostics.helpers import answer_everything
 from tests.factories import MembershipFactory
@@ -102,7 +102,7 @@ def test_hostile_texts_are_escaped_and_wrapped(filled, agent, questions):
 def test_a_report_is_generated_once_then_served_from_the_cache(client, filled, elu):
     client.force_login(elu)
     url = reverse("report_request", args=[filled.public_id, "complet"])
-    with mock.patch("diagnostics.reports.render_report", wraps=render_report) as render:
+    with mock.patch("diagnostics.reports.files.render_report", wraps=render_report) as render:
         first = client.post(url)
         second = client.post(url)
     assert render.call_count == 1
@@ -117,7 +117,7 @@ def test_a_report_is_generated_once_then_served_from_the_cache(client, filled, e
     assert filled.collectivite.name in pdf_text(body)
 
 
-@mock.patch("diagnostics.reports.render_report", return_value=b"%PDF-1.7 test")
+@mock.patch("diagnostics.reports.files.render_report", return_value=b"%PDF-1.7 test")
 def test_any_change_makes_a_new_report(_render, filled, agent, questions):
     first = request_report(diagnostic=filled, variant="complet", by=agent)
     question = questions.questions[1]
@@ -140,7 +140,7 @@ def test_any_change_makes_a_new_report(_render, filled, agent, questions):
 
 
 def test_a_failed_render_leaves_no_file_and_can_be_retried(filled, agent):
-    with mock.patch("diagnostics.reports.render_report", side_effect=RuntimeError("boom")):
+    with mock.patch("diagnostics.reports.files.render_report", side_effect=RuntimeError("boom")):
         report = request_report(diagnostic=filled, variant="synthese", by=agent)
     report.refresh_from_db()
     assert report.status == ReportStatus.FAILED
@@ -163,7 +163,7 @@ def test_a_render_that_takes_too_long_is_stopped(filled, agent, settings):
         time.sleep(5)
         return b"%PDF-never"
 
-    with mock.patch("diagnostics.reports.render_report", side_effect=slow):
+    with mock.patch("diagnostics.reports.files.render_report", side_effect=slow):
         report = request_report(diagnostic=filled, variant="synthese", by=agent)
     report.refresh_from_db()
     assert report.status == ReportStatus.FAILED
@@ -173,7 +173,7 @@ def test_a_render_that_takes_too_long_is_stopped(filled, agent, settings):
 
 def test_the_status_page_reports_a_failure_in_french(client, filled, elu):
     client.force_login(elu)
-    with mock.patch("diagnostics.reports.render_report", side_effect=RuntimeError("boom")):
+    with mock.patch("diagnostics.reports.files.render_report", side_effect=RuntimeError("boom")):
         response = client.post(reverse("report_request", args=[filled.public_id, "complet"]))
     page = client.get(response.url).content.decode()
     assert "La génération du rapport a échoué" in page

@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from diagnostics.models import Diagnostic, PlanAction, PlanActionChange
-from diagnostics.plan import parse_deadline
+from diagnostics.plan.services import parse_deadline
 from tests.factories import MembershipFactory
 
 

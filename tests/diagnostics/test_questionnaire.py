@@ -378,7 +378,7 @@ def _count_queries(client, url, django_assert_max_num_queries):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from diagnostics.selectors import clear_catalogue_cache
+    from diagnostics.catalogue import clear_catalogue_cache
 
     clear_catalogue_cache()  # count the worst case: the catalogue read from the database
     with CaptureQueriesContext(connection) as context:

@@ -4,7 +4,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from diagnostics.radar import RadarAxis, radar_svg
+from diagnostics.results.radar import RadarAxis, radar_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
 HOSTILE = "<script>alert(1)</script> & co"

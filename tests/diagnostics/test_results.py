@@ -7,10 +7,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from diagnostics import selectors
-from diagnostics.answers import make_state, save_answer
+from diagnostics.catalogue import catalogue_data
+from diagnostics.questionnaire.answers import (
+    answers_by_question,
+    make_state,
+    save_answer,
+    score_answers,
+)
+from diagnostics.results.views import CSV_COLUMNS
 from diagnostics.services import submit_diagnostic
-from diagnostics.views.results import CSV_COLUMNS
 from recommendations.catalogue_file import normalise_catalogue
 from recommendations.services import load_catalogue
 from tests.factories import CollectiviteFactory, DiagnosticFactory, MembershipFactory
@@ -85,7 +90,7 @@ def small_catalogue(code="test-1"):
 
 
 def fill(diagnostic, by, answers):
-    data = selectors.catalogue_data(diagnostic.catalogue_id)
+    data = catalogue_data(diagnostic.catalogue_id)
     for code, (value, not_applicable) in answers.items():
         question = data.question_by_code(code)
         if question.kind == "choice":
@@ -100,8 +105,8 @@ def fill(diagnostic, by, answers):
 
 
 def submit(diagnostic, by):
-    data = selectors.catalogue_data(diagnostic.catalogue_id, with_actions=True)
-    result = selectors.score(data, selectors.answers_by_question(diagnostic))
+    data = catalogue_data(diagnostic.catalogue_id, with_actions=True)
+    result = score_answers(data, answers_by_question(diagnostic))
     submit_diagnostic(diagnostic=diagnostic, by=by, result=result)
     diagnostic.refresh_from_db()
 
@@ -242,7 +247,7 @@ def test_peers_appear_only_from_five_and_never_by_name(client, scored, referent)
 
 
 def test_peers_use_each_collectivites_latest_submitted_diagnostic(scored, referent):
-    from diagnostics.comparisons import peer_figures
+    from diagnostics.results.comparisons import peer_figures
 
     make_peers(scored.catalogue, 5)
     figures = peer_figures(scored)
@@ -254,7 +259,7 @@ def test_peers_use_each_collectivites_latest_submitted_diagnostic(scored, refere
 
 
 def count_queries(client, url):
-    from diagnostics.selectors import clear_catalogue_cache
+    from diagnostics.catalogue import clear_catalogue_cache
 
     clear_catalogue_cache()  # count the worst case: the catalogue read from the database
     with CaptureQueriesContext(connection) as context:

@@ -9,8 +9,13 @@ from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from playwright.sync_api import Page, expect
 
-from diagnostics import selectors
-from diagnostics.answers import make_state, save_answer
+from diagnostics.catalogue import catalogue_data
+from diagnostics.questionnaire.answers import (
+    answers_by_question,
+    make_state,
+    save_answer,
+    score_answers,
+)
 from diagnostics.services import submit_diagnostic
 from recommendations.enums import QuestionKind
 
@@ -220,7 +225,7 @@ def fill_answers(
 
     ``level`` (0 to 1) is the same everywhere, or a function of the recommendation's number.
     """
-    data = selectors.catalogue_data(diagnostic.catalogue_id)
+    data = catalogue_data(diagnostic.catalogue_id)
     for rec in data.recommendations:
         if rec.number in skip:
             continue
@@ -237,7 +242,7 @@ def fill_answers(
 
 
 def submit(diagnostic, *, by) -> None:
-    data = selectors.catalogue_data(diagnostic.catalogue_id, with_actions=True)
-    result = selectors.score(data, selectors.answers_by_question(diagnostic))
+    data = catalogue_data(diagnostic.catalogue_id, with_actions=True)
+    result = score_answers(data, answers_by_question(diagnostic))
     submit_diagnostic(diagnostic=diagnostic, by=by, result=result)
     diagnostic.refresh_from_db()

@@ -6,8 +6,9 @@ import pytest
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
+from accounts.models import User
 from diagnostics.enums import DiagnosticStatus, ReportStatus, ReportVariant
-from diagnostics.models import Answer, Diagnostic, ReportFile, User
+from diagnostics.models import Answer, Diagnostic, ReportFile
 from tests.e2e.helpers import (
     assert_errors_are_announced,
     check_page,

@@ -3,8 +3,8 @@
 import pytest
 from playwright.sync_api import expect
 
-from diagnostics import plan as plan_service
-from diagnostics.reporting import build_report
+from diagnostics.plan import services as plan_service
+from diagnostics.results.report import build_report
 from tests.e2e.helpers import (
     MOBILE,
     ZOOMED,

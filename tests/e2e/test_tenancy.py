@@ -3,9 +3,9 @@
 import pytest
 from playwright.sync_api import expect
 
-from diagnostics import plan as plan_service
 from diagnostics.enums import ReportStatus, ReportVariant
 from diagnostics.models import ReportFile
+from diagnostics.plan import services as plan_service
 from recommendations.models import Recommendation
 from tests.e2e.helpers import check_page, fill_answers, submit
 

@@ -137,9 +137,9 @@ def test_the_admin_lists_filter_by_version(admin_client, catalogue):
 
 
 def test_platform_administrators_create_a_collectivite_with_a_valid_siren(admin_client):
-    from diagnostics.models import Collectivite
+    from accounts.models import Collectivite
 
-    url = reverse("admin:diagnostics_collectivite_add")
+    url = reverse("admin:accounts_collectivite_add")
     base = {
         "name": "Ville de Test",
         "kind": "commune",
@@ -159,5 +159,5 @@ def test_platform_administrators_create_a_collectivite_with_a_valid_siren(admin_
 
 def test_the_admin_lists_people_and_diagnostics(admin_client, catalogue):
     DiagnosticFactory(catalogue=catalogue)
-    for name in ["diagnostics_user", "diagnostics_diagnostic", "diagnostics_collectivite"]:
+    for name in ["accounts_user", "diagnostics_diagnostic", "accounts_collectivite"]:
         assert admin_client.get(reverse(f"admin:{name}_changelist")).status_code == 200

@@ -65,7 +65,7 @@ def test_a_page_whose_view_cannot_reach_the_database_answers_503_in_french(web):
 
 def test_the_autosave_endpoint_answers_json_the_browser_retries(web, diagnostic, agent):
     web.force_login(agent)
-    with mock.patch("diagnostics.views.questionnaire.save_answer", side_effect=DOWN):
+    with mock.patch("diagnostics.questionnaire.views.save_answer", side_effect=DOWN):
         response = web.post(
             save_url(diagnostic),
             save_payload(),
@@ -76,7 +76,7 @@ def test_the_autosave_endpoint_answers_json_the_browser_retries(web, diagnostic,
 
 def test_the_autosave_endpoint_answers_json_even_without_the_fetch_headers(web, diagnostic, agent):
     web.force_login(agent)
-    with mock.patch("diagnostics.views.questionnaire.save_answer", side_effect=DOWN):
+    with mock.patch("diagnostics.questionnaire.views.save_answer", side_effect=DOWN):
         response = web.post(save_url(diagnostic), save_payload())
     assert_json_answer(response)
 
@@ -84,7 +84,7 @@ def test_the_autosave_endpoint_answers_json_even_without_the_fetch_headers(web, 
 def test_a_lost_connection_is_handled_like_a_refused_one(web, diagnostic, agent):
     web.force_login(agent)
     closed = InterfaceError("connection already closed")
-    with mock.patch("diagnostics.views.questionnaire.save_answer", side_effect=closed):
+    with mock.patch("diagnostics.questionnaire.views.save_answer", side_effect=closed):
         response = web.post(save_url(diagnostic), save_payload())
     assert_json_answer(response)
 
@@ -126,7 +126,7 @@ def test_a_session_that_cannot_be_saved_after_the_view_answers_503(
 
 def test_other_errors_still_answer_500(web, diagnostic, agent):
     web.force_login(agent)
-    with mock.patch("diagnostics.views.questionnaire.save_answer", side_effect=ValueError):
+    with mock.patch("diagnostics.questionnaire.views.save_answer", side_effect=ValueError):
         response = web.post(save_url(diagnostic), save_payload())
     assert response.status_code == 500
     assert "Retry-After" not in response

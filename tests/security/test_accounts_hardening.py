@@ -14,10 +14,10 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from accounts.forms import AccountCreationForm
+from accounts.models import Invitation, User
 from aeict import settings as production
 from aeict.security import client_ip
-from diagnostics.forms import AccountCreationForm
-from diagnostics.models import Invitation, User
 from tests.factories import MembershipFactory, UserFactory
 
 PASSWORD = "mot-de-passe-de-test"

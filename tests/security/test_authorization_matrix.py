@@ -14,20 +14,19 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from diagnostics import plan as plan_service
+from accounts.models import Invitation, Membership
+from accounts.services import invitation_token
+from diagnostics.catalogue import catalogue_data
 from diagnostics.models import (
     Answer,
     AnswerChange,
     Diagnostic,
-    Invitation,
-    Membership,
     PlanAction,
     PlanActionChange,
     ReportFile,
 )
-from diagnostics.pdf import report_snapshot
-from diagnostics.selectors import catalogue_data
-from diagnostics.services import invitation_token
+from diagnostics.plan import services as plan_service
+from diagnostics.reports.pdf import report_snapshot
 from tests.diagnostics.helpers import answer_payload
 from tests.factories import DiagnosticFactory, UserFactory
 

@@ -10,13 +10,15 @@ from django.urls import reverse
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from diagnostics import plan as plan_service
-from diagnostics.answer_forms import AnswerForm
-from diagnostics.answers import state_of
-from diagnostics.forms import DiagnosticCreateForm, InvitationForm
-from diagnostics.models import Answer, Diagnostic, Invitation, PlanAction
-from diagnostics.plan_forms import PlanActionForm
-from diagnostics.selectors import catalogue_data
+from accounts.forms import InvitationForm
+from accounts.models import Invitation
+from diagnostics.catalogue import catalogue_data
+from diagnostics.forms import DiagnosticCreateForm
+from diagnostics.models import Answer, Diagnostic, PlanAction
+from diagnostics.plan import services as plan_service
+from diagnostics.plan.forms import PlanActionForm
+from diagnostics.questionnaire.answers import state_of
+from diagnostics.questionnaire.forms import AnswerForm
 from recommendations.enums import QuestionKind
 from tests.factories import DiagnosticFactory, MembershipFactory, UserFactory
 

@@ -5,8 +5,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.models import Collectivite
 from diagnostics.backup import BackupError, export_collectivite
-from diagnostics.models import Collectivite
 
 
 class Command(BaseCommand):

@@ -8,10 +8,17 @@ import random
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from diagnostics import selectors
-from diagnostics.answers import make_state, save_answer
-from diagnostics.enums import CollectiviteKind, DiagnosticStatus, Role
-from diagnostics.models import Collectivite, Diagnostic, Membership, User
+from accounts.enums import CollectiviteKind, Role
+from accounts.models import Collectivite, Membership, User
+from diagnostics.catalogue import catalogue_data
+from diagnostics.enums import DiagnosticStatus
+from diagnostics.models import Diagnostic
+from diagnostics.questionnaire.answers import (
+    answers_by_question,
+    make_state,
+    save_answer,
+    score_answers,
+)
 from diagnostics.services import submit_diagnostic
 from recommendations.enums import QuestionKind
 from recommendations.models import CatalogueVersion
@@ -125,7 +132,7 @@ class Command(BaseCommand):
         )
         accounts.append(("referent@deux-rives.localhost", f"Référent AEICT — {other.name}"))
 
-        data = selectors.catalogue_data(catalogue.pk, with_actions=True)
+        data = catalogue_data(catalogue.pk, with_actions=True)
         referent = members[Role.REFERENT]
         self._diagnostic(main, catalogue, data, "Diagnostic 2025", referent, 0.35, submit=True)
         self._diagnostic(main, catalogue, data, "Diagnostic 2026", referent, 0.5, submit=False)
@@ -156,8 +163,8 @@ class Command(BaseCommand):
                 diagnostic=diagnostic, question=question, by=by, state=state, base_revision=0
             )
         if submit:
-            answers = selectors.answers_by_question(diagnostic)
-            submit_diagnostic(diagnostic=diagnostic, by=by, result=selectors.score(data, answers))
+            answers = answers_by_question(diagnostic)
+            submit_diagnostic(diagnostic=diagnostic, by=by, result=score_answers(data, answers))
         elif diagnostic.status == DiagnosticStatus.DRAFT:
             diagnostic.status = DiagnosticStatus.IN_PROGRESS
             diagnostic.save(update_fields=["status"])

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from diagnostics.enums import ActionPriority, ActionStatus
 from diagnostics.fields import FrenchDecimalField
-from diagnostics.plan import parse_deadline
+from diagnostics.plan.services import parse_deadline
 from recommendations.models import Recommendation
 
 NO_NUL = _("Le texte contient un caractère invalide.")

@@ -5,8 +5,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from diagnostics.answers import make_state
 from diagnostics.fields import FrenchDecimalField
+from diagnostics.questionnaire.answers import make_state
 from recommendations.enums import QuestionKind
 from recommendations.models import Question
 

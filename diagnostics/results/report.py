@@ -5,10 +5,16 @@ from fractions import Fraction
 
 from django.utils.translation import gettext as _
 
-from diagnostics import comparisons, selectors
-from diagnostics.answers import describe_state, state_of
+from diagnostics.catalogue import catalogue_data
 from diagnostics.models import Answer, Diagnostic
-from diagnostics.radar import RadarAxis, radar_svg
+from diagnostics.questionnaire.answers import (
+    answers_by_question,
+    describe_state,
+    score_answers,
+    state_of,
+)
+from diagnostics.results import comparisons
+from diagnostics.results.radar import RadarAxis, radar_svg
 from diagnostics.scoring import (
     DiagnosticResult,
     QuestionResult,
@@ -206,9 +212,9 @@ class Report:
 
 
 def build_report(diagnostic: Diagnostic, *, with_comparisons: bool = True) -> Report:
-    data = selectors.catalogue_data(diagnostic.catalogue_id, with_actions=True)
-    answers = selectors.answers_by_question(diagnostic)
-    result = selectors.score(data, answers)
+    data = catalogue_data(diagnostic.catalogue_id, with_actions=True)
+    answers = answers_by_question(diagnostic)
+    result = score_answers(data, answers)
     evolution = comparisons.previous_submitted(diagnostic) if with_comparisons else None
     peers = comparisons.peer_figures(diagnostic) if with_comparisons else None
     options_lookup = data.options_by_id

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST, require_safe
 from diagnostics.access import get_diagnostic_access
 from diagnostics.enums import ReportStatus, ReportVariant
 from diagnostics.models import ReportFile
-from diagnostics.reports import request_report
+from diagnostics.reports.files import request_report
 
 
 @require_POST

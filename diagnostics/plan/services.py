@@ -9,9 +9,10 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from accounts.models import User
 from diagnostics.enums import ActionPriority
-from diagnostics.models import PRIORITY_ORDER, Diagnostic, PlanAction, PlanActionChange, User
-from diagnostics.reporting import Report
+from diagnostics.models import PRIORITY_ORDER, Diagnostic, PlanAction, PlanActionChange
+from diagnostics.results.report import Report
 from recommendations.models import SuggestedAction
 
 TRACKED_FIELDS = [

@@ -11,12 +11,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from diagnostics import plan as plan_service
 from diagnostics.access import get_diagnostic_access
 from diagnostics.enums import ActionPriority, ActionStatus
 from diagnostics.models import PlanAction, PlanActionChange
-from diagnostics.plan_forms import PlanActionForm, initial_from
-from diagnostics.reporting import build_report
+from diagnostics.plan import services as plan_service
+from diagnostics.plan.forms import PlanActionForm, initial_from
+from diagnostics.results.report import build_report
 
 
 def _plan_context(access):

@@ -2,8 +2,6 @@
 
 from django.contrib import messages
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -13,68 +11,24 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from diagnostics import selectors
-from diagnostics.access import get_collectivite_role, get_diagnostic_access
-from diagnostics.answer_forms import AnswerForm, initial_for
-from diagnostics.answers import (
+from diagnostics.access import get_diagnostic_access
+from diagnostics.catalogue import catalogue_data
+from diagnostics.models import AnswerChange
+from diagnostics.questionnaire.answers import (
     AnswerConflict,
     DiagnosticLocked,
+    answers_by_question,
     describe_state,
+    missing_required,
     save_answer,
+    score_answers,
     state_of,
 )
-from diagnostics.enums import Role
-from diagnostics.forms import DiagnosticCreateForm
-from diagnostics.models import AnswerChange, Diagnostic, Membership
+from diagnostics.questionnaire.forms import AnswerForm, initial_for
 from diagnostics.services import (
-    NoPublishedCatalogue,
-    create_diagnostic,
     reopen_diagnostic,
     submit_diagnostic,
 )
-
-
-@require_safe
-def dashboard(request):
-    memberships = (
-        Membership.objects.for_user(request.user)
-        .select_related("collectivite")
-        .prefetch_related(
-            Prefetch(
-                "collectivite__diagnostics",
-                queryset=Diagnostic.objects.select_related("catalogue").order_by("-created_at"),
-            )
-        )
-        .order_by("collectivite__name")
-    )
-    return render(
-        request,
-        "diagnostics/dashboard.html",
-        {"memberships": memberships, "create_form": DiagnosticCreateForm()},
-    )
-
-
-@require_POST
-def diagnostic_create(request, public_id):
-    collectivite, role = get_collectivite_role(request.user, public_id)
-    if role != Role.REFERENT:
-        raise PermissionDenied
-    form = DiagnosticCreateForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Donnez un titre au diagnostic (200 caractères au plus)."))
-        return redirect("dashboard")
-    try:
-        diagnostic = create_diagnostic(
-            collectivite=collectivite, title=form.cleaned_data["title"], by=request.user
-        )
-    except NoPublishedCatalogue:
-        messages.error(
-            request,
-            _("Aucune version du catalogue n’est publiée : adressez-vous à l’administrateur."),
-        )
-        return redirect("dashboard")
-    messages.success(request, _("Diagnostic « %(title)s » créé.") % {"title": diagnostic.title})
-    return redirect("diagnostic_overview", public_id=diagnostic.public_id)
 
 
 def _rec_rows(data, result):
@@ -88,10 +42,10 @@ def _rec_rows(data, result):
 def overview(request, public_id):
     access = get_diagnostic_access(request.user, public_id)
     diagnostic = access.diagnostic
-    data = selectors.catalogue_data(diagnostic.catalogue_id)
-    answers = selectors.answers_by_question(diagnostic)
-    result = selectors.score(data, answers)
-    missing = selectors.missing_required(data, answers) if access.is_referent else []
+    data = catalogue_data(diagnostic.catalogue_id)
+    answers = answers_by_question(diagnostic)
+    result = score_answers(data, answers)
+    missing = missing_required(data, answers) if access.is_referent else []
     return render(
         request,
         "diagnostics/overview.html",
@@ -183,11 +137,11 @@ def _question_items(request, diagnostic, data, rec, answers, forms_by_code, conf
 def recommendation_page(request, public_id, number):
     access = get_diagnostic_access(request.user, public_id)
     diagnostic = access.diagnostic
-    data = selectors.catalogue_data(diagnostic.catalogue_id)
+    data = catalogue_data(diagnostic.catalogue_id)
     rec = data.recommendation(number)
     if rec is None:
         raise Http404
-    answers = selectors.answers_by_question(diagnostic, data.questions_by_rec[rec.number])
+    answers = answers_by_question(diagnostic, data.questions_by_rec[rec.number])
     forms_by_code, conflicts, has_errors = {}, {}, False
     if request.method == "POST":
         access.require_editor()
@@ -283,7 +237,7 @@ def save_answer_view(request, public_id, code):
     access = get_diagnostic_access(request.user, public_id)
     access.require_editor()
     diagnostic = access.diagnostic
-    data = selectors.catalogue_data(diagnostic.catalogue_id)
+    data = catalogue_data(diagnostic.catalogue_id)
     question = data.question_by_code(code)
     if question is None:
         raise Http404
@@ -364,7 +318,7 @@ def save_answer_view(request, public_id, code):
 def answer_history(request, public_id, code):
     access = get_diagnostic_access(request.user, public_id)
     diagnostic = access.diagnostic
-    data = selectors.catalogue_data(diagnostic.catalogue_id)
+    data = catalogue_data(diagnostic.catalogue_id)
     question = data.question_by_code(code)
     if question is None:
         raise Http404
@@ -394,9 +348,9 @@ def submit(request, public_id):
     if diagnostic.is_submitted:
         messages.info(request, _("Ce diagnostic est déjà soumis."))
         return redirect("diagnostic_overview", public_id=public_id)
-    data = selectors.catalogue_data(diagnostic.catalogue_id, with_actions=True)
-    answers = selectors.answers_by_question(diagnostic)
-    missing = selectors.missing_required(data, answers)
+    data = catalogue_data(diagnostic.catalogue_id, with_actions=True)
+    answers = answers_by_question(diagnostic)
+    missing = missing_required(data, answers)
     if missing:
         messages.error(
             request,
@@ -407,7 +361,7 @@ def submit(request, public_id):
             % {"n": len(missing)},
         )
         return redirect(reverse("diagnostic_overview", args=[public_id]) + "#soumission")
-    submit_diagnostic(diagnostic=diagnostic, by=request.user, result=selectors.score(data, answers))
+    submit_diagnostic(diagnostic=diagnostic, by=request.user, result=score_answers(data, answers))
     messages.success(request, _("Diagnostic soumis : il est désormais en lecture seule."))
     return redirect("diagnostic_overview", public_id=public_id)
 

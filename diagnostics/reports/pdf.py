@@ -14,10 +14,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from diagnostics import plan as plan_service
 from diagnostics.enums import ActionPriority, ActionStatus, ReportVariant
 from diagnostics.models import Diagnostic
-from diagnostics.reporting import Report, build_report
+from diagnostics.plan import services as plan_service
+from diagnostics.results.report import Report, build_report
 from diagnostics.scoring import round_half_up
 
 TEMPLATE_DIR = Path(settings.BASE_DIR) / "templates" / "pdf"

@@ -1,14 +1,13 @@
-"""Reads of diagnostics: the catalogue as a diagnostic sees it, its answers, its scores."""
+"""The catalogue version as a diagnostic sees it: loaded in a fixed number of queries, cached per
+process, grouped for the pages and turned into the scoring method's specification."""
 
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
 from fractions import Fraction
 from functools import cached_property
 
 from diagnostics import scoring
-from diagnostics.models import Answer, Diagnostic
 from recommendations.enums import QuestionKind
 from recommendations.models import Option, Question, Recommendation, SuggestedAction
 
@@ -142,35 +141,3 @@ def _load_catalogue_data(catalogue_id: int) -> CatalogueData:
         options_by_question=dict(options_by_question),
         actions=actions,
     )
-
-
-def answers_by_question(diagnostic: Diagnostic, questions=None) -> dict[int, Answer]:
-    """The diagnostic's answers by question id: all of them, or those of ``questions``."""
-    answers = Answer.objects.filter(diagnostic=diagnostic).select_related("updated_by")
-    if questions is not None:
-        answers = answers.filter(question__in=[q.pk for q in questions])
-    return {a.question_id: a for a in answers}
-
-
-def answer_data(answer: Answer, question: Question) -> scoring.AnswerData:
-    value = answer.value
-    if value is not None:
-        if question.kind == QuestionKind.MULTI:
-            value = frozenset(value) if isinstance(value, list) else None
-        elif question.kind == QuestionKind.NUMBER:
-            value = Decimal(str(value))
-    return scoring.AnswerData(not_applicable=answer.not_applicable, value=value)
-
-
-def score(data: CatalogueData, answers: dict[int, Answer]) -> scoring.DiagnosticResult:
-    questions = {q.pk: q for q in data.questions}
-    return scoring.score_diagnostic(
-        data.spec(),
-        {qid: answer_data(a, questions[qid]) for qid, a in answers.items() if qid in questions},
-    )
-
-
-def missing_required(data: CatalogueData, answers: dict[int, Answer]) -> list[Question]:
-    return [
-        q for q in data.questions if q.required and not (q.pk in answers and answers[q.pk].is_given)
-    ]

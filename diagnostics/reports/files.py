@@ -13,9 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from accounts.models import User
 from diagnostics.enums import ReportStatus, ReportVariant
-from diagnostics.models import Diagnostic, ReportFile, User
-from diagnostics.pdf import render_report, report_snapshot
+from diagnostics.models import Diagnostic, ReportFile
+from diagnostics.reports.pdf import render_report, report_snapshot
 
 logger = logging.getLogger(__name__)
 

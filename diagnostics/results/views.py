@@ -9,7 +9,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from diagnostics.access import get_diagnostic_access
-from diagnostics.reporting import build_report
+from diagnostics.results.report import build_report
 
 
 @require_safe

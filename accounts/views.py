@@ -5,28 +5,24 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from aeict.ratelimit import allow
-from aeict.security import client_ip
-from diagnostics.access import get_collectivite_role
-from diagnostics.enums import Role
-from diagnostics.forms import AccountCreationForm, InvitationForm, LoginForm
-from diagnostics.models import Membership, User
-from diagnostics.services import (
+from accounts.access import get_collectivite_access
+from accounts.forms import AccountCreationForm, InvitationForm, LoginForm
+from accounts.models import Membership, User
+from accounts.services import (
     InvitationInvalid,
     create_account_from_invitation,
     invitation_from_token,
     invite_member,
 )
-from diagnostics.services import (
-    accept_invitation as accept_invitation_service,
-)
+from accounts.services import accept_invitation as accept_invitation_service
+from aeict.ratelimit import allow
+from aeict.security import client_ip
 
 # Django's form views take PUT as POST; these forms are only ever posted.
 FORM_METHODS = ["get", "head", "post", "options"]
@@ -118,9 +114,9 @@ def accept_invitation(request, token):
 
 @require_http_methods(["GET", "POST"])
 def members(request, public_id):
-    collectivite, role = get_collectivite_role(request.user, public_id)
-    if role != Role.REFERENT:
-        raise PermissionDenied
+    access = get_collectivite_access(request.user, public_id)
+    access.require_referent()
+    collectivite = access.collectivite
     form = InvitationForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -160,7 +156,7 @@ def members(request, public_id):
     invitations = collectivite.invitations.filter(accepted_at__isnull=True)[:50]
     return render(
         request,
-        "diagnostics/members.html",
+        "accounts/members.html",
         {
             "collectivite": collectivite,
             "memberships": memberships,

@@ -1,0 +1,84 @@
+"""Administration of accounts, collectivités and their members; invitations are read-only here."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Collectivite, Invitation, Membership, User
+from aeict.admin import ReadOnlyAdmin
+
+
+class UserCreationForm(AdminUserCreationForm):
+    class Meta:
+        model = User
+        fields = ("email", "full_name")
+
+
+class UserEditForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"  # the admin's own password and permission fields
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+    fields = ["user", "role", "created_at"]
+    readonly_fields = ["created_at"]
+
+
+class CollectiviteMembershipInline(MembershipInline):
+    autocomplete_fields = ["user"]
+
+
+class UserMembershipInline(MembershipInline):
+    autocomplete_fields = ["collectivite"]
+    fields = ["collectivite", "role", "created_at"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    form = UserEditForm
+    add_form = UserCreationForm
+    ordering = ["email"]
+    list_display = ["email", "full_name", "is_staff", "is_active", "last_login"]
+    list_filter = ["is_staff", "is_active", "memberships__role"]
+    search_fields = ["email", "full_name"]
+    fieldsets = [
+        (None, {"fields": ["email", "full_name", "password"]}),
+        (
+            _("Droits"),
+            {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
+        ),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": ["email", "full_name", "usable_password", "password1", "password2"],
+            },
+        )
+    ]
+    readonly_fields = ["last_login", "date_joined"]
+    inlines = [UserMembershipInline]
+
+
+@admin.register(Collectivite)
+class CollectiviteAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "siren", "population", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["name", "siren"]
+    readonly_fields = ["public_id", "created_at"]
+    inlines = [CollectiviteMembershipInline]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(ReadOnlyAdmin):
+    list_display = ["email", "collectivite", "role", "created_at", "accepted_at"]
+    list_filter = ["role"]
+    search_fields = ["email", "collectivite__name"]
+    list_select_related = ["collectivite"]

@@ -1,0 +1,74 @@
+"""Forms of accounts: log in, invitations, account creation."""
+
+from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import password_validation
+from django.utils.translation import gettext_lazy as _
+
+from accounts.enums import Role
+from accounts.models import User
+
+
+class LoginForm(auth_forms.AuthenticationForm):
+    username = forms.EmailField(
+        label=_("Adresse électronique"),
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+    error_messages = {
+        "invalid_login": _(
+            "Adresse électronique ou mot de passe incorrect. Les deux champs tiennent compte "
+            "des majuscules."
+        ),
+        "inactive": _("Ce compte est désactivé."),
+    }
+
+    def clean_username(self):
+        return self.cleaned_data["username"].strip().lower()
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Adresse électronique de la personne invitée"),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+    role = forms.ChoiceField(label=_("Rôle"), choices=Role.choices, initial=Role.AGENT)
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+
+class AccountCreationForm(forms.Form):
+    full_name = forms.CharField(
+        label=_("Prénom et nom"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    password1 = forms.CharField(
+        label=_("Mot de passe"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("Au moins 12 caractères, pas uniquement des chiffres, pas trop courant."),
+    )
+    password2 = forms.CharField(
+        label=_("Confirmation du mot de passe"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, email: str, **kwargs):
+        self.email = email
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", _("Les deux mots de passe ne correspondent pas."))
+        elif password1:
+            try:
+                password_validation.validate_password(
+                    password1, User(email=self.email, full_name=cleaned.get("full_name", ""))
+                )
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned

@@ -1,0 +1,160 @@
+"""People, collectivités, their members and the invitations to join them."""
+
+import uuid
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.enums import CollectiviteKind, Role
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra):
+        if not email:
+            raise ValueError("An e-mail address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.update(is_staff=True, is_superuser=True)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person; platform administrators are staff. Logs in with an e-mail address."""
+
+    email = models.EmailField(_("adresse électronique"), unique=True)
+    full_name = models.CharField(_("nom complet"), max_length=150, blank=True)
+    is_staff = models.BooleanField(_("administrateur de la plateforme"), default=False)
+    is_active = models.BooleanField(_("actif"), default=True)
+    date_joined = models.DateTimeField(_("inscrit le"), default=timezone.now)
+
+    objects = UserManager()
+
+    EMAIL_FIELD = "email"
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("utilisateur")
+        verbose_name_plural = _("utilisateurs")
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self):
+        return self.display_name
+
+    def get_short_name(self):
+        return self.display_name
+
+
+def validate_siren(value: str) -> None:
+    """A SIREN is 9 digits whose Luhn checksum is valid."""
+    if len(value) != 9 or not value.isdigit():
+        raise ValidationError(_("Le SIREN doit comporter exactement 9 chiffres."), code="format")
+    total = 0
+    for index, char in enumerate(reversed(value)):
+        digit = int(char)
+        if index % 2:
+            digit *= 2
+            if digit > 9:
+                digit -= 9
+        total += digit
+    if total % 10:
+        raise ValidationError(
+            _("Ce SIREN n’est pas valide (la clé de contrôle ne correspond pas)."), code="checksum"
+        )
+
+
+class Collectivite(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("nom"), max_length=200)
+    kind = models.CharField(_("type"), max_length=20, choices=CollectiviteKind.choices)
+    siren = models.CharField(_("SIREN"), max_length=9, unique=True, validators=[validate_siren])
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("collectivité")
+        verbose_name_plural = _("collectivités")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class MembershipQuerySet(models.QuerySet):
+    def for_user(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(user=user)
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("personne"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    collectivite = models.ForeignKey(
+        Collectivite,
+        verbose_name=_("collectivité"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    role = models.CharField(_("rôle"), max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(_("depuis le"), auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("membre")
+        verbose_name_plural = _("membres")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "collectivite"], name="unique_membership")
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.collectivite} ({self.get_role_display()})"
+
+
+class Invitation(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    collectivite = models.ForeignKey(
+        Collectivite, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("adresse électronique"))
+    role = models.CharField(_("rôle"), max_length=20, choices=Role.choices)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.email} → {self.collectivite}"

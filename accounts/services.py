@@ -1,0 +1,80 @@
+"""Writes on members: invitations and the accounts created from them."""
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Collectivite, Invitation, Membership, User
+
+INVITATION_SALT = "aeict.invitation"
+
+
+class InvitationInvalid(Exception):
+    """The link is tampered with, expired or already used."""
+
+
+def invitation_token(invitation: Invitation) -> str:
+    return signing.dumps(str(invitation.public_id), salt=INVITATION_SALT, compress=True)
+
+
+@transaction.atomic
+def invite_member(*, collectivite: Collectivite, email: str, role: str, by: User, base_url: str):
+    invitation = Invitation.objects.create(
+        collectivite=collectivite, email=email, role=role, invited_by=by
+    )
+    link = base_url + reverse("accept_invitation", args=[invitation_token(invitation)])
+    days = settings.INVITATION_MAX_AGE // 86400
+    context = {"invitation": invitation, "link": link, "by": by, "days": days}
+    transaction.on_commit(
+        lambda: send_mail(
+            subject=_("Invitation à rejoindre le diagnostic AEICT de %(name)s")
+            % {"name": collectivite.name},
+            message=render_to_string("emails/invitation.txt", context),
+            from_email=None,
+            recipient_list=[email],
+        )
+    )
+    return invitation
+
+
+def invitation_from_token(token: str) -> Invitation:
+    try:
+        public_id = signing.loads(token, salt=INVITATION_SALT, max_age=settings.INVITATION_MAX_AGE)
+    except signing.BadSignature:
+        raise InvitationInvalid from None
+    invitation = (
+        Invitation.objects.select_related("collectivite").filter(public_id=public_id).first()
+    )
+    if invitation is None or invitation.accepted_at is not None:
+        raise InvitationInvalid
+    return invitation
+
+
+@transaction.atomic
+def accept_invitation(*, invitation: Invitation, user: User) -> Membership:
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise InvitationInvalid
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    membership, created = Membership.objects.get_or_create(
+        user=user, collectivite=invitation.collectivite, defaults={"role": invitation.role}
+    )
+    if not created and membership.role != invitation.role:
+        membership.role = invitation.role
+        membership.save(update_fields=["role"])
+    return membership
+
+
+@transaction.atomic
+def create_account_from_invitation(
+    *, invitation: Invitation, full_name: str, password: str
+) -> User:
+    user = User.objects.create_user(email=invitation.email, password=password, full_name=full_name)
+    accept_invitation(invitation=invitation, user=user)
+    return user

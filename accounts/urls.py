@@ -1,0 +1,35 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from accounts import views
+
+urlpatterns = [
+    path("connexion/", views.LoginView.as_view(), name="login"),
+    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "mot-de-passe/oubli/",
+        views.PasswordResetView.as_view(),
+        name="password_reset",
+    ),
+    path(
+        "mot-de-passe/oubli/envoye/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "mot-de-passe/nouveau/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "mot-de-passe/nouveau/termine/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("invitation/<str:token>/", views.accept_invitation, name="accept_invitation"),
+    path(
+        "collectivites/<uuid:public_id>/membres/",
+        views.members,
+        name="members",
+    ),
+]
