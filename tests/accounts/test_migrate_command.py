@@ -8,7 +8,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 
 
-def _migrate(database: Path) -> subprocess.CompletedProcess:
+FORMER_LAYOUT_DUMP = REPO / "tests" / "data" / "upgrade" / "previous_main.sqlite.sql"
+
+
+def _migrate(database: Path, *options: str) -> subprocess.CompletedProcess:
     env = {
         "PATH": "/usr/bin:/bin",
         "DATABASE_URL": f"sqlite:///{database}",
@@ -16,7 +19,7 @@ def _migrate(database: Path) -> subprocess.CompletedProcess:
         "DEBUG": "1",
     }
     return subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--no-input"],
+        [sys.executable, "manage.py", "migrate", "--no-input", *options],
         cwd=REPO,
         env=env,
         capture_output=True,
@@ -66,3 +69,18 @@ def test_a_new_database_gets_the_accounts_tables_under_their_own_names(tmp_path)
         assert table in tables
     assert not [t for t in tables if t in ("diagnostics_user", "diagnostics_collectivite")]
     assert ("accounts", "0002_rename_tables") in applied
+
+
+def test_plan_and_check_write_nothing_on_a_database_of_the_former_layout(tmp_path):
+    database = tmp_path / "former.sqlite3"
+    with sqlite3.connect(database) as db:
+        db.executescript(FORMER_LAYOUT_DUMP.read_text())
+    before = _state(database)
+
+    for option in ("--plan", "--check"):
+        result = _migrate(database, option)
+
+        assert result.returncode != 0
+        assert "ancienne organisation" in result.stderr
+        assert "Rien n’a été modifié" in result.stderr
+        assert _state(database) == before

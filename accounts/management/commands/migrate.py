@@ -25,8 +25,11 @@ FORMER_TABLES = (
 )
 
 
-def adopt_former_layout(connection) -> bool:
-    """Record the takeover migration on a database of the former layout; True when it did."""
+def adopt_former_layout(connection, *, dry_run: bool = False) -> bool:
+    """Record the takeover migration on a database of the former layout; True when it did.
+
+    With ``dry_run`` (``--plan``, ``--check``), write nothing and say what a real run would do.
+    """
     recorder = MigrationRecorder(connection)
     if not recorder.has_table():
         return False
@@ -43,6 +46,12 @@ def adopt_former_layout(connection) -> bool:
             + ". Rien n’a été modifié. Restaurez la dernière sauvegarde (docs/backup.md) "
             "avant de relancer la migration."
         )
+    if dry_run:
+        raise CommandError(
+            "Cette base est de l’ancienne organisation : un « migrate » sans --plan ni --check "
+            "enregistrera d’abord accounts.0001_initial (sans toucher aux tables), puis "
+            "renommera les tables des comptes et des collectivités. Rien n’a été modifié."
+        )
     with transaction.atomic(using=connection.alias):
         recorder.record_applied(*TAKEOVER)
     return True
@@ -51,7 +60,8 @@ def adopt_former_layout(connection) -> bool:
 class Command(migrate.Command):
     def handle(self, *args, **options):
         connection = connections[options.get("database") or DEFAULT_DB_ALIAS]
-        if adopt_former_layout(connection) and options.get("verbosity", 1) >= 1:
+        dry_run = bool(options.get("plan") or options.get("check_unapplied"))
+        if adopt_former_layout(connection, dry_run=dry_run) and options.get("verbosity", 1) >= 1:
             self.stdout.write(
                 "Base de l’ancienne organisation : les comptes et les collectivités passent "
                 "dans l’application accounts (accounts.0001_initial enregistrée)."
