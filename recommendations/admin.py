@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from recommendations.catalogue_file import dump_catalogue
-from recommendations.enums import OPTION_KINDS, QuestionKind, VersionStatus
+from recommendations.enums import LEVEL_KINDS, SCORED_OPTION_KINDS, VersionStatus
 from recommendations.models import (
     CatalogueVersion,
     Option,
@@ -140,7 +140,7 @@ class OptionInlineFormSet(forms.BaseInlineFormSet):
             for form in self.forms
             if form.cleaned_data and not form.cleaned_data.get("DELETE", False)
         ]
-        if kind == QuestionKind.SCALE:
+        if kind in LEVEL_KINDS:
             if len(kept) < 2:
                 raise ValidationError(
                     _("Une échelle de maturité doit avoir au moins deux niveaux décrits.")
@@ -150,7 +150,7 @@ class OptionInlineFormSet(forms.BaseInlineFormSet):
                     form.add_error(
                         "description", _("Chaque niveau d’une échelle doit être décrit.")
                     )
-        elif kind in OPTION_KINDS:
+        elif kind in SCORED_OPTION_KINDS:
             if not kept:
                 raise ValidationError(_("Un choix doit proposer au moins une option."))
             for form in kept:

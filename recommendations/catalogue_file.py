@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from recommendations.enums import OPTION_KINDS, QuestionKind
+from recommendations.enums import LEVEL_KINDS, SCORED_OPTION_KINDS, QuestionKind
 
 DEFAULT_CATALOGUE_PATH = Path(__file__).resolve().parent / "catalogue" / "aeict.yaml"
 
@@ -83,7 +83,7 @@ def _normalise_question(raw, where: str, check: _Checker) -> dict:
         "required": check.boolean(raw, "required", where, default=True),
         "options": [],
     }
-    if kind == QuestionKind.SCALE:
+    if kind in LEVEL_KINDS:
         levels = raw.get("levels")
         if not isinstance(levels, list) or len(levels) < 2:
             check.fail(where, "une échelle doit avoir au moins deux niveaux (« levels »)")
@@ -100,7 +100,7 @@ def _normalise_question(raw, where: str, check: _Checker) -> dict:
                     "score": None,
                 }
             )
-    elif kind in OPTION_KINDS:
+    elif kind in SCORED_OPTION_KINDS:
         options = raw.get("options")
         if not isinstance(options, list) or not options:
             check.fail(where, "un choix doit avoir au moins une option (« options »)")
@@ -245,7 +245,7 @@ def dump_catalogue(catalogue: dict) -> str:
     for recommendation in data["recommendations"]:
         for question in recommendation["questions"]:
             options = question.pop("options")
-            if question["kind"] == QuestionKind.SCALE:
+            if question["kind"] in LEVEL_KINDS:
                 question["levels"] = [
                     {"label": o["label"], "description": o["description"]} for o in options
                 ]

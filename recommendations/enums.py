@@ -18,7 +18,14 @@ class QuestionKind(models.TextChoices):
     TEXT = "text", _("Texte libre")
 
 
+# What the catalogue knows of each kind. The rest (form field, scoring rule, words, backup, sample
+# answers) lives in diagnostics.questionnaire.kinds and diagnostics.scoring.
 SCORED_KINDS = frozenset(
     {QuestionKind.SCALE, QuestionKind.BOOLEAN, QuestionKind.CHOICE, QuestionKind.MULTI}
 )
-OPTION_KINDS = frozenset({QuestionKind.SCALE, QuestionKind.CHOICE, QuestionKind.MULTI})
+# Described maturity levels (label and description, no score), in the data file's « levels ».
+LEVEL_KINDS = frozenset({QuestionKind.SCALE})
+# Options scored in [0, 1], in the data file's « options ».
+SCORED_OPTION_KINDS = frozenset({QuestionKind.CHOICE, QuestionKind.MULTI})
+# Kinds with rows in Option: levels or scored options.
+OPTION_KINDS = LEVEL_KINDS | SCORED_OPTION_KINDS
