@@ -23,7 +23,7 @@ from diagnostics.models import (
     PlanActionChange,
     RecommendationScore,
 )
-from recommendations.enums import QuestionKind
+from diagnostics.questionnaire.kinds import kind_of
 from recommendations.models import (
     CatalogueVersion,
     Option,
@@ -130,20 +130,12 @@ class _Catalogue:
     def portable_value(self, question: Question, value):
         if value is None:
             return None
-        if question.kind == QuestionKind.CHOICE:
-            return self._rank(question, value)
-        if question.kind == QuestionKind.MULTI:
-            return sorted(self._rank(question, pk) for pk in value)
-        return value
+        return kind_of(question).export_value(value, lambda pk: self._rank(question, pk))
 
     def local_value(self, question: Question, value):
         if value is None:
             return None
-        if question.kind == QuestionKind.CHOICE:
-            return self._pk(question, value)
-        if question.kind == QuestionKind.MULTI:
-            return sorted(self._pk(question, rank) for rank in value)
-        return value
+        return kind_of(question).import_value(value, lambda rank: self._pk(question, rank))
 
     def portable_state(self, question: Question, state: dict | None) -> dict | None:
         if state is None:

@@ -8,7 +8,7 @@ from fractions import Fraction
 from functools import cached_property
 
 from diagnostics import scoring
-from recommendations.enums import QuestionKind
+from diagnostics.questionnaire.kinds import kind_of
 from recommendations.models import Option, Question, Recommendation, SuggestedAction
 
 
@@ -65,9 +65,7 @@ class CatalogueData:
                     kind=q.kind,
                     weight=Fraction(q.weight),
                     allows_not_applicable=q.allows_not_applicable,
-                    level_count=len(self.options_by_question.get(q.pk, []))
-                    if q.kind == QuestionKind.SCALE
-                    else 0,
+                    level_count=kind_of(q).level_count(self.options_by_question.get(q.pk, [])),
                     option_scores={
                         o.pk: Fraction(o.score)
                         for o in self.options_by_question.get(q.pk, [])

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -13,7 +13,7 @@ from diagnostics import scoring
 from diagnostics.catalogue import CatalogueData
 from diagnostics.enums import DiagnosticStatus
 from diagnostics.models import Answer, AnswerChange, Diagnostic
-from recommendations.enums import QuestionKind
+from diagnostics.questionnaire.kinds import kind_of
 from recommendations.models import Question
 
 EMPTY_STATE = {"value": None, "not_applicable": False, "comment": ""}
@@ -137,24 +137,7 @@ def describe_value(question: Question, value, options_by_id: dict) -> str:
     """The answer as a person reads it."""
     if value is None or value == []:
         return _("Sans réponse")
-    kind = question.kind
-    if kind == QuestionKind.SCALE:
-        levels = options_by_id.get(("levels", question.pk), [])
-        if isinstance(value, int) and 0 <= value < len(levels):
-            return _("Niveau %(n)s — %(label)s") % {"n": value, "label": levels[value].label}
-        return _("Niveau %(n)s") % {"n": value}
-    if kind == QuestionKind.BOOLEAN:
-        return _("Oui") if value else _("Non")
-    if kind == QuestionKind.CHOICE:
-        option = options_by_id.get(value)
-        return option.label if option else _("Option inconnue")
-    if kind == QuestionKind.MULTI:
-        labels = [options_by_id[v].label for v in value if v in options_by_id]
-        return "\u00a0; ".join(labels) if labels else _("Aucune option cochée")
-    if kind == QuestionKind.NUMBER:
-        number = formats.number_format(Decimal(str(value)), use_l10n=True, force_grouping=True)
-        return f"{number}\u00a0{question.unit}" if question.unit else number
-    return str(value)
+    return kind_of(question).describe(question, value, options_by_id)
 
 
 def describe_state(question: Question, state: dict | None, options_by_id: dict) -> str:
@@ -182,10 +165,7 @@ def answers_by_question(diagnostic: Diagnostic, questions=None) -> dict[int, Ans
 def answer_data(answer: Answer, question: Question) -> scoring.AnswerData:
     value = answer.value
     if value is not None:
-        if question.kind == QuestionKind.MULTI:
-            value = frozenset(value) if isinstance(value, list) else None
-        elif question.kind == QuestionKind.NUMBER:
-            value = Decimal(str(value))
+        value = kind_of(question).scoring_value(value)
     return scoring.AnswerData(not_applicable=answer.not_applicable, value=value)
 
 

@@ -1,80 +1,11 @@
 """The form of one question's answer, built from the catalogue (one per question on a page)."""
 
-from decimal import Decimal
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from diagnostics.fields import FrenchDecimalField
 from diagnostics.questionnaire.answers import make_state
-from recommendations.enums import QuestionKind
+from diagnostics.questionnaire.kinds import MAX_TEXT, TEXT_ERRORS, kind_of
 from recommendations.models import Question
-
-MAX_TEXT = 2000
-MAX_NUMBER = Decimal("1000000000000")
-
-
-def _value_field(question: Question, options: list) -> forms.Field:
-    kind = question.kind
-    common = {"required": False, "label": question.text, "help_text": question.help_text}
-    if kind == QuestionKind.SCALE:
-        choices = [
-            (index, f"{level.label} — {level.description}" if level.description else level.label)
-            for index, level in enumerate(options)
-        ]
-        return forms.TypedChoiceField(
-            choices=choices, coerce=int, empty_value=None, widget=forms.RadioSelect, **common
-        )
-    if kind == QuestionKind.BOOLEAN:
-        return forms.TypedChoiceField(
-            choices=[("oui", _("Oui")), ("non", _("Non"))],
-            coerce=lambda v: v == "oui",
-            empty_value=None,
-            widget=forms.RadioSelect,
-            **common,
-        )
-    if kind == QuestionKind.CHOICE:
-        return forms.TypedChoiceField(
-            choices=[(o.pk, o.label) for o in options],
-            coerce=int,
-            empty_value=None,
-            widget=forms.RadioSelect,
-            **common,
-        )
-    if kind == QuestionKind.MULTI:
-        return forms.TypedMultipleChoiceField(
-            choices=[(o.pk, o.label) for o in options],
-            coerce=int,
-            widget=forms.CheckboxSelectMultiple,
-            **common,
-        )
-    if kind == QuestionKind.NUMBER:
-        return FrenchDecimalField(
-            min_value=0,
-            max_value=MAX_NUMBER,
-            max_digits=15,
-            decimal_places=2,
-            localize=True,
-            widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-            error_messages={
-                "invalid": _("Saisissez un nombre, par exemple 12 ou 12,5."),
-                "max_decimal_places": _("Au plus deux chiffres après la virgule."),
-                "min_value": _("Le nombre doit être positif ou nul."),
-                "max_value": _("Ce nombre est trop grand."),
-                "max_digits": _("Ce nombre est trop grand."),
-            },
-            **common,
-        )
-    return forms.CharField(
-        max_length=MAX_TEXT,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={
-            "max_length": _(
-                "%(limit_value)s caractères au plus (vous en avez saisi %(show_value)s)."
-            )
-        },
-        **common,
-    )
 
 
 class AnswerForm(forms.Form):
@@ -85,11 +16,7 @@ class AnswerForm(forms.Form):
         required=False,
         max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={
-            "max_length": _(
-                "%(limit_value)s caractères au plus (vous en avez saisi %(show_value)s)."
-            )
-        },
+        error_messages=TEXT_ERRORS,
     )
     revision = forms.IntegerField(
         min_value=0, widget=forms.HiddenInput, required=False, max_value=2**31 - 1
@@ -98,7 +25,7 @@ class AnswerForm(forms.Form):
     def __init__(self, *args, question: Question, options: list, **kwargs):
         self.question = question
         super().__init__(*args, prefix=question.code, **kwargs)
-        self.fields["value"] = _value_field(question, options)
+        self.fields["value"] = kind_of(question).form_field(question, options)
         self.order_fields(["value", "not_applicable", "comment", "revision"])
         if question.allows_not_applicable:
             self.fields["not_applicable"] = forms.BooleanField(
@@ -124,7 +51,7 @@ class AnswerForm(forms.Form):
     def state(self) -> dict:
         data = self.cleaned_data
         return make_state(
-            value=data.get("value"),
+            value=kind_of(self.question).stored(data.get("value")),
             not_applicable=data.get("not_applicable", False),
             comment=data.get("comment", ""),
         )
@@ -135,14 +62,22 @@ class AnswerForm(forms.Form):
 
 
 def initial_for(state: dict, revision: int, question: Question) -> dict:
-    value = state["value"]
-    if question.kind == QuestionKind.BOOLEAN and value is not None:
-        value = "oui" if value else "non"
-    elif question.kind == QuestionKind.NUMBER and value is not None:
-        value = Decimal(value)
     return {
-        "value": value,
+        "value": kind_of(question).initial(state["value"]),
         "not_applicable": state["not_applicable"],
         "comment": state["comment"],
         "revision": revision,
     }
+
+
+def post_data(question: Question, options: list, state: dict, *, revision: int = 0) -> dict:
+    """The fields a browser posts to save ``state``, as the questionnaire's form renders them."""
+    prefix = question.code
+    data = {
+        f"{prefix}-value": kind_of(question).post_value(question, options, state["value"]),
+        f"{prefix}-comment": state["comment"],
+        f"{prefix}-revision": revision,
+    }
+    if state["not_applicable"]:
+        data[f"{prefix}-not_applicable"] = "on"
+    return data

@@ -1,0 +1,290 @@
+"""What differs by question kind, in one entry per kind: the form field, the stored value, the
+value given to scoring, the words shown to people, the backup format and sample answers.
+
+A new kind is one handler here (registered in KINDS), its rule in diagnostics/scoring.py and its
+value in recommendations.enums.QuestionKind. The scoring rule itself stays in scoring.py."""
+
+import random
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+
+from django import forms
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from diagnostics.fields import FrenchDecimalField
+from recommendations.enums import QuestionKind
+from recommendations.models import Option, Question
+
+MAX_TEXT = 2000
+MAX_NUMBER = Decimal("1000000000000")
+SAMPLE_TEXT = "Allemagne, Sénégal, Québec (Canada), Maroc"
+
+TEXT_ERRORS = {
+    "max_length": gettext_lazy(
+        "%(limit_value)s caractères au plus (vous en avez saisi %(show_value)s)."
+    )
+}
+
+
+class QuestionKindHandler:
+    """The behaviour shared by most kinds; a kind overrides what it does differently.
+
+    A value has three forms: the form's cleaned value, the stored value (JSON, in Answer.value and
+    the history; None when there is no answer) and the value scoring.AnswerData carries."""
+
+    kind: str
+
+    def form_field(self, question: Question, options: Sequence[Option]) -> forms.Field:
+        raise NotImplementedError
+
+    @staticmethod
+    def _common(question: Question) -> dict:
+        return {"required": False, "label": question.text, "help_text": question.help_text}
+
+    def initial(self, value):
+        """The form's initial value for a stored value."""
+        return value
+
+    def stored(self, value):
+        """The stored value for a cleaned (or sampled) value: JSON-friendly and comparable."""
+        return value
+
+    def scoring_value(self, value):
+        """The value scoring.AnswerData carries for a stored value that is not None."""
+        return value
+
+    def level_count(self, options: Sequence[Option]) -> int:
+        """The scoring specification's level count (only a scale has levels)."""
+        return 0
+
+    def describe(self, question: Question, value, options_by_id: dict) -> str:
+        """A stored value that is not None, as a person reads it."""
+        return str(value)
+
+    def export_value(self, value, rank_of: Callable[[int], int]):
+        """A stored value that is not None, in a backup, where options are named by rank."""
+        return value
+
+    def import_value(self, raw, option_of: Callable[[int], int]):
+        """The stored value for a backup's value (not None); option_of turns a rank into an id."""
+        return raw
+
+    def sample(
+        self,
+        question: Question,
+        options: Sequence[Option],
+        *,
+        level: float,
+        rng: random.Random | None = None,
+    ):
+        """A valid stored value, from the lowest answer (level 0) to the highest (level 1).
+
+        Without rng the value is the same every time; with rng it is scattered around the level,
+        as in demo data (it may then be None: nothing ticked)."""
+        raise NotImplementedError
+
+    def post_value(self, question: Question, options: Sequence[Option], value):
+        """What the browser posts for a stored value, as the form's widget renders it."""
+        if value is None:
+            return ""
+        field = self.form_field(question, options)
+        rendered = field.widget.format_value(field.prepare_value(self.initial(value)))
+        if isinstance(rendered, list) and not field.widget.allow_multiple_selected:
+            return rendered[0]
+        return rendered
+
+
+class _Choices(QuestionKindHandler):
+    """Kinds answered by picking among choices rendered as radio buttons."""
+
+    def _choice_field(self, question: Question, choices: list, *, coerce) -> forms.Field:
+        return forms.TypedChoiceField(
+            choices=choices,
+            coerce=coerce,
+            empty_value=None,
+            widget=forms.RadioSelect,
+            **self._common(question),
+        )
+
+
+class Scale(_Choices):
+    kind = QuestionKind.SCALE
+
+    def form_field(self, question, options):
+        choices = [
+            (index, f"{level.label} — {level.description}" if level.description else level.label)
+            for index, level in enumerate(options)
+        ]
+        return self._choice_field(question, choices, coerce=int)
+
+    def level_count(self, options):
+        return len(options)
+
+    def describe(self, question, value, options_by_id):
+        levels = options_by_id.get(("levels", question.pk), [])
+        if isinstance(value, int) and 0 <= value < len(levels):
+            return _("Niveau %(n)s — %(label)s") % {"n": value, "label": levels[value].label}
+        return _("Niveau %(n)s") % {"n": value}
+
+    def sample(self, question, options, *, level, rng=None):
+        top = len(options) - 1
+        if rng is None:
+            return round(level * top)
+        return max(0, min(top, round(rng.gauss(level * top, 0.8))))
+
+
+class Boolean(_Choices):
+    kind = QuestionKind.BOOLEAN
+
+    def form_field(self, question, options):
+        return self._choice_field(
+            question,
+            [("oui", gettext_lazy("Oui")), ("non", gettext_lazy("Non"))],
+            coerce=lambda v: v == "oui",
+        )
+
+    def initial(self, value):
+        return None if value is None else ("oui" if value else "non")
+
+    def describe(self, question, value, options_by_id):
+        return _("Oui") if value else _("Non")
+
+    def sample(self, question, options, *, level, rng=None):
+        if rng is None:
+            return level >= 0.5
+        return rng.random() < level + 0.1
+
+
+def _by_score(options: Sequence[Option]) -> list[Option]:
+    return sorted(options, key=lambda o: o.score or 0)
+
+
+class Choice(_Choices):
+    kind = QuestionKind.CHOICE
+
+    def form_field(self, question, options):
+        return self._choice_field(question, [(o.pk, o.label) for o in options], coerce=int)
+
+    def describe(self, question, value, options_by_id):
+        option = options_by_id.get(value)
+        return option.label if option else _("Option inconnue")
+
+    def export_value(self, value, rank_of):
+        return rank_of(value)
+
+    def import_value(self, raw, option_of):
+        return option_of(raw)
+
+    def sample(self, question, options, *, level, rng=None):
+        if rng is None:
+            ranked = _by_score(options)
+            return ranked[round(level * (len(ranked) - 1))].pk
+        return min(options, key=lambda o: abs(float(o.score or 0) - level)).pk
+
+
+class Multi(QuestionKindHandler):
+    kind = QuestionKind.MULTI
+
+    def form_field(self, question, options):
+        return forms.TypedMultipleChoiceField(
+            choices=[(o.pk, o.label) for o in options],
+            coerce=int,
+            widget=forms.CheckboxSelectMultiple,
+            **self._common(question),
+        )
+
+    def stored(self, value):
+        return (sorted(value) or None) if value is not None else None
+
+    def scoring_value(self, value):
+        return frozenset(value) if isinstance(value, list) else None
+
+    def describe(self, question, value, options_by_id):
+        labels = [options_by_id[v].label for v in value if v in options_by_id]
+        return "\u00a0; ".join(labels) if labels else _("Aucune option cochée")
+
+    def export_value(self, value, rank_of):
+        return sorted(rank_of(pk) for pk in value)
+
+    def import_value(self, raw, option_of):
+        return sorted(option_of(rank) for rank in raw)
+
+    def sample(self, question, options, *, level, rng=None):
+        if rng is None:
+            chosen = options[: max(1, round(level * len(options)))]
+        else:
+            chosen = [o for o in options if rng.random() < level]
+        return self.stored([o.pk for o in chosen])
+
+
+class Number(QuestionKindHandler):
+    kind = QuestionKind.NUMBER
+
+    def form_field(self, question, options):
+        return FrenchDecimalField(
+            min_value=0,
+            max_value=MAX_NUMBER,
+            max_digits=15,
+            decimal_places=2,
+            localize=True,
+            widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+            error_messages={
+                "invalid": gettext_lazy("Saisissez un nombre, par exemple 12 ou 12,5."),
+                "max_decimal_places": gettext_lazy("Au plus deux chiffres après la virgule."),
+                "min_value": gettext_lazy("Le nombre doit être positif ou nul."),
+                "max_value": gettext_lazy("Ce nombre est trop grand."),
+                "max_digits": gettext_lazy("Ce nombre est trop grand."),
+            },
+            **self._common(question),
+        )
+
+    def initial(self, value):
+        return None if value is None else Decimal(value)
+
+    def stored(self, value):
+        if value is None or value == "":
+            return None
+        return format(Decimal(str(value)).normalize(), "f")
+
+    def scoring_value(self, value):
+        return Decimal(str(value))
+
+    def describe(self, question, value, options_by_id):
+        number = formats.number_format(Decimal(str(value)), use_l10n=True, force_grouping=True)
+        return f"{number}\u00a0{question.unit}" if question.unit else number
+
+    def sample(self, question, options, *, level, rng=None):
+        if rng is None:
+            return self.stored(Decimal("12.5"))
+        if question.unit == "€":
+            return self.stored(rng.randint(20, 400) * 1000)
+        return self.stored(rng.randint(1, 12))
+
+
+class Text(QuestionKindHandler):
+    kind = QuestionKind.TEXT
+
+    def form_field(self, question, options):
+        return forms.CharField(
+            max_length=MAX_TEXT,
+            widget=forms.Textarea(attrs={"rows": 2}),
+            error_messages=TEXT_ERRORS,
+            **self._common(question),
+        )
+
+    def stored(self, value):
+        return value if value and value.strip() else None
+
+    def sample(self, question, options, *, level, rng=None):
+        return SAMPLE_TEXT
+
+
+KINDS: dict[str, QuestionKindHandler] = {
+    handler.kind: handler for handler in (Scale(), Boolean(), Choice(), Multi(), Number(), Text())
+}
+
+
+def kind_of(question: Question) -> QuestionKindHandler:
+    return KINDS[question.kind]
