@@ -23,7 +23,6 @@ import statistics
 import sys
 import time
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 
 import common
 from common import SetupError
@@ -41,7 +40,6 @@ EARLIER_DIAGNOSTICS = 430
 TARGET_MS = 50.0
 TARGET_SPEEDUP = 5.0
 TOLERANCE = 1e-6
-COUNTRIES = "Allemagne, Sénégal, Québec (Canada), Maroc, Viêt Nam"
 
 RECOMPUTE_SQL = """
 WITH levels AS (
@@ -133,25 +131,11 @@ def parse_args():
 
 def random_state(question, options, rng, maturity):
     from diagnostics.questionnaire.answers import make_state
-    from recommendations.enums import QuestionKind
+    from diagnostics.questionnaire.kinds import kind_of
 
-    kind = question.kind
     if question.allows_not_applicable and rng.random() < 0.08:
         return make_state(value=None, not_applicable=True, comment="")
-    if kind == QuestionKind.SCALE:
-        top = len(options) - 1
-        value = max(0, min(top, round(rng.gauss(maturity * top, 0.9))))
-    elif kind == QuestionKind.BOOLEAN:
-        value = rng.random() < maturity + 0.1
-    elif kind == QuestionKind.CHOICE:
-        target = rng.gauss(maturity, 0.2)
-        value = min(options, key=lambda o: abs(float(o.score or 0) - target)).pk
-    elif kind == QuestionKind.MULTI:
-        value = [o.pk for o in options if rng.random() < maturity]
-    elif kind == QuestionKind.NUMBER:
-        value = Decimal(rng.randint(1, 12) if question.unit != "€" else rng.randint(5, 800) * 1000)
-    else:
-        value = COUNTRIES if rng.random() < 0.8 else ""
+    value = kind_of(question).sample(question, options, level=maturity, rng=rng)
     comment = "Voir la délibération du conseil." if rng.random() < 0.05 else ""
     return make_state(value=value, not_applicable=False, comment=comment)
 

@@ -22,7 +22,6 @@ import subprocess
 import sys
 import time
 import tracemalloc
-from decimal import Decimal
 
 import common
 from common import SetupError
@@ -56,20 +55,10 @@ def parse_args():
 
 
 def _value_for(question, options, index):
-    from recommendations.enums import QuestionKind
+    from diagnostics.questionnaire.kinds import kind_of
 
-    kind = question.kind
-    if kind == QuestionKind.SCALE:
-        return min(len(options) - 1, 1 + index % 3)
-    if kind == QuestionKind.BOOLEAN:
-        return index % 2 == 0
-    if kind == QuestionKind.CHOICE:
-        return options[len(options) // 2].pk
-    if kind == QuestionKind.MULTI:
-        return [o.pk for o in options[: max(1, len(options) // 2)]]
-    if kind == QuestionKind.NUMBER:
-        return Decimal(12 + index) if question.unit != "€" else Decimal(150_000)
-    return "Allemagne, Sénégal, Québec (Canada), Maroc"
+    # Levels 1/3, 2/3 and 1 in turn, so that the report shows a variety of answers.
+    return kind_of(question).sample(question, options, level=(1 + index % 3) / 3)
 
 
 def complete_demo_diagnostic():

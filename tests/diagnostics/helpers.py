@@ -2,28 +2,16 @@
 
 from django.urls import reverse
 
-from recommendations.enums import QuestionKind
+from diagnostics.questionnaire.answers import make_state
+from diagnostics.questionnaire.forms import post_data
+from diagnostics.questionnaire.kinds import kind_of
 
 
 def answer_payload(question, options, *, high=True, revision=0, comment="") -> dict:
     """A valid POST for one question: the top (or bottom) answer of its kind."""
-    prefix = question.code
-    data = {f"{prefix}-revision": revision, f"{prefix}-comment": comment}
-    kind = question.kind
-    if kind == QuestionKind.SCALE:
-        data[f"{prefix}-value"] = len(options) - 1 if high else 0
-    elif kind == QuestionKind.BOOLEAN:
-        data[f"{prefix}-value"] = "oui" if high else "non"
-    elif kind == QuestionKind.CHOICE:
-        best = max(options, key=lambda o: o.score) if high else min(options, key=lambda o: o.score)
-        data[f"{prefix}-value"] = best.pk
-    elif kind == QuestionKind.MULTI:
-        data[f"{prefix}-value"] = [o.pk for o in options] if high else [options[0].pk]
-    elif kind == QuestionKind.NUMBER:
-        data[f"{prefix}-value"] = "12,5"
-    else:
-        data[f"{prefix}-value"] = "Allemagne, Sénégal"
-    return data
+    value = kind_of(question).sample(question, options, level=1.0 if high else 0.0)
+    state = make_state(value=value, not_applicable=False, comment=comment)
+    return post_data(question, options, state, revision=revision)
 
 
 def save_url(diagnostic, question) -> str:

@@ -2,7 +2,6 @@
 
 import re
 from collections.abc import Callable
-from decimal import Decimal
 from pathlib import Path
 
 from axe_playwright_python.sync_playwright import Axe
@@ -16,8 +15,8 @@ from diagnostics.questionnaire.answers import (
     save_answer,
     score_answers,
 )
+from diagnostics.questionnaire.kinds import kind_of
 from diagnostics.services import submit_diagnostic
-from recommendations.enums import QuestionKind
 
 PASSWORD = "mot-de-passe-de-test"  # the one tests.factories.UserFactory sets
 SCREENSHOTS = Path(settings.BASE_DIR) / "test-artifacts" / "screenshots"
@@ -201,20 +200,7 @@ def status_of(page: Page, code: str):
 
 def answer_state(question, options, *, level: float) -> dict:
     """A valid answer of ``question``, from the lowest (level 0) to the highest (level 1)."""
-    kind = question.kind
-    if kind == QuestionKind.SCALE:
-        value = round(level * (len(options) - 1))
-    elif kind == QuestionKind.BOOLEAN:
-        value = level >= 0.5
-    elif kind == QuestionKind.CHOICE:
-        ranked = sorted(options, key=lambda o: o.score)
-        value = ranked[round(level * (len(ranked) - 1))].pk
-    elif kind == QuestionKind.MULTI:
-        value = [o.pk for o in options[: max(1, round(level * len(options)))]]
-    elif kind == QuestionKind.NUMBER:
-        value = Decimal("12")
-    else:
-        value = "Allemagne, Sénégal, Québec"
+    value = kind_of(question).sample(question, options, level=level)
     return make_state(value=value, not_applicable=False, comment="")
 
 

@@ -19,6 +19,7 @@ from diagnostics.plan import services as plan_service
 from diagnostics.plan.forms import PlanActionForm
 from diagnostics.questionnaire.answers import state_of
 from diagnostics.questionnaire.forms import AnswerForm
+from diagnostics.questionnaire.kinds import kind_of
 from recommendations.enums import QuestionKind
 from tests.factories import DiagnosticFactory, MembershipFactory, UserFactory
 
@@ -157,22 +158,24 @@ def all_option_ids(data):
     return [option.pk for options in data.options_by_question.values() for option in options]
 
 
+# Typed by hand: accepted by a number or a text question, refused (400) by the others.
+TYPED = st.one_of(
+    prose(2000),
+    st.integers(0, 10**9).map(str),
+    st.sampled_from(["12,5", "1 000", "0,25", "1000000000000"]),
+)
+
+
 def valid_value(question, options):
-    kind = question.kind
-    if kind == QuestionKind.SCALE:
-        return st.integers(0, len(options) - 1).map(str)
-    if kind == QuestionKind.BOOLEAN:
-        return st.sampled_from(["oui", "non"])
-    if kind == QuestionKind.CHOICE:
-        return st.sampled_from([o.pk for o in options]).map(str)
-    if kind == QuestionKind.MULTI:
-        return st.sets(st.sampled_from([o.pk for o in options])).map(lambda s: sorted(map(str, s)))
-    if kind == QuestionKind.NUMBER:
-        return st.one_of(
-            st.integers(0, 10**9).map(str),
-            st.sampled_from(["12,5", "1 000", "0,25", "1000000000000"]),
-        )
-    return prose(2000)
+    """Mostly a sample answer at any level, as the browser posts it; sometimes typed by hand."""
+    kind = kind_of(question)
+
+    def posted(level, rng):
+        value = kind.sample(question, options, level=level, rng=rng)
+        return kind.post_value(question, options, value)
+
+    sampled = st.builds(posted, st.floats(0, 1), st.randoms(use_true_random=False))
+    return st.one_of(sampled, sampled, TYPED)
 
 
 def answer_fields(question, options, other_option_ids, revision):

@@ -19,8 +19,8 @@ from diagnostics.questionnaire.answers import (
     save_answer,
     score_answers,
 )
+from diagnostics.questionnaire.kinds import kind_of
 from diagnostics.services import submit_diagnostic
-from recommendations.enums import QuestionKind
 from recommendations.models import CatalogueVersion
 
 DEMO_PASSWORD = "demo-aeict-2026"
@@ -57,22 +57,9 @@ PEERS = [
 
 
 def _random_state(question, options, rng, maturity):
-    kind = question.kind
     if question.allows_not_applicable and rng.random() < 0.1:
         return make_state(value=None, not_applicable=True, comment="")
-    if kind == QuestionKind.SCALE:
-        top = len(options) - 1
-        value = max(0, min(top, round(rng.gauss(maturity * top, 0.8))))
-    elif kind == QuestionKind.BOOLEAN:
-        value = rng.random() < maturity + 0.1
-    elif kind == QuestionKind.CHOICE:
-        value = sorted(options, key=lambda o: abs(float(o.score) - maturity))[0].pk
-    elif kind == QuestionKind.MULTI:
-        value = [o.pk for o in options if rng.random() < maturity]
-    elif kind == QuestionKind.NUMBER:
-        value = rng.randint(1, 12) if question.unit != "€" else rng.randint(20, 400) * 1000
-    else:
-        value = "Allemagne, Sénégal, Québec (Canada), Maroc"
+    value = kind_of(question).sample(question, options, level=maturity, rng=rng)
     return make_state(value=value, not_applicable=False, comment="")
 
 
