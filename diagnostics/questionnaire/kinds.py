@@ -91,7 +91,9 @@ class QuestionKindHandler:
             return ""
         field = self.form_field(question, options)
         rendered = field.widget.format_value(field.prepare_value(self.initial(value)))
-        if isinstance(rendered, list) and not field.widget.allow_multiple_selected:
+        if isinstance(rendered, list) and not getattr(
+            field.widget, "allow_multiple_selected", False
+        ):
             return rendered[0]
         return rendered
 
