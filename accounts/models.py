@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import CollectiviteKind, Role
+from accounts.siren import has_valid_key
 
 
 class UserManager(BaseUserManager):
@@ -71,15 +72,7 @@ def validate_siren(value: str) -> None:
     """A SIREN is 9 digits whose Luhn checksum is valid."""
     if len(value) != 9 or not value.isdigit():
         raise ValidationError(_("Le SIREN doit comporter exactement 9 chiffres."), code="format")
-    total = 0
-    for index, char in enumerate(reversed(value)):
-        digit = int(char)
-        if index % 2:
-            digit *= 2
-            if digit > 9:
-                digit -= 9
-        total += digit
-    if total % 10:
+    if not has_valid_key(value):
         raise ValidationError(
             _("Ce SIREN n’est pas valide (la clé de contrôle ne correspond pas)."), code="checksum"
         )

@@ -60,7 +60,7 @@ import json, os
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from diagnostics.catalogue import catalogue_data
-from diagnostics.management.commands.seed_demo import siren_with_key
+from accounts.siren import siren_with_key
 from accounts.models import Collectivite, Membership, User
 from diagnostics.models import Diagnostic
 from recommendations.models import CatalogueVersion

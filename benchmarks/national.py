@@ -153,10 +153,10 @@ def populate(seed):
     from django.db import connection, transaction
 
     from accounts.models import Collectivite
+    from accounts.siren import siren_with_key
     from diagnostics import scoring
     from diagnostics.catalogue import catalogue_data
     from diagnostics.enums import DiagnosticStatus
-    from diagnostics.management.commands.seed_demo import siren_with_key
     from diagnostics.models import Answer, Diagnostic
     from diagnostics.questionnaire.answers import answer_data
     from recommendations.models import CatalogueVersion

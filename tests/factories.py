@@ -3,7 +3,7 @@
 import factory
 
 from accounts.models import Collectivite, Membership, User
-from diagnostics.management.commands.seed_demo import siren_with_key
+from accounts.siren import siren_with_key
 from diagnostics.models import Diagnostic
 
 

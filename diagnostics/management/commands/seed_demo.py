@@ -10,6 +10,7 @@ from django.db import transaction
 
 from accounts.enums import CollectiviteKind, Role
 from accounts.models import Collectivite, Membership, User
+from accounts.siren import siren_with_key
 from diagnostics.catalogue import catalogue_data
 from diagnostics.enums import DiagnosticStatus
 from diagnostics.models import Diagnostic
@@ -24,19 +25,6 @@ from diagnostics.services import submit_diagnostic
 from recommendations.models import CatalogueVersion
 
 DEMO_PASSWORD = "demo-aeict-2026"
-
-
-def siren_with_key(first_eight: str) -> str:
-    """Complete 8 digits with the Luhn key digit that makes a valid SIREN."""
-    for key in "0123456789":
-        candidate = first_eight + key
-        total = 0
-        for index, char in enumerate(reversed(candidate)):
-            digit = int(char) * (2 if index % 2 else 1)
-            total += digit - 9 if digit > 9 else digit
-        if total % 10 == 0:
-            return candidate
-    raise AssertionError("unreachable")
 
 
 MAIN = ("Ville de Val-d’Armor (démo)", CollectiviteKind.COMMUNE, "21000001", 48_500)
