@@ -1,10 +1,13 @@
-"""Helpers to fill answers in tests, the way the questionnaire's form posts them."""
+"""Helpers for the diagnostics tests: a small catalogue scored by hand, and answers posted the way
+the questionnaire's form posts them."""
 
 from django.urls import reverse
 
 from diagnostics.questionnaire.answers import make_state
 from diagnostics.questionnaire.forms import post_data
 from diagnostics.questionnaire.kinds import kind_of
+from recommendations.catalogue_file import normalise_catalogue
+from recommendations.services import load_catalogue
 
 
 def answer_payload(question, options, *, high=True, revision=0, comment="") -> dict:
@@ -25,3 +28,72 @@ def answer_everything(client, diagnostic, data, *, high=True):
             save_url(diagnostic, question), answer_payload(question, options, high=high)
         )
         assert response.status_code == 200, response.content
+
+
+LEVELS = [{"label": f"Niveau {i}", "description": f"Description du niveau {i}"} for i in range(4)]
+
+
+def small_catalogue(code="test-1"):
+    """Three recommendations whose scores are easy to compute by hand."""
+
+    def scale(code, weight=1, na=False):
+        return {
+            "code": code,
+            "kind": "scale",
+            "text": f"Question {code} ?",
+            "weight": weight,
+            "allows_not_applicable": na,
+            "levels": LEVELS,
+        }
+
+    data = {
+        "version": code,
+        "title": "Catalogue de test",
+        "recommendations": [
+            {
+                "number": 1,
+                "short_title": "Un",
+                "wording": "Première",
+                "questions": [
+                    scale("A1", weight=2),
+                    {"code": "A2", "kind": "boolean", "text": "Oui ou non ?"},
+                    {
+                        "code": "A3",
+                        "kind": "choice",
+                        "text": "Lequel ?",
+                        "options": [
+                            {"label": "Rien", "score": 0},
+                            {"label": "Un peu", "score": 0.25},
+                            {"label": "Tout", "score": 1},
+                        ],
+                    },
+                    {
+                        "code": "A4",
+                        "kind": "number",
+                        "text": "Combien ?",
+                        "unit": "€",
+                        "required": False,
+                    },
+                ],
+                "actions": [
+                    {"title": "Action liée à A3", "question": "A3"},
+                    {"title": "Action de la recommandation 1"},
+                ],
+            },
+            {
+                "number": 2,
+                "short_title": "Deux",
+                "wording": "Deuxième",
+                "questions": [scale("B1"), scale("B2", na=True)],
+                "actions": [{"title": "Action de la recommandation 2"}],
+            },
+            {
+                "number": 3,
+                "short_title": "Trois",
+                "wording": "Troisième",
+                "questions": [scale("C1", na=True)],
+            },
+        ],
+    }
+    version, _ = load_catalogue(catalogue=normalise_catalogue(data))
+    return version

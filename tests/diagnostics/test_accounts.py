@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from accounts.models import Invitation, Membership, User
 from accounts.services import INVITATION_SALT
-from tests.factories import UserFactory
+from tests.factories import MembershipFactory, UserFactory
 
 
 def invitation_link(message) -> str:
@@ -79,10 +79,11 @@ def test_a_weak_password_is_refused_in_french(
 ):
     client.force_login(referent)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(
+        response = client.post(
             reverse("members", args=[collectivite.public_id]),
             {"email": "x@exemple.localhost", "role": "elu"},
         )
+    assert response.status_code == 302
     link = invitation_link(mail.outbox[0])
     client.logout()
     response = client.post(
@@ -111,8 +112,6 @@ def test_a_tampered_invitation_is_refused(client):
 
 @pytest.mark.parametrize("role", ["agent", "elu"])
 def test_only_a_referent_manages_members(client, collectivite, role):
-    from tests.factories import MembershipFactory
-
     user = MembershipFactory(collectivite=collectivite, role=role).user
     client.force_login(user)
     url = reverse("members", args=[collectivite.public_id])

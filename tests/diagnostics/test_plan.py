@@ -3,7 +3,8 @@ from django.urls import reverse
 
 from diagnostics.models import Diagnostic, PlanAction, PlanActionChange
 from diagnostics.plan.services import parse_deadline
-from tests.factories import MembershipFactory
+from tests.diagnostics.helpers import small_catalogue
+from tests.factories import DiagnosticFactory, MembershipFactory
 
 
 def plan_url(diagnostic):
@@ -41,7 +42,7 @@ def test_the_plan_starts_from_the_proposed_actions_in_priority_order(client, dia
     assert {a.recommendation.number for a in actions if a.priority == "haute"} == {1, 2, 3}
     assert all(a.suggested_action_id for a in actions)
     # Taking them twice adds nothing.
-    client.post(reverse("plan_accept", args=[diagnostic.public_id]))
+    assert client.post(reverse("plan_accept", args=[diagnostic.public_id])).status_code == 302
     assert PlanAction.objects.filter(diagnostic=diagnostic).count() == len(actions)
 
 
@@ -84,8 +85,6 @@ def test_bad_plan_input_gets_a_french_message_and_stores_nothing(
 
 
 def test_a_recommendation_of_another_catalogue_is_refused(client, diagnostic, agent):
-    from tests.diagnostics.test_results import small_catalogue
-
     other = small_catalogue().recommendations.get(number=1)
     client.force_login(agent)
     url = reverse("plan_action_add", args=[diagnostic.public_id])
@@ -96,7 +95,8 @@ def test_a_recommendation_of_another_catalogue_is_refused(client, diagnostic, ag
 
 def test_editing_keeps_the_history_and_detects_conflicts(client, diagnostic, agent):
     client.force_login(agent)
-    client.post(reverse("plan_action_add", args=[diagnostic.public_id]), action_values(diagnostic))
+    add = reverse("plan_action_add", args=[diagnostic.public_id])
+    assert client.post(add, action_values(diagnostic)).status_code == 302
     action = PlanAction.objects.get()
     url = reverse("plan_action_edit", args=[diagnostic.public_id, action.public_id])
     assert (
@@ -123,13 +123,14 @@ def test_editing_keeps_the_history_and_detects_conflicts(client, diagnostic, age
 
 def test_dismissed_actions_can_be_restored(client, diagnostic, agent):
     client.force_login(agent)
-    client.post(reverse("plan_action_add", args=[diagnostic.public_id]), action_values(diagnostic))
+    add = reverse("plan_action_add", args=[diagnostic.public_id])
+    assert client.post(add, action_values(diagnostic)).status_code == 302
     action = PlanAction.objects.get()
     toggle = reverse("plan_action_toggle", args=[diagnostic.public_id, action.public_id])
-    client.post(toggle, {"decision": "ecarter"})
+    assert client.post(toggle, {"decision": "ecarter"}).status_code == 302
     action.refresh_from_db()
     assert action.dismissed
-    client.post(toggle, {"decision": "retablir"})
+    assert client.post(toggle, {"decision": "retablir"}).status_code == 302
     action.refresh_from_db()
     assert not action.dismissed
 
@@ -155,7 +156,8 @@ def test_an_elu_reads_the_plan_but_cannot_change_it(client, diagnostic, elu):
 
 def test_outsiders_get_404_on_the_plan(client, diagnostic, agent, outsider):
     client.force_login(agent)
-    client.post(reverse("plan_action_add", args=[diagnostic.public_id]), action_values(diagnostic))
+    add = reverse("plan_action_add", args=[diagnostic.public_id])
+    assert client.post(add, action_values(diagnostic)).status_code == 302
     action = PlanAction.objects.get()
     client.force_login(outsider)
     assert client.get(plan_url(diagnostic)).status_code == 404
@@ -164,12 +166,11 @@ def test_outsiders_get_404_on_the_plan(client, diagnostic, agent, outsider):
 
 
 def test_an_action_of_another_diagnostic_is_404(client, diagnostic, agent, catalogue):
-    from tests.factories import DiagnosticFactory
-
     other_member = MembershipFactory(role="agent")
     other = DiagnosticFactory(collectivite=other_member.collectivite, catalogue=catalogue)
     client.force_login(other_member.user)
-    client.post(reverse("plan_action_add", args=[other.public_id]), action_values(other))
+    add = reverse("plan_action_add", args=[other.public_id])
+    assert client.post(add, action_values(other)).status_code == 302
     foreign = PlanAction.objects.get(diagnostic=other)
     client.force_login(agent)
     url = reverse("plan_action_edit", args=[diagnostic.public_id, foreign.public_id])
@@ -181,16 +182,18 @@ def test_plan_page_query_count_does_not_grow_with_actions(client, diagnostic, ag
     from django.test.utils import CaptureQueriesContext
 
     client.force_login(agent)
-    client.post(reverse("plan_accept", args=[diagnostic.public_id]))
+    assert client.post(reverse("plan_accept", args=[diagnostic.public_id])).status_code == 302
+    accepted = PlanAction.objects.filter(diagnostic=diagnostic).count()
     with CaptureQueriesContext(connection) as few:
-        client.get(plan_url(diagnostic))
+        assert client.get(plan_url(diagnostic)).status_code == 200
+    add = reverse("plan_action_add", args=[diagnostic.public_id])
     for index in range(10):
-        client.post(
-            reverse("plan_action_add", args=[diagnostic.public_id]),
-            action_values(diagnostic, title=f"Action {index}"),
-        )
+        title = f"Action {index}"
+        assert client.post(add, action_values(diagnostic, title=title)).status_code == 302
+    assert PlanAction.objects.filter(diagnostic=diagnostic).count() == accepted + 10
     with CaptureQueriesContext(connection) as many:
-        client.get(plan_url(diagnostic))
+        page = client.get(plan_url(diagnostic))
+    assert "Action 9" in page.content.decode()
     assert len(few.captured_queries) == len(many.captured_queries)
 
 

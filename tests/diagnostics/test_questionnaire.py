@@ -133,10 +133,14 @@ def test_two_agents_answering_different_questions_both_keep_their_answers(
     client.force_login(agent)
     first_q, second_q = questions.questions_by_rec[2][:2]
     opts = questions.options_by_question
-    assert client.post(save_url(diagnostic, first_q), answer_payload(first_q, opts[first_q.pk]))
-    assert second.post(save_url(diagnostic, second_q), answer_payload(second_q, opts[second_q.pk]))
-    assert Answer.objects.get(question=first_q).updated_by == agent
-    assert Answer.objects.get(question=second_q).updated_by == other_agent
+    first = client.post(save_url(diagnostic, first_q), answer_payload(first_q, opts[first_q.pk]))
+    other = second.post(save_url(diagnostic, second_q), answer_payload(second_q, opts[second_q.pk]))
+    assert (first.status_code, other.status_code) == (200, 200)
+    assert first.json()["status"] == other.json()["status"] == "saved"
+    mine = Answer.objects.get(diagnostic=diagnostic, question=first_q)
+    theirs = Answer.objects.get(diagnostic=diagnostic, question=second_q)
+    assert (mine.updated_by, mine.revision, mine.is_given) == (agent, 1, True)
+    assert (theirs.updated_by, theirs.revision, theirs.is_given) == (other_agent, 1, True)
 
 
 def test_a_stale_save_of_the_same_answer_is_a_conflict_showing_the_other_value(
@@ -209,8 +213,10 @@ def test_every_change_is_kept_in_the_history(client, diagnostic, agent, question
     client.force_login(agent)
     question = first_of_kind(questions, QuestionKind.SCALE)
     options = questions.options_by_question[question.pk]
-    client.post(save_url(diagnostic, question), answer_payload(question, options, high=False))
-    client.post(save_url(diagnostic, question), answer_payload(question, options, revision=1))
+    low = answer_payload(question, options, high=False)
+    assert client.post(save_url(diagnostic, question), low).status_code == 200
+    high = answer_payload(question, options, revision=1)
+    assert client.post(save_url(diagnostic, question), high).status_code == 200
     changes = list(AnswerChange.objects.order_by("revision"))
     assert [(c.old_state["value"], c.new_state["value"]) for c in changes] == [(None, 0), (0, 3)]
     assert all(c.changed_by == agent for c in changes)
@@ -341,12 +347,14 @@ def test_a_complete_diagnostic_is_submitted_scored_and_reopened(
 ):
     client.force_login(referent)
     answer_everything(client, diagnostic, questions)
-    client.post(reverse("diagnostic_submit", args=[diagnostic.public_id]))
+    response = client.post(reverse("diagnostic_submit", args=[diagnostic.public_id]))
+    assert response.status_code == 302
     diagnostic.refresh_from_db()
     assert diagnostic.status == "soumis"
     assert diagnostic.overall_score == pytest.approx(100)
     assert diagnostic.recommendation_scores.count() == 10
-    client.post(reverse("diagnostic_reopen", args=[diagnostic.public_id]))
+    response = client.post(reverse("diagnostic_reopen", args=[diagnostic.public_id]))
+    assert response.status_code == 302
     diagnostic.refresh_from_db()
     assert diagnostic.status == "en_cours"
 
@@ -442,8 +450,10 @@ def test_a_page_shown_again_after_a_save_shows_the_new_answer(client, diagnostic
     options = questions.options_by_question[question.pk]
     url = rec_url(diagnostic, question.recommendation.number)
     assert _checked_values(client.get(url).content.decode(), question.code) == []
-    client.post(save_url(diagnostic, question), answer_payload(question, options, high=False))
+    low = answer_payload(question, options, high=False)
+    assert client.post(save_url(diagnostic, question), low).status_code == 200
     assert _checked_values(client.get(url).content.decode(), question.code) == ["0"]
-    client.post(save_url(diagnostic, question), answer_payload(question, options, revision=1))
+    high = answer_payload(question, options, revision=1)
+    assert client.post(save_url(diagnostic, question), high).status_code == 200
     top = str(len(options) - 1)
     assert _checked_values(client.get(url).content.decode(), question.code) == [top]
