@@ -1,11 +1,13 @@
-import contextlib
 import io
 import time
 from unittest import mock
 
 import pytest
 from django.core.files.storage import default_storage
+from django.core.management import call_command
 from django.urls import reverse
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 from pypdf import PdfReader
 
 from diagnostics.enums import ReportStatus
@@ -182,31 +184,28 @@ def test_the_status_page_reports_a_failure_in_french(client, filled, elu):
     assert data["status"] == "echec"
 
 
-def _use_task_backend(path: str) -> None:
-    from django_tasks import task_backends
-
-    task_backends._settings = task_backends.settings = {"default": {"BACKEND": path}}
-    with contextlib.suppress(AttributeError):
-        del task_backends._connections.default
-
-
 @pytest.fixture
-def database_queue():
-    _use_task_backend("django_tasks_db.DatabaseBackend")
-    yield
-    _use_task_backend("django_tasks.backends.immediate.ImmediateBackend")
+def database_queue(settings):
+    """Reports go through the database queue, as in production, instead of running at once."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
 @pytest.mark.django_db(transaction=True)
 def test_the_database_queue_hands_the_render_to_a_worker(filled, agent, database_queue):
-    from django.core.management import call_command
-
     report = request_report(diagnostic=filled, variant="synthese", by=agent)
     assert report.status == ReportStatus.PENDING
+    assert DBTaskResult.objects.get().status == TaskResultStatus.READY
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    assert DBTaskResult.objects.get().status == TaskResultStatus.SUCCESSFUL
     report.refresh_from_db()
     assert report.status == ReportStatus.READY
     assert default_storage.exists(report.file.name)
+
+
+def test_tests_render_reports_at_once_unless_they_ask_for_the_queue(filled, agent):
+    report = request_report(diagnostic=filled, variant="synthese", by=agent)
+    assert report.status == ReportStatus.READY
+    assert not DBTaskResult.objects.exists()
 
 
 @pytest.mark.parametrize("role", ["referent", "agent", "elu"])
