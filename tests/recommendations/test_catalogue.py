@@ -1,4 +1,4 @@
-import re
+import json
 from pathlib import Path
 
 import pytest
@@ -15,22 +15,14 @@ from recommendations.models import CatalogueVersion, Option, Question, Recommend
 from recommendations.services import export_catalogue, load_catalogue
 from tests.factories import DiagnosticFactory
 
-SEED = Path(__file__).resolve().parents[3] / "shared" / "seed"
+STUDY = Path(__file__).resolve().parents[1] / "data" / "study_recommendations.json"
 
 
-def seed_bullets() -> list[str]:
-    text = "\n".join(p.read_text(encoding="utf-8") for p in sorted(SEED.glob("*.txt")))
-    bullets = [line[2:].strip() for line in text.splitlines() if line.startswith("- ")]
-    bullets = [re.sub(r"\s*[;.]$", "", bullet) for bullet in bullets]
-    tail = next(line for line in text.splitlines() if line.startswith("A cette fin"))
-    bullets[-1] = f"{bullets[-1]}. {tail.rstrip(' ».')}"
-    return bullets
-
-
-@pytest.mark.skipif(not SEED.exists(), reason="the shared seed is not beside the repository")
 def test_wordings_are_the_study_text_verbatim(catalogue_content):
-    wordings = [r["wording"] for r in catalogue_content["recommendations"]]
-    assert wordings == seed_bullets()
+    study = json.loads(STUDY.read_text(encoding="utf-8"))["recommendations"]
+    wordings = [(r["number"], r["wording"]) for r in catalogue_content["recommendations"]]
+    assert wordings == [(r["number"], r["wording"]) for r in study]
+    assert len(wordings) == 10
 
 
 def test_catalogue_has_ten_recommendations_each_with_enough_questions_and_actions(
