@@ -1,5 +1,5 @@
-"""The scoring method of a diagnostic (docs: SCORING.md, the « Méthode » page), as pure functions
-over plain data, shared by the pages, the PDF and every export."""
+"""The scoring method of a diagnostic (docs/scoring.md; the « Méthode » page tells users), as pure
+functions over plain data, shared by the pages, the PDF and every export."""
 
 import math
 from collections.abc import Mapping, Sequence

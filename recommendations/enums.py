@@ -1,4 +1,4 @@
-"""Choices of the catalogue: version statuses and question kinds (see SCORING.md)."""
+"""Choices of the catalogue: version statuses and question kinds (see docs/scoring.md)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
