@@ -130,8 +130,8 @@ def parse_args():
 
 
 def random_state(question, options, rng, maturity):
+    from diagnostics.question_kinds import kind_of
     from diagnostics.questionnaire.answers import make_state
-    from diagnostics.questionnaire.kinds import kind_of
 
     if question.allows_not_applicable and rng.random() < 0.08:
         return make_state(value=None, not_applicable=True, comment="")

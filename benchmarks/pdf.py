@@ -55,7 +55,7 @@ def parse_args():
 
 
 def _value_for(question, options, index):
-    from diagnostics.questionnaire.kinds import kind_of
+    from diagnostics.question_kinds import kind_of
 
     # Levels 1/3, 2/3 and 1 in turn, so that the report shows a variety of answers.
     return kind_of(question).sample(question, options, level=(1 + index % 3) / 3)

@@ -23,7 +23,7 @@ from diagnostics.models import (
     PlanActionChange,
     RecommendationScore,
 )
-from diagnostics.questionnaire.kinds import kind_of
+from diagnostics.question_kinds import kind_of
 from recommendations.models import (
     CatalogueVersion,
     Option,

@@ -8,7 +8,7 @@ from fractions import Fraction
 from functools import cached_property
 
 from diagnostics import scoring
-from diagnostics.questionnaire.kinds import kind_of
+from diagnostics.question_kinds import kind_of
 from recommendations.models import Option, Question, Recommendation, SuggestedAction
 
 

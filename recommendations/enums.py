@@ -19,7 +19,7 @@ class QuestionKind(models.TextChoices):
 
 
 # What the catalogue knows of each kind. The rest (form field, scoring rule, words, backup, sample
-# answers) lives in diagnostics.questionnaire.kinds and diagnostics.scoring.
+# answers) lives in diagnostics.question_kinds and diagnostics.scoring.
 SCORED_KINDS = frozenset(
     {QuestionKind.SCALE, QuestionKind.BOOLEAN, QuestionKind.CHOICE, QuestionKind.MULTI}
 )

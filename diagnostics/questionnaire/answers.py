@@ -13,7 +13,7 @@ from diagnostics import scoring
 from diagnostics.catalogue import CatalogueData
 from diagnostics.enums import DiagnosticStatus
 from diagnostics.models import Answer, AnswerChange, Diagnostic
-from diagnostics.questionnaire.kinds import kind_of
+from diagnostics.question_kinds import kind_of
 from recommendations.models import Question
 
 EMPTY_STATE = {"value": None, "not_applicable": False, "comment": ""}

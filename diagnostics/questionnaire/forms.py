@@ -3,8 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from diagnostics.question_kinds import MAX_TEXT, TEXT_ERRORS, kind_of
 from diagnostics.questionnaire.answers import make_state
-from diagnostics.questionnaire.kinds import MAX_TEXT, TEXT_ERRORS, kind_of
 from recommendations.models import Question
 
 

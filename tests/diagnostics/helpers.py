@@ -3,9 +3,9 @@ the questionnaire's form posts them."""
 
 from django.urls import reverse
 
+from diagnostics.question_kinds import kind_of
 from diagnostics.questionnaire.answers import make_state
 from diagnostics.questionnaire.forms import post_data
-from diagnostics.questionnaire.kinds import kind_of
 from recommendations.catalogue_file import normalise_catalogue
 from recommendations.services import load_catalogue
 

@@ -5,9 +5,9 @@ import pytest
 from django.http import QueryDict
 
 from diagnostics import scoring
+from diagnostics.question_kinds import KINDS, kind_of
 from diagnostics.questionnaire.answers import describe_value, make_state
 from diagnostics.questionnaire.forms import AnswerForm, post_data
-from diagnostics.questionnaire.kinds import KINDS, kind_of
 from recommendations import enums
 from recommendations.enums import QuestionKind
 

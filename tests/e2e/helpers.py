@@ -9,13 +9,13 @@ from django.conf import settings
 from playwright.sync_api import Page, expect
 
 from diagnostics.catalogue import catalogue_data
+from diagnostics.question_kinds import kind_of
 from diagnostics.questionnaire.answers import (
     answers_by_question,
     make_state,
     save_answer,
     score_answers,
 )
-from diagnostics.questionnaire.kinds import kind_of
 from diagnostics.services import submit_diagnostic
 
 PASSWORD = "mot-de-passe-de-test"  # the one tests.factories.UserFactory sets

@@ -17,9 +17,9 @@ from diagnostics.forms import DiagnosticCreateForm
 from diagnostics.models import Answer, Diagnostic, PlanAction
 from diagnostics.plan import services as plan_service
 from diagnostics.plan.forms import PlanActionForm
+from diagnostics.question_kinds import kind_of
 from diagnostics.questionnaire.answers import state_of
 from diagnostics.questionnaire.forms import AnswerForm
-from diagnostics.questionnaire.kinds import kind_of
 from recommendations.enums import QuestionKind
 from tests.factories import DiagnosticFactory, MembershipFactory, UserFactory
 

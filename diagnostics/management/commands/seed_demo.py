@@ -14,13 +14,13 @@ from accounts.siren import siren_with_key
 from diagnostics.catalogue import catalogue_data
 from diagnostics.enums import DiagnosticStatus
 from diagnostics.models import Diagnostic
+from diagnostics.question_kinds import kind_of
 from diagnostics.questionnaire.answers import (
     answers_by_question,
     make_state,
     save_answer,
     score_answers,
 )
-from diagnostics.questionnaire.kinds import kind_of
 from diagnostics.services import submit_diagnostic
 from recommendations.models import CatalogueVersion
 
