@@ -30,13 +30,18 @@ run: install
 test: install
 	$(UV) run pytest $(PYTEST_ARGS)
 
+# Templates are indented by djhtml (indentation only, two spaces; .html files of templates/).
+DJHTML := $(UV) run djhtml --tabwidth 2 templates
+
 lint: install
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
+	$(DJHTML) --check
 
 format: install
 	$(UV) run ruff check --fix .
 	$(UV) run ruff format .
+	$(DJHTML)
 
 migrations-check: install
 	DJANGO_SETTINGS_MODULE=aeict.test_settings $(UV) run python manage.py makemigrations --check --dry-run
