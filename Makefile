@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/.venv
 
-.PHONY: run install test lint format migrations-check audit deploy-check ci clean
+.PHONY: run install test lint lint-js format migrations-check audit deploy-check ci clean
 
 $(CURDIR)/.tools/bin/uv:
 	@echo "uv n’est pas installé : installation locale dans .tools/"
@@ -33,10 +33,20 @@ test: install
 # Templates are indented by djhtml (indentation only, two spaces; .html files of templates/).
 DJHTML := $(UV) run djhtml --tabwidth 2 templates
 
-lint: install
+lint: install lint-js
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
 	$(DJHTML) --check
+
+# ESLint for static/js/, installed from .ci/eslint/package-lock.json (needs node and npm).
+ESLINT_DIR := .ci/eslint
+$(ESLINT_DIR)/node_modules/.installed: $(ESLINT_DIR)/package.json $(ESLINT_DIR)/package-lock.json
+	@command -v npm >/dev/null || { echo "npm est introuvable : apt-get install nodejs npm" >&2; exit 1; }
+	npm ci --prefix $(ESLINT_DIR) --ignore-scripts --no-audit --no-fund
+	touch $@
+
+lint-js: $(ESLINT_DIR)/node_modules/.installed
+	$(ESLINT_DIR)/node_modules/.bin/eslint --config $(ESLINT_DIR)/eslint.config.mjs --max-warnings 0 static/js
 
 format: install
 	$(UV) run ruff check --fix .
@@ -59,4 +69,4 @@ ci:
 	bash .ci/run
 
 clean:
-	rm -rf .venv .tools staticfiles db.sqlite3 media
+	rm -rf .venv .tools $(ESLINT_DIR)/node_modules staticfiles db.sqlite3 media

@@ -13,10 +13,10 @@
   if (hint) { hint.hidden = false; }
 
   function readStore() {
-    try { return JSON.parse(window.localStorage.getItem(storageKey) || "{}"); } catch (e) { return {}; }
+    try { return JSON.parse(window.localStorage.getItem(storageKey) || "{}"); } catch { return {}; }
   }
   function writeStore(store) {
-    try { window.localStorage.setItem(storageKey, JSON.stringify(store)); } catch (e) { /* private mode: memory only */ }
+    try { window.localStorage.setItem(storageKey, JSON.stringify(store)); } catch { /* private mode: memory only */ }
   }
   function card(code) { return form.querySelector(".question-card[data-question='" + CSS.escape(code) + "']"); }
   function fieldsOf(el) { return el.querySelectorAll("input, textarea, select"); }
