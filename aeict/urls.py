@@ -1,12 +1,33 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.utils import timezone
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import last_modified
+from django.views.i18n import JavaScriptCatalog
 
 from aeict import views
+
+# The JavaScript catalogue changes only with a deployment, which restarts the server: browsers
+# ask again on each page (no-cache) and get « 304 Not Modified » until then.
+_started = timezone.now()
+
+# Messages of static/js/ (djangojs domain): the project's catalogue in LOCALE_PATHS, always read,
+# plus that of the apps named here (the admin's JavaScript messages are left out: the admin
+# pages load their own). Public, since the login page's scripts may need it too.
+javascript_catalog = login_not_required(
+    cache_control(no_cache=True)(
+        last_modified(lambda request, **kwargs: _started)(
+            JavaScriptCatalog.as_view(packages=["recommendations", "diagnostics"])
+        )
+    )
+)
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("methode/", views.methode, name="methode"),
     path("accessibilite/", views.accessibilite, name="accessibilite"),
+    path("jsi18n/", javascript_catalog, name="javascript-catalog"),
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
     path("", include("diagnostics.urls")),

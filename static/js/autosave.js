@@ -1,5 +1,6 @@
 /* Autosave of the questionnaire: each answer is sent as soon as it changes; what could not be
-   sent is kept in this browser (localStorage) and sent again, so nothing typed is lost. */
+   sent is kept in this browser (localStorage) and sent again, so nothing typed is lost.
+   Its messages come from Django's JavaScript catalogue (gettext, interpolate), loaded first. */
 (function () {
   "use strict";
 
@@ -75,15 +76,15 @@
     p1.textContent = data.message;
     var p2 = document.createElement("p");
     p2.className = "mb-2";
-    p2.textContent = "Sa réponse\u00a0: " + data.value;
+    p2.textContent = interpolate(gettext("Sa réponse\u00a0: %(value)s"), { value: data.value }, true);
     var keep = document.createElement("button");
     keep.type = "button";
     keep.className = "btn btn-sm btn-primary me-2";
-    keep.textContent = "Garder ma réponse";
+    keep.textContent = gettext("Garder ma réponse");
     var take = document.createElement("button");
     take.type = "button";
     take.className = "btn btn-sm btn-outline-primary";
-    take.textContent = "Reprendre sa réponse";
+    take.textContent = gettext("Reprendre sa réponse");
     keep.addEventListener("click", function () {
       el.querySelector("input[name='" + code + "-revision']").value = data.revision;
       box.remove();
@@ -96,7 +97,7 @@
       var fresh = wrapper.firstElementChild;
       el.replaceWith(fresh);
       bind(fresh);
-      setStatus(fresh, "saved", "Réponse de " + data.by + " reprise.");
+      setStatus(fresh, "saved", interpolate(gettext("Réponse de %(by)s reprise."), { by: data.by }, true));
       var first = fresh.querySelector("input:not([type='hidden']), textarea");
       if (first) { first.focus(); }
     });
@@ -114,7 +115,7 @@
     var body = new FormData();
     body.append("csrfmiddlewaretoken", csrf);
     entriesOf(el).forEach(function (e) { body.append(e[0], e[1]); });
-    if (!s.retryDelay) { setStatus(el, "saving", "Enregistrement…"); }  // retries stay quiet
+    if (!s.retryDelay) { setStatus(el, "saving", gettext("Enregistrement…")); }  // retries stay quiet
     fetch(el.dataset.saveUrl, {
       method: "POST", body: body, credentials: "same-origin",
       headers: { "X-Requested-With": "fetch", "Accept": "application/json" }
@@ -135,10 +136,10 @@
         clearErrors(el);
         if (s.dirty) { send(code); return; }
         forget(code);
-        setStatus(el, "saved", "Enregistré à " + data.at);
+        setStatus(el, "saved", interpolate(gettext("Enregistré à %(at)s"), { at: data.at }, true));
       } else if (data.status === "conflict") {
         forget(code);
-        setStatus(el, "conflict", "Non enregistré\u00a0: conflit avec une autre modification.");
+        setStatus(el, "conflict", gettext("Non enregistré\u00a0: conflit avec une autre modification."));
         showConflict(el, code, data);
       } else if (data.status === "invalid") {
         forget(code);
@@ -152,17 +153,17 @@
         setStatus(el, "error", data.message + " " + messages.join(" "));
       } else {
         forget(code);
-        setStatus(el, "error", data.message || "Réponse non enregistrée.");
+        setStatus(el, "error", data.message || gettext("Réponse non enregistrée."));
       }
     }).catch(function (error) {
       s.inFlight = false;
       var text;
       if (error.message === "session") {
-        text = "Non enregistré\u00a0: votre session a expiré. Reconnectez-vous dans un autre onglet\u00a0; la réponse, gardée dans ce navigateur, sera renvoyée.";
+        text = gettext("Non enregistré\u00a0: votre session a expiré. Reconnectez-vous dans un autre onglet\u00a0; la réponse, gardée dans ce navigateur, sera renvoyée.");
       } else if (error.message === "server") {
-        text = "Non enregistré\u00a0: le service est momentanément indisponible. Nouvel essai automatique…";
+        text = gettext("Non enregistré\u00a0: le service est momentanément indisponible. Nouvel essai automatique…");
       } else {
-        text = "Non enregistré\u00a0: connexion perdue. La réponse est gardée et sera renvoyée automatiquement.";
+        text = gettext("Non enregistré\u00a0: connexion perdue. La réponse est gardée et sera renvoyée automatiquement.");
       }
       setStatus(el, "error", text);
       s.retryDelay = Math.min(30000, (s.retryDelay || 1000) * 2);
@@ -178,7 +179,7 @@
     if (el) { remember(code, el); }
     if (s.inFlight) { s.dirty = true; return; }
     window.clearTimeout(s.timer);
-    if (el && delay > 0) { setStatus(el, "pending", "Modification en attente d’enregistrement…"); }
+    if (el && delay > 0) { setStatus(el, "pending", gettext("Modification en attente d’enregistrement…")); }
     s.timer = window.setTimeout(function () { send(code); }, delay);
   }
 

@@ -1,4 +1,5 @@
-/* Follows a report's generation and offers the download as soon as it is ready. */
+/* Follows a report's generation and offers the download as soon as it is ready. Its messages
+   come from Django's JavaScript catalogue (gettext), loaded first. */
 (function () {
   "use strict";
   var box = document.querySelector("[data-report-status]");
@@ -11,15 +12,15 @@
   var refresh = box.querySelector("[data-report-refresh]");
   var steps = { en_attente: 1, en_cours: 2, pret: 3, echec: 3 };
   var texts = {
-    en_attente: "Le rapport est en file d’attente\u00a0: sa génération va commencer.",
-    en_cours: "Génération du rapport en cours… (quelques secondes)",
-    pret: "Le rapport est prêt.",
+    en_attente: gettext("Le rapport est en file d’attente\u00a0: sa génération va commencer."),
+    en_cours: gettext("Génération du rapport en cours… (quelques secondes)"),
+    pret: gettext("Le rapport est prêt."),
   };
   var delay = 1000;
   if (refresh) { refresh.hidden = true; }
 
   function show(data) {
-    var text = data.status === "echec" ? (data.error || "La génération du rapport a échoué.") : texts[data.status];
+    var text = data.status === "echec" ? (data.error || gettext("La génération du rapport a échoué.")) : texts[data.status];
     if (label.textContent.trim() !== text) { label.textContent = text; }
     progress.setAttribute("aria-valuenow", steps[data.status] || 1);
     bar.className = "progress-bar progress-" + data.status +
@@ -40,7 +41,7 @@
         }
       })
       .catch(function () {
-        label.textContent = "Connexion perdue\u00a0: nouvel essai dans quelques secondes…";
+        label.textContent = gettext("Connexion perdue\u00a0: nouvel essai dans quelques secondes…");
         window.setTimeout(poll, 5000);
       });
   }

@@ -85,6 +85,7 @@ RULES = {
     "home": Rule({"GET": PUBLIC, "HEAD": PUBLIC}),
     "methode": Rule({"GET": PUBLIC, "HEAD": PUBLIC}),
     "accessibilite": Rule({"GET": PUBLIC, "HEAD": PUBLIC}),
+    "javascript-catalog": Rule({"GET": PUBLIC, "HEAD": PUBLIC, "OPTIONS": PUBLIC}),
     # Accounts. Posting nothing to a form shows it again with its errors.
     "login": Rule(
         {"GET": PUBLIC, "HEAD": PUBLIC, "OPTIONS": PUBLIC, "POST": PUBLIC},
