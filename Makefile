@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/.venv
 
-.PHONY: run install test lint lint-js format migrations-check audit deploy-check ci clean
+.PHONY: run install test lint lint-js format messages migrations-check audit deploy-check ci clean
 
 $(CURDIR)/.tools/bin/uv:
 	@echo "uv n’est pas installé : installation locale dans .tools/"
@@ -37,6 +37,7 @@ lint: install lint-js
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
 	$(DJHTML) --check
+	$(UV) run python .ci/messages.py --check
 
 # ESLint for static/js/, installed from .ci/eslint/package-lock.json (needs node and npm).
 ESLINT_DIR := .ci/eslint
@@ -52,6 +53,11 @@ format: install
 	$(UV) run ruff check --fix .
 	$(UV) run ruff format .
 	$(DJHTML)
+
+# The French message catalogue (locale/fr): extracted, plural entries filled, compiled (needs
+# GNU gettext). make lint checks that it is in step with the sources.
+messages: install
+	$(UV) run python .ci/messages.py
 
 migrations-check: install
 	DJANGO_SETTINGS_MODULE=aeict.test_settings $(UV) run python manage.py makemigrations --check --dry-run

@@ -1,0 +1,78 @@
+"""French plural rules everywhere: 0 and 1 are singular (« 0 question », « 2 questions »).
+
+The source texts are French; the catalogue of locale/fr (make messages) gives each plural
+message its own texts back under the French rule. Without it, Django falls back to the English
+rule, where 0 is plural.
+"""
+
+import gettext
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.template import Context, Template
+from django.urls import reverse
+from django.utils import translation
+
+MESSAGES = Path(settings.BASE_DIR) / "locale" / "fr" / "LC_MESSAGES"
+
+
+@pytest.mark.parametrize(
+    ("n", "expected"),
+    [
+        (0, "0 action ajoutée au plan."),
+        (1, "1 action ajoutée au plan."),
+        (2, "2 actions ajoutées au plan."),
+    ],
+)
+def test_ngettext_follows_the_french_rule(n, expected):
+    with translation.override("fr"):
+        text = translation.ngettext(
+            "%(n)s action ajoutée au plan.", "%(n)s actions ajoutées au plan.", n
+        )
+    assert text % {"n": n} == expected
+
+
+@pytest.mark.parametrize(("n", "expected"), [(0, "0 action"), (1, "1 action"), (2, "2 actions")])
+def test_blocktranslate_count_follows_the_french_rule(n, expected):
+    template = Template(  # as in templates/pdf/_plan.html
+        "{% load i18n %}{% blocktranslate count n=n %}{{ n }} action"
+        "{% plural %}{{ n }} actions{% endblocktranslate %}"
+    )
+    with translation.override("fr"):
+        assert template.render(Context({"n": n})) == expected
+
+
+@pytest.mark.parametrize("domain", ["django", "djangojs"])
+def test_every_plural_message_of_the_catalogue_is_singular_for_0_and_1(domain):
+    with (MESSAGES / f"{domain}.mo").open("rb") as file:
+        catalogue = gettext.GNUTranslations(file)
+    assert catalogue.info()["plural-forms"] == "nplurals=2; plural=(n > 1);"
+    plurals = {key[0] for key in catalogue._catalog if isinstance(key, tuple)}
+    if domain == "django":
+        assert "%(n)s action ajoutée au plan." in plurals
+    translate = translation.ngettext if domain == "django" else catalogue.ngettext
+    with translation.override("fr"):
+        for msgid in plurals:
+            msgid_plural = catalogue._catalog[(msgid, 1)]
+            assert translate(msgid, msgid_plural, 0) == msgid
+            assert translate(msgid, msgid_plural, 1) == msgid
+            assert translate(msgid, msgid_plural, 2) == msgid_plural
+
+
+def test_the_javascript_catalogue_is_public_and_has_the_french_plural_rule(client):
+    response = client.get(reverse("javascript-catalog"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/javascript")
+    body = response.content.decode()
+    assert "const v = (n > 1);" in body
+    # The scripts' messages are in it (nothing to translate: the French source is shown).
+    assert "django.gettext = function" in body
+    assert "django.ngettext = function" in body
+    assert "django.interpolate = function" in body
+
+
+def test_every_page_loads_the_javascript_catalogue_before_its_scripts(client, db):
+    body = client.get(reverse("home")).content.decode()
+    catalogue = body.index(f'<script src="{reverse("javascript-catalog")}" defer></script>')
+    assert catalogue < body.index("js/page.js")
