@@ -7,12 +7,16 @@ rule, where 0 is plural.
 
 import gettext
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
 from django.template import Context, Template
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+
+from tests.factories import DiagnosticFactory
 
 MESSAGES = Path(settings.BASE_DIR) / "locale" / "fr" / "LC_MESSAGES"
 
@@ -76,3 +80,33 @@ def test_every_page_loads_the_javascript_catalogue_before_its_scripts(client, db
     body = client.get(reverse("home")).content.decode()
     catalogue = body.index(f'<script src="{reverse("javascript-catalog")}" defer></script>')
     assert catalogue < body.index("js/page.js")
+
+
+def test_a_new_diagnostic_shows_its_zeros_in_the_singular(
+    client, collectivite, referent, catalogue
+):
+    diagnostic = DiagnosticFactory(
+        collectivite=collectivite, catalogue=catalogue, created_by=referent
+    )
+    client.force_login(referent)
+    overview = client.get(reverse("diagnostic_overview", args=[diagnostic.public_id]))
+    assert "0 question répondue sur " in overview.content.decode()
+    plan = client.get(reverse("diagnostic_plan", args=[diagnostic.public_id]))
+    assert ">0 action dans le plan</h2>" in plan.content.decode()
+
+
+@pytest.mark.parametrize(("days", "text"), [(1, "valable 1 jour,"), (7, "valable 7 jours,")])
+def test_the_invitation_says_how_many_days_it_is_valid(days, text):
+    invitation = SimpleNamespace(
+        collectivite=SimpleNamespace(name="Ville de Test"), get_role_display="agent"
+    )
+    context = {
+        "invitation": invitation,
+        "by": SimpleNamespace(display_name="Léa"),
+        "link": "https://exemple.localhost/invitation/x/",
+        "days": days,
+    }
+    with translation.override("fr"):
+        message = render_to_string("emails/invitation.txt", context)
+    assert f"ouvrez ce lien personnel ({text} utilisable une seule fois)\u00a0:\n" in message
+    assert message.startswith("Bonjour,\n\nLéa vous invite")
