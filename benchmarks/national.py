@@ -198,6 +198,11 @@ def populate(seed):
         submitted = datetime(2026, 1, 5, tzinfo=UTC) + timedelta(days=rng.uniform(0, 150))
         plans.append((collectivite, "Diagnostic 2026", base, submitted))
 
+    # Flagged as the submission service does: latest by (submitted_at, pk), pk in plans' order.
+    latest = {}
+    for index, (collectivite, _title, _base, submitted) in enumerate(plans):
+        latest[collectivite.siren] = max(latest.get(collectivite.siren, ()), (submitted, index))
+
     diagnostics, answer_rows, score_rows = [], [], []
     for number, (collectivite, title, base, submitted) in enumerate(plans, start=1):
         maturity = min(0.95, max(0.05, rng.gauss(base, 0.15)))
@@ -223,6 +228,7 @@ def populate(seed):
                 title=title,
                 status=DiagnosticStatus.SUBMITTED,
                 submitted_at=submitted,
+                is_latest_submitted=latest[collectivite.siren] == (submitted, number - 1),
                 overall_score=float(result.overall) if result.overall is not None else None,
                 method_version=result.method_version,
             )

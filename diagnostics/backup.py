@@ -24,6 +24,7 @@ from diagnostics.models import (
     RecommendationScore,
 )
 from diagnostics.question_kinds import kind_of
+from diagnostics.services import flag_latest_submitted
 from recommendations.models import (
     CatalogueVersion,
     Option,
@@ -351,6 +352,8 @@ def _export(collectivite: Collectivite) -> dict:
                 "created_at": _moment(diagnostic.created_at),
                 "submitted_at": _moment(diagnostic.submitted_at),
                 "submitted_by": person(diagnostic.submitted_by_id),
+                "reopened_at": _moment(diagnostic.reopened_at),
+                "reopened_by": person(diagnostic.reopened_by_id),
                 "overall_score": diagnostic.overall_score,
                 "method_version": diagnostic.method_version,
                 "scores": scores[diagnostic.pk],
@@ -398,7 +401,7 @@ def _replace_user_ids(memberships, invitations, diagnostics, emails):
     for invitation in invitations:
         invitation["invited_by"] = emails.get(invitation["invited_by"])
     for diagnostic in diagnostics:
-        for name in ("created_by", "submitted_by"):
+        for name in ("created_by", "submitted_by", "reopened_by"):
             diagnostic[name] = emails.get(diagnostic[name])
         for row in [*diagnostic["answers"], *diagnostic["plan"]]:
             for name in ("updated_by", "created_by"):
@@ -563,6 +566,7 @@ def _import(data: dict) -> ImportSummary:
             _import_diagnostic(entry, collectivite, catalogue, person), entry, catalogue, person
         )
         actions += len(entry["plan"])
+    flag_latest_submitted(collectivite=collectivite)
     return ImportSummary(
         collectivite=collectivite,
         users_created=created,
@@ -587,6 +591,9 @@ def _import_diagnostic(entry, collectivite, catalogue: _Catalogue, person) -> Di
                 created_by=person(entry["created_by"]),
                 submitted_at=_parse_moment(entry["submitted_at"]),
                 submitted_by=person(entry["submitted_by"]),
+                # Absent from the files of earlier versions.
+                reopened_at=_parse_moment(entry.get("reopened_at")),
+                reopened_by=person(entry.get("reopened_by")),
                 overall_score=None if overall is None else float(overall),
                 method_version=entry["method_version"],
             )

@@ -64,6 +64,20 @@ class Diagnostic(models.Model):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    reopened_at = models.DateTimeField(_("rouvert le"), null=True, blank=True)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("rouvert par"),
+    )
+    # The collectivité's latest submitted diagnostic on its catalogue, by (submitted_at, pk): the
+    # one peers are compared with. Kept by the submission and reopen services (and the import).
+    is_latest_submitted = models.BooleanField(
+        _("dernier soumis de la collectivité"), default=False, editable=False
+    )
     # Scores stored at submission (see diagnostics.services.submit_diagnostic).
     overall_score = models.FloatField(_("score global"), null=True, blank=True)
     method_version = models.CharField(max_length=10, blank=True)
@@ -80,6 +94,14 @@ class Diagnostic(models.Model):
                 name="diagnostic_latest_idx",
             ),
             models.Index(fields=["catalogue", "status"], name="diagnostic_catalogue_idx"),
+        ]
+        constraints = [
+            # At most one per collectivité and catalogue; also the index of the peer query.
+            models.UniqueConstraint(
+                fields=["catalogue", "collectivite"],
+                condition=models.Q(is_latest_submitted=True),
+                name="one_latest_submitted",
+            ),
         ]
 
     def __str__(self):

@@ -26,6 +26,9 @@ from diagnostics.questionnaire.answers import (
 )
 from diagnostics.questionnaire.forms import AnswerForm, initial_for
 from diagnostics.services import (
+    AlreadySubmitted,
+    MissingRequiredAnswers,
+    NotSubmitted,
     reopen_diagnostic,
     submit_diagnostic,
 )
@@ -344,24 +347,21 @@ def answer_history(request, public_id, code):
 def submit(request, public_id):
     access = get_diagnostic_access(request.user, public_id)
     access.require_referent()
-    diagnostic = access.diagnostic
-    if diagnostic.is_submitted:
+    try:
+        submit_diagnostic(diagnostic=access.diagnostic, by=request.user)
+    except AlreadySubmitted:
         messages.info(request, _("Ce diagnostic est déjà soumis."))
         return redirect("diagnostic_overview", public_id=public_id)
-    data = catalogue_data(diagnostic.catalogue_id, with_actions=True)
-    answers = answers_by_question(diagnostic)
-    missing = missing_required(data, answers)
-    if missing:
+    except MissingRequiredAnswers as error:
         messages.error(
             request,
             _(
                 "Le diagnostic ne peut pas être soumis : %(n)s question(s) obligatoire(s) sans "
                 "réponse, listées ci-dessous."
             )
-            % {"n": len(missing)},
+            % {"n": len(error.questions)},
         )
         return redirect(reverse("diagnostic_overview", args=[public_id]) + "#soumission")
-    submit_diagnostic(diagnostic=diagnostic, by=request.user, result=score_answers(data, answers))
     messages.success(request, _("Diagnostic soumis : il est désormais en lecture seule."))
     return redirect("diagnostic_overview", public_id=public_id)
 
@@ -370,10 +370,11 @@ def submit(request, public_id):
 def reopen(request, public_id):
     access = get_diagnostic_access(request.user, public_id)
     access.require_referent()
-    if not access.diagnostic.is_submitted:
+    try:
+        reopen_diagnostic(diagnostic=access.diagnostic, by=request.user)
+    except NotSubmitted:
         messages.info(request, _("Ce diagnostic n’est pas soumis."))
     else:
-        reopen_diagnostic(diagnostic=access.diagnostic)
         messages.success(
             request, _("Diagnostic rouvert : les réponses sont de nouveau modifiables.")
         )

@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Aggregate, Avg, Count, Exists, FloatField, OuterRef, Q
+from django.db.models import Aggregate, Avg, Count, FloatField
 
 from diagnostics.enums import DiagnosticStatus
 from diagnostics.models import Diagnostic, RecommendationScore
@@ -64,21 +64,11 @@ def previous_submitted(diagnostic: Diagnostic) -> Evolution | None:
 
 def peer_diagnostics(*, kind: str, catalogue_id: int, exclude_collectivite_id: int | None):
     """The latest submitted diagnostic of each collectivité of ``kind`` on that catalogue."""
-    # "No newer submitted diagnostic of the same collectivité" lets PostgreSQL use an anti-join,
-    # where "pk = (latest of its collectivité)" ran a subquery per peer (2.5× slower at 4 700).
-    newer = Diagnostic.objects.filter(
-        collectivite_id=OuterRef("collectivite_id"),
-        status=DiagnosticStatus.SUBMITTED,
-        catalogue_id=catalogue_id,
-    ).filter(
-        Q(submitted_at__gt=OuterRef("submitted_at"))
-        | Q(submitted_at=OuterRef("submitted_at"), pk__gt=OuterRef("pk"))
-    )
+    # The submission and reopen services flag it: one index lookup rather than an anti-join
+    # against every other submitted diagnostic.
     peers = Diagnostic.objects.filter(
-        status=DiagnosticStatus.SUBMITTED,
-        catalogue_id=catalogue_id,
-        collectivite__kind=kind,
-    ).filter(~Exists(newer))
+        is_latest_submitted=True, catalogue_id=catalogue_id, collectivite__kind=kind
+    )
     if exclude_collectivite_id is not None:
         peers = peers.exclude(collectivite_id=exclude_collectivite_id)
     return peers

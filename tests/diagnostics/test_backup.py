@@ -11,10 +11,8 @@ from diagnostics.enums import ActionStatus, DiagnosticStatus
 from diagnostics.models import Answer, AnswerChange, Diagnostic, PlanAction
 from diagnostics.plan import services as plan_service
 from diagnostics.questionnaire.answers import (
-    answers_by_question,
     make_state,
     save_answer,
-    score_answers,
 )
 from diagnostics.services import submit_diagnostic
 from recommendations.enums import QuestionKind
@@ -90,8 +88,7 @@ def filled(team, catalogue):
             answer(submitted, question, agent, state)
     na = next(q for q in data.questions if q.allows_not_applicable)
     answer(submitted, na, referent, make_state(value=None, not_applicable=True, comment=""))
-    answers = answers_by_question(submitted)
-    submit_diagnostic(diagnostic=submitted, by=referent, result=score_answers(data, answers))
+    submit_diagnostic(diagnostic=submitted, by=referent)
 
     recommendation = catalogue.recommendations.get(number=3)
     suggested = SuggestedAction.objects.filter(recommendation=recommendation).last()

@@ -9,10 +9,8 @@ from django.urls import reverse
 
 from diagnostics.catalogue import catalogue_data
 from diagnostics.questionnaire.answers import (
-    answers_by_question,
     make_state,
     save_answer,
-    score_answers,
 )
 from diagnostics.results.views import CSV_COLUMNS
 from diagnostics.services import submit_diagnostic
@@ -36,11 +34,20 @@ def fill(diagnostic, by, answers):
 
 
 def submit(diagnostic, by):
-    data = catalogue_data(diagnostic.catalogue_id, with_actions=True)
-    result = score_answers(data, answers_by_question(diagnostic))
-    submit_diagnostic(diagnostic=diagnostic, by=by, result=result)
+    submit_diagnostic(diagnostic=diagnostic, by=by)
     diagnostic.refresh_from_db()
 
+
+# Every required question at the value an unanswered one scores (0): only complete diagnostics
+# are submitted.
+LOWEST_ANSWERS = {
+    "A1": (0, False),
+    "A2": (False, False),
+    "A3": ("Rien", False),
+    "B1": (0, False),
+    "B2": (0, False),
+    "C1": (0, False),
+}
 
 HAND_ANSWERS = {
     "A1": (2, False),  # level 2 of 0..3 -> 2/3, weight 2
@@ -131,7 +138,7 @@ def test_the_radar_chart_is_inline_svg_with_a_title(client, scored, referent):
 def test_evolution_against_the_previous_submitted_diagnostic(client, collectivite, referent, db):
     version = small_catalogue()
     before = DiagnosticFactory(collectivite=collectivite, catalogue=version, title="2025")
-    fill(before, referent, {"B1": (0, False), "A1": (3, False)})
+    fill(before, referent, {**LOWEST_ANSWERS, "A1": (3, False)})
     submit(before, referent)
     now = DiagnosticFactory(collectivite=collectivite, catalogue=version, title="2026")
     fill(now, referent, HAND_ANSWERS)
@@ -145,6 +152,7 @@ def test_evolution_against_the_previous_submitted_diagnostic(client, collectivit
 
 def test_evolution_is_flagged_when_catalogue_versions_differ(client, collectivite, referent, db):
     before = DiagnosticFactory(collectivite=collectivite, catalogue=small_catalogue("v1"))
+    fill(before, referent, LOWEST_ANSWERS)
     submit(before, referent)
     now = DiagnosticFactory(collectivite=collectivite, catalogue=small_catalogue("v2"))
     client.force_login(referent)
@@ -157,10 +165,14 @@ def make_peers(version, count, *, kind="commune"):
         peer = CollectiviteFactory(kind=kind, name=f"Pair secret {index}")
         user = MembershipFactory(collectivite=peer, role="referent").user
         older = DiagnosticFactory(collectivite=peer, catalogue=version, title="Ancien")
-        fill(older, user, {"B1": (0, False)})
+        fill(older, user, LOWEST_ANSWERS)
         submit(older, user)
         diagnostic = DiagnosticFactory(collectivite=peer, catalogue=version)
-        fill(diagnostic, user, {"A1": (index % 4, False), "B1": (3, False), "B2": (None, True)})
+        fill(
+            diagnostic,
+            user,
+            {**LOWEST_ANSWERS, "A1": (index % 4, False), "B1": (3, False), "B2": (None, True)},
+        )
         submit(diagnostic, user)
 
 

@@ -11,10 +11,8 @@ from playwright.sync_api import Page, expect
 from diagnostics.catalogue import catalogue_data
 from diagnostics.question_kinds import kind_of
 from diagnostics.questionnaire.answers import (
-    answers_by_question,
     make_state,
     save_answer,
-    score_answers,
 )
 from diagnostics.services import submit_diagnostic
 
@@ -228,7 +226,5 @@ def fill_answers(
 
 
 def submit(diagnostic, *, by) -> None:
-    data = catalogue_data(diagnostic.catalogue_id, with_actions=True)
-    result = score_answers(data, answers_by_question(diagnostic))
-    submit_diagnostic(diagnostic=diagnostic, by=by, result=result)
+    submit_diagnostic(diagnostic=diagnostic, by=by)
     diagnostic.refresh_from_db()

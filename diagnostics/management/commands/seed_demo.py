@@ -16,10 +16,8 @@ from diagnostics.enums import DiagnosticStatus
 from diagnostics.models import Diagnostic
 from diagnostics.question_kinds import kind_of
 from diagnostics.questionnaire.answers import (
-    answers_by_question,
     make_state,
     save_answer,
-    score_answers,
 )
 from diagnostics.services import submit_diagnostic
 from recommendations.models import CatalogueVersion
@@ -138,8 +136,7 @@ class Command(BaseCommand):
                 diagnostic=diagnostic, question=question, by=by, state=state, base_revision=0
             )
         if submit:
-            answers = answers_by_question(diagnostic)
-            submit_diagnostic(diagnostic=diagnostic, by=by, result=score_answers(data, answers))
+            submit_diagnostic(diagnostic=diagnostic, by=by)
         elif diagnostic.status == DiagnosticStatus.DRAFT:
             diagnostic.status = DiagnosticStatus.IN_PROGRESS
             diagnostic.save(update_fields=["status"])
