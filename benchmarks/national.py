@@ -158,7 +158,7 @@ def populate(seed):
     from diagnostics.catalogue import catalogue_data
     from diagnostics.enums import DiagnosticStatus
     from diagnostics.models import Answer, Diagnostic
-    from diagnostics.questionnaire.answers import answer_data
+    from diagnostics.selectors import answer_data
     from recommendations.models import CatalogueVersion
 
     started = time.perf_counter()

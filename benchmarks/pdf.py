@@ -67,8 +67,9 @@ def complete_demo_diagnostic():
     from diagnostics.catalogue import catalogue_data
     from diagnostics.models import Diagnostic, PlanAction
     from diagnostics.plan.services import accept_proposals, proposals
-    from diagnostics.questionnaire.answers import answers_by_question, make_state, save_answer
+    from diagnostics.questionnaire.answers import make_state, save_answer
     from diagnostics.results.report import build_report
+    from diagnostics.selectors import answers_by_question
 
     common.call_commands("migrate --noinput", "loadcatalogue", "seed_demo")
     diagnostic = Diagnostic.objects.select_related("collectivite", "catalogue").get(

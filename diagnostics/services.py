@@ -9,8 +9,8 @@ from accounts.models import Collectivite, User
 from diagnostics.catalogue import catalogue_data
 from diagnostics.enums import DiagnosticStatus
 from diagnostics.models import Diagnostic, RecommendationScore
-from diagnostics.questionnaire.answers import answers_by_question, missing_required, score_answers
 from diagnostics.scoring import DiagnosticResult
+from diagnostics.selectors import answers_by_question, missing_required, score_answers
 from recommendations.models import CatalogueVersion, Question
 
 

@@ -1,5 +1,5 @@
-"""Answers of a diagnostic: reading them, scoring them, saving them with optimistic concurrency by
-revision and a history entry for every change, and describing them in words."""
+"""Saving answers with optimistic concurrency by revision and a history entry for every change,
+and describing them in words (reads of answers: diagnostics/selectors.py)."""
 
 from dataclasses import dataclass
 from decimal import Decimal
@@ -9,8 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from diagnostics import scoring
-from diagnostics.catalogue import CatalogueData
 from diagnostics.enums import DiagnosticStatus
 from diagnostics.models import Answer, AnswerChange, Diagnostic
 from diagnostics.question_kinds import kind_of
@@ -152,32 +150,3 @@ def describe_state(question: Question, state: dict | None, options_by_id: dict) 
             "comment": state["comment"]
         }
     return text
-
-
-def answers_by_question(diagnostic: Diagnostic, questions=None) -> dict[int, Answer]:
-    """The diagnostic's answers by question id: all of them, or those of ``questions``."""
-    answers = Answer.objects.filter(diagnostic=diagnostic).select_related("updated_by")
-    if questions is not None:
-        answers = answers.filter(question__in=[q.pk for q in questions])
-    return {a.question_id: a for a in answers}
-
-
-def answer_data(answer: Answer, question: Question) -> scoring.AnswerData:
-    value = answer.value
-    if value is not None:
-        value = kind_of(question).scoring_value(value)
-    return scoring.AnswerData(not_applicable=answer.not_applicable, value=value)
-
-
-def score_answers(data: CatalogueData, answers: dict[int, Answer]) -> scoring.DiagnosticResult:
-    questions = {q.pk: q for q in data.questions}
-    return scoring.score_diagnostic(
-        data.spec(),
-        {qid: answer_data(a, questions[qid]) for qid, a in answers.items() if qid in questions},
-    )
-
-
-def missing_required(data: CatalogueData, answers: dict[int, Answer]) -> list[Question]:
-    return [
-        q for q in data.questions if q.required and not (q.pk in answers and answers[q.pk].is_given)
-    ]

@@ -17,14 +17,12 @@ from diagnostics.models import AnswerChange
 from diagnostics.questionnaire.answers import (
     AnswerConflict,
     DiagnosticLocked,
-    answers_by_question,
     describe_state,
-    missing_required,
     save_answer,
-    score_answers,
     state_of,
 )
 from diagnostics.questionnaire.forms import AnswerForm, initial_for
+from diagnostics.selectors import answers_by_question, missing_required, score_answers
 from diagnostics.services import (
     AlreadySubmitted,
     MissingRequiredAnswers,

@@ -7,12 +7,7 @@ from django.utils.translation import gettext as _
 
 from diagnostics.catalogue import catalogue_data
 from diagnostics.models import Answer, Diagnostic
-from diagnostics.questionnaire.answers import (
-    answers_by_question,
-    describe_state,
-    score_answers,
-    state_of,
-)
+from diagnostics.questionnaire.answers import describe_state, state_of
 from diagnostics.results import comparisons
 from diagnostics.results.radar import RadarAxis, radar_svg
 from diagnostics.scoring import (
@@ -21,6 +16,7 @@ from diagnostics.scoring import (
     RecommendationResult,
     round_half_up,
 )
+from diagnostics.selectors import answers_by_question, score_answers
 from recommendations.models import Question, Recommendation, SuggestedAction
 
 STRONG_VALUE = Fraction(2, 3)

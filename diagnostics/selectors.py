@@ -1,0 +1,37 @@
+"""Reads of a diagnostic's answers as the scoring method sees them: shared by the questionnaire,
+the submission service, the results and the reports."""
+
+from diagnostics import scoring
+from diagnostics.catalogue import CatalogueData
+from diagnostics.models import Answer, Diagnostic
+from diagnostics.question_kinds import kind_of
+from recommendations.models import Question
+
+
+def answers_by_question(diagnostic: Diagnostic, questions=None) -> dict[int, Answer]:
+    """The diagnostic's answers by question id: all of them, or those of ``questions``."""
+    answers = Answer.objects.filter(diagnostic=diagnostic).select_related("updated_by")
+    if questions is not None:
+        answers = answers.filter(question__in=[q.pk for q in questions])
+    return {a.question_id: a for a in answers}
+
+
+def answer_data(answer: Answer, question: Question) -> scoring.AnswerData:
+    value = answer.value
+    if value is not None:
+        value = kind_of(question).scoring_value(value)
+    return scoring.AnswerData(not_applicable=answer.not_applicable, value=value)
+
+
+def score_answers(data: CatalogueData, answers: dict[int, Answer]) -> scoring.DiagnosticResult:
+    questions = {q.pk: q for q in data.questions}
+    return scoring.score_diagnostic(
+        data.spec(),
+        {qid: answer_data(a, questions[qid]) for qid, a in answers.items() if qid in questions},
+    )
+
+
+def missing_required(data: CatalogueData, answers: dict[int, Answer]) -> list[Question]:
+    return [
+        q for q in data.questions if q.required and not (q.pk in answers and answers[q.pk].is_given)
+    ]
