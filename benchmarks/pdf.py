@@ -162,7 +162,7 @@ def measure_renders(diagnostic_id, runs):
     for variant in variants:
         diagnostic = fresh(diagnostic_id)
         sizes[variant] = len(render_report(diagnostic, variant))
-        html[variant] = render_html(report_snapshot(diagnostic, variant), variant)
+        html[variant] = render_html(report_snapshot(diagnostic, variant))
     found = {
         f"{kind}_{variant}": [] for variant in variants for kind in ("render", "floor", "data")
     }
@@ -176,7 +176,7 @@ def measure_renders(diagnostic_id, runs):
             diagnostic = fresh(diagnostic_id)
             pair, snapshot = timed(report_snapshot, diagnostic, variant)
             found[f"data_{variant}"].append(pair)
-            found[f"templating_{variant}"].append(timed(render_html, snapshot, variant)[0])
+            found[f"templating_{variant}"].append(timed(render_html, snapshot)[0])
     results = {key: stats(values) for key, values in found.items()}
     for variant in variants:
         render = results[f"render_{variant}"]

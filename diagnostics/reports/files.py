@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from accounts.models import User
-from diagnostics.enums import ReportStatus, ReportVariant
+from diagnostics.enums import ReportStatus
 from diagnostics.models import Diagnostic, ReportFile
-from diagnostics.reports.pdf import render_report, report_snapshot
+from diagnostics.reports.pdf import REPORTS, StaleReport, render_report, report_snapshot
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +55,7 @@ def _is_stale(report: ReportFile) -> bool:
 
 def request_report(*, diagnostic: Diagnostic, variant: str, by: User) -> ReportFile:
     """The report for the current data: the cached one, or one queued for generation."""
-    if variant not in ReportVariant.values:
+    if variant not in REPORTS:
         raise ValueError(variant)
     snapshot = report_snapshot(diagnostic, variant)
     try:
@@ -99,11 +99,14 @@ def generate_report(report_id: int) -> None:
     ).get(pk=report_id)
     try:
         with _time_limit(settings.REPORT_RENDER_TIMEOUT):
-            pdf = render_report(report.diagnostic, report.variant)
+            pdf = render_report(report.diagnostic, report.variant, content_hash=report.content_hash)
         name = f"rapports/{report.diagnostic.public_id}/{report.variant}-{report.content_hash}.pdf"
         if default_storage.exists(name):
             default_storage.delete(name)
         stored = default_storage.save(name, ContentFile(pdf))
+    except StaleReport:
+        _fail(report_id, _("Les données ont changé pendant la génération\u00a0: relancez-la."))
+        return
     except RenderTimeout:
         _fail(report_id, _("La génération a pris trop de temps et a été interrompue."))
         return

@@ -7,15 +7,16 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_POST, require_safe
 
 from diagnostics.access import get_diagnostic_access
-from diagnostics.enums import ReportStatus, ReportVariant
+from diagnostics.enums import ReportStatus
 from diagnostics.models import ReportFile
 from diagnostics.reports.files import request_report
+from diagnostics.reports.pdf import REPORTS
 
 
 @require_POST
 def report_request(request, public_id, variant):
     access = get_diagnostic_access(request.user, public_id)
-    if variant not in ReportVariant.values:
+    if variant not in REPORTS:
         raise Http404
     report = request_report(diagnostic=access.diagnostic, variant=variant, by=request.user)
     if report.status == ReportStatus.READY:
