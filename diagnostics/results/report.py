@@ -147,65 +147,6 @@ class Report:
             id_prefix=id_prefix,
         )
 
-    def as_json(self) -> dict:
-        diagnostic = self.diagnostic
-        result = self.result
-
-        def num(value):
-            return None if value is None else float(value)
-
-        return {
-            "diagnostic": {
-                "id": str(diagnostic.public_id),
-                "titre": diagnostic.title,
-                "collectivite": diagnostic.collectivite.name,
-                "statut": diagnostic.status,
-                "version_catalogue": diagnostic.catalogue.code,
-                "version_methode": result.method_version,
-                "soumis_le": diagnostic.submitted_at.isoformat()
-                if diagnostic.submitted_at
-                else None,
-            },
-            "score_global": num(result.overall),
-            "niveau_global": result.overall_level.number if result.overall_level else None,
-            "completude": num(result.completeness),
-            "priorites": list(result.priorities),
-            "points_forts": list(result.strengths),
-            "preconisations": [
-                {
-                    "numero": s.number,
-                    "titre": s.recommendation.short_title,
-                    "score": num(s.result.score),
-                    "niveau": s.result.level.number if s.result.level else None,
-                    "completude": num(s.result.completeness),
-                    "repondues": s.result.answered,
-                    "posees": s.result.asked,
-                    "evolution_points": s.delta,
-                    "questions": [
-                        {
-                            "code": row.question.code,
-                            "type": row.question.kind,
-                            "intitule": row.question.text,
-                            "poids": num(row.question.weight),
-                            "repondue": row.result.answered,
-                            "non_concerne": row.result.not_applicable,
-                            "reponse_brute": row.answer.value if row.answer else None,
-                            "reponse": row.display,
-                            "commentaire": row.answer.comment if row.answer else "",
-                            "valeur": num(row.result.value),
-                            "contribution": num(row.result.contribution),
-                        }
-                        for row in s.questions
-                    ],
-                }
-                for s in self.sections
-            ],
-            "actions_proposees": [
-                {"preconisation": section.number, "titre": action.title}
-                for section, action in self.proposed_actions
-            ],
-        }
-
 
 def build_report(diagnostic: Diagnostic, *, with_comparisons: bool = True) -> Report:
     data = catalogue_data(diagnostic.catalogue_id, with_actions=True)

@@ -11,8 +11,11 @@ from diagnostics.catalogue import catalogue_data
 from diagnostics.questionnaire.answers import (
     make_state,
     save_answer,
+    state_of,
 )
-from diagnostics.results.views import CSV_COLUMNS
+from diagnostics.results import exports
+from diagnostics.results.exports import CSV_COLUMNS
+from diagnostics.results.report import build_report
 from diagnostics.services import submit_diagnostic
 from tests.diagnostics.helpers import small_catalogue
 from tests.factories import CollectiviteFactory, DiagnosticFactory, MembershipFactory
@@ -266,3 +269,52 @@ def test_proposed_actions_are_listed_by_priority_rank(client, scored, referent):
     content = client.get(results_url(scored)).content.decode()
     actions = content[content.index('id="actions"') :]
     assert actions.index("Action de la recommandation 2") < actions.index("Action liée à A3")
+
+
+@pytest.mark.parametrize(
+    ("value", "cell"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+33 1 23", "'+33 1 23"),
+        ("-2", "'-2"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("Oui = bien", "Oui = bien"),
+        ("", ""),
+        (3, "3"),
+    ],
+)
+def test_a_csv_cell_is_never_read_as_a_formula(value, cell):
+    assert exports.safe_cell(value) == cell
+
+
+def test_the_csv_export_quotes_texts_that_look_like_formulas(client, scored, referent):
+    question = catalogue_data(scored.catalogue_id).question_by_code("A1")
+    answer = scored.answers.get(question=question)
+    save_answer(
+        diagnostic=scored,
+        question=question,
+        by=referent,
+        state={**state_of(answer), "comment": '=HYPERLINK("http://exemple.localhost")'},
+        base_revision=answer.revision,
+    )
+    scored.collectivite.name = "@Commune"
+    scored.collectivite.save()
+    client.force_login(referent)
+    response = client.get(reverse("diagnostic_export_csv", args=[scored.public_id]))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
+    first = dict(zip(rows[0], rows[1], strict=True))
+    assert first["commentaire"] == '\'=HYPERLINK("http://exemple.localhost")'
+    assert first["collectivite"] == "'@Commune"
+
+
+def test_the_exports_are_built_from_the_report_alone(client, scored, referent):
+    report = build_report(scored)
+    client.force_login(referent)
+    csv_response = client.get(reverse("diagnostic_export_csv", args=[scored.public_id]))
+    json_response = client.get(reverse("diagnostic_export_json", args=[scored.public_id]))
+    assert csv_response.content == exports.csv_bytes(report)
+    assert json_response.content == exports.json_bytes(report)
+    assert json_response["Content-Type"] == "application/json"
+    assert exports.csv_rows(report)[0] == CSV_COLUMNS
+    assert exports.json_data(report)["priorites"] == [2, 1]
