@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -353,9 +353,12 @@ def submit(request, public_id):
     except MissingRequiredAnswers as error:
         messages.error(
             request,
-            _(
-                "Le diagnostic ne peut pas être soumis : %(n)s question(s) obligatoire(s) sans "
-                "réponse, listées ci-dessous."
+            ngettext(
+                "Le diagnostic ne peut pas être soumis : %(n)s question obligatoire est sans "
+                "réponse, listée ci-dessous.",
+                "Le diagnostic ne peut pas être soumis : %(n)s questions obligatoires sont sans "
+                "réponse, listées ci-dessous.",
+                len(error.questions),
             )
             % {"n": len(error.questions)},
         )

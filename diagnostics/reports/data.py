@@ -95,9 +95,17 @@ def council_sentences(report: Report, actions: list[PlanAction]) -> list[str]:
     if delta is not None:
         change = round_half_up(result.overall) - round_half_up(report.evolution.previous_overall)
         if change > 0:
-            text = _("Le score global a progressé de %(n)s points depuis «\u00a0%(title)s\u00a0».")
+            text = ngettext(
+                "Le score global a progressé de %(n)s point depuis «\u00a0%(title)s\u00a0».",
+                "Le score global a progressé de %(n)s points depuis «\u00a0%(title)s\u00a0».",
+                abs(change),
+            )
         elif change < 0:
-            text = _("Le score global a reculé de %(n)s points depuis «\u00a0%(title)s\u00a0».")
+            text = ngettext(
+                "Le score global a reculé de %(n)s point depuis «\u00a0%(title)s\u00a0».",
+                "Le score global a reculé de %(n)s points depuis «\u00a0%(title)s\u00a0».",
+                abs(change),
+            )
         else:
             text = _("Le score global est stable depuis «\u00a0%(title)s\u00a0».")
         sentences.append(text % {"n": abs(change), "title": report.evolution.previous.title})

@@ -274,7 +274,7 @@ def test_an_account_that_already_exists_is_reused_and_left_as_it_is(
 
     call_command("import_collectivite", str(tmp_path / "export.json"))
 
-    assert "1 compte(s) existai(en)t déjà" in capsys.readouterr().out
+    assert "1\u00a0compte existait déjà" in capsys.readouterr().out
     referent.refresh_from_db()
     assert referent.full_name == "Claire Martin-Durand"
     roles = dict(referent.memberships.values_list("collectivite__siren", "role"))

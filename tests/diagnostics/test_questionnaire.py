@@ -332,8 +332,24 @@ def test_submit_lists_the_missing_required_questions(client, diagnostic, referen
     assert "ne peut pas être soumis" in content
     required = [q for q in questions.questions if q.required]
     assert f"#q-{required[0].code}" in content
+    assert f"{len(required)} questions obligatoires sont sans réponse" in content
     diagnostic.refresh_from_db()
     assert diagnostic.status == "brouillon"
+
+
+def test_one_missing_required_question_is_named_in_the_singular(
+    client, diagnostic, referent, questions
+):
+    required = [q for q in questions.questions if q.required]
+    client.force_login(referent)
+    for question in required[1:]:
+        options = questions.options_by_question.get(question.pk, [])
+        response = client.post(save_url(diagnostic, question), answer_payload(question, options))
+        assert response.status_code == 200
+    response = client.post(reverse("diagnostic_submit", args=[diagnostic.public_id]), follow=True)
+    content = response.content.decode()
+    assert "1 question obligatoire est sans réponse, listée ci-dessous." in content
+    assert f"#q-{required[0].code}" in content
 
 
 def test_an_agent_cannot_submit(client, diagnostic, agent):

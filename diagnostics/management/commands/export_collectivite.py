@@ -6,6 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Collectivite
+from aeict.text import counted
 from diagnostics.backup import BackupError, export_collectivite
 
 
@@ -47,10 +48,16 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"« {collectivite.name} » exportée"
                 + ("" if output == "-" else f" dans {output}")
-                + f" : {len(data['memberships'])} membre(s), {len(data['users'])} compte(s), "
-                f"{len(data['invitations'])} invitation(s), {len(diagnostics)} diagnostic(s), "
-                f"{sum(len(d['answers']) for d in diagnostics)} réponse(s), "
-                f"{sum(len(d['plan']) for d in diagnostics)} action(s) de plan."
+                + " : "
+                + counted(
+                    (len(data["memberships"]), "membre", "membres"),
+                    (len(data["users"]), "compte", "comptes"),
+                    (len(data["invitations"]), "invitation", "invitations"),
+                    (len(diagnostics), "diagnostic", "diagnostics"),
+                    (sum(len(d["answers"]) for d in diagnostics), "réponse", "réponses"),
+                    (sum(len(d["plan"]) for d in diagnostics), "action de plan", "actions de plan"),
+                )
+                + "."
             )
         )
         if output != "-":

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from aeict.text import counted
 from diagnostics.backup import BackupError, import_collectivite
 
 
@@ -31,13 +32,23 @@ class Command(BaseCommand):
             raise CommandError(f"Import impossible : {error}") from None
         self.stdout.write(
             self.style.SUCCESS(
-                f"« {summary.collectivite.name} » importée : {summary.diagnostics} diagnostic(s), "
-                f"{summary.answers} réponse(s), {summary.plan_actions} action(s) de plan, "
-                f"{summary.users_created} compte(s) créé(s)."
+                f"« {summary.collectivite.name} » importée : "
+                + counted(
+                    (summary.diagnostics, "diagnostic", "diagnostics"),
+                    (summary.answers, "réponse", "réponses"),
+                    (summary.plan_actions, "action de plan", "actions de plan"),
+                    (summary.users_created, "compte créé", "comptes créés"),
+                )
+                + "."
             )
         )
         if summary.users_reused:
             self.stdout.write(
-                f"{summary.users_reused} compte(s) existai(en)t déjà avec la même adresse : "
-                "ils sont rattachés à la collectivité sans être modifiés."
+                counted((summary.users_reused, "compte existait", "comptes existaient"))
+                + " déjà avec la même adresse : "
+                + (
+                    "il est rattaché à la collectivité sans être modifié."
+                    if summary.users_reused <= 1
+                    else "ils sont rattachés à la collectivité sans être modifiés."
+                )
             )

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from aeict.text import counted
 from recommendations.catalogue_file import (
     DEFAULT_CATALOGUE_PATH,
     CatalogueFileError,
@@ -38,7 +39,11 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Version « {version.code} » chargée : "
-                    f"{len(catalogue['recommendations'])} recommandations, {questions} questions."
+                    + counted(
+                        (len(catalogue["recommendations"]), "recommandation", "recommandations"),
+                        (questions, "question", "questions"),
+                    )
+                    + "."
                 )
             )
         else:
