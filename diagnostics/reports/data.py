@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from diagnostics.enums import ActionPriority, ActionStatus
+from diagnostics.formatting import percent, points, score
 from diagnostics.models import Diagnostic, PlanAction
 from diagnostics.plan import services as plan_service
 from diagnostics.results.report import QuestionRow, Report, Section, build_report
 from diagnostics.scoring import round_half_up
-from diagnostics.templatetags.aeict import percent, points, score
 
 # The summary shows the first actions of each priority, and points to the full report past 18.
 SUMMARY_ACTIONS_PER_GROUP = 6

@@ -1,38 +1,10 @@
-"""Display helpers: percentages and scores rounded half up, as the method says."""
-
-from decimal import Decimal
-from fractions import Fraction
+"""Display filters for the templates: the formatting functions of diagnostics.formatting."""
 
 from django import template
-from django.utils import formats
 
-from diagnostics.scoring import round_half_up
+from diagnostics import formatting
 
 register = template.Library()
-
-
-@register.filter
-def percent(ratio):
-    """A ratio in [0, 1] as an integer percentage; None stays None."""
-    if ratio is None or ratio == "":
-        return None
-    return round_half_up(ratio * 100)
-
-
-@register.filter
-def score(value):
-    """A score out of 100 as displayed everywhere (integer, half up); None stays None."""
-    if value is None or value == "":
-        return None
-    return round_half_up(value)
-
-
-@register.filter
-def points(value, decimals=1):
-    """A figure with a fixed number of decimals, French style (comma)."""
-    if value is None or value == "":
-        return None
-    value = Fraction(value) if not isinstance(value, Fraction) else value
-    scale = 10 ** int(decimals)
-    rounded = Decimal(round_half_up(value * scale)) / scale
-    return formats.number_format(rounded, int(decimals), use_l10n=True, force_grouping=True)
+register.filter("percent", formatting.percent)
+register.filter("score", formatting.score)
+register.filter("points", formatting.points)

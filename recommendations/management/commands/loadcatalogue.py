@@ -3,8 +3,8 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import ngettext
 
-from aeict.text import counted
 from recommendations.catalogue_file import (
     DEFAULT_CATALOGUE_PATH,
     CatalogueFileError,
@@ -34,16 +34,16 @@ class Command(BaseCommand):
             version, changed = load_catalogue(catalogue=catalogue, publish=not draft)
         except CatalogueVersionInUse as error:
             raise CommandError(f"{error} Rien n’a été modifié.") from None
+        recommendations = len(catalogue["recommendations"])
         questions = sum(len(r["questions"]) for r in catalogue["recommendations"])
         if changed:
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Version « {version.code} » chargée : "
-                    + counted(
-                        (len(catalogue["recommendations"]), "recommandation", "recommandations"),
-                        (questions, "question", "questions"),
-                    )
-                    + "."
+                    + ngettext("%(n)s recommandation", "%(n)s recommandations", recommendations)
+                    % {"n": recommendations}
+                    + ", "
+                    + ngettext("%(n)s question.", "%(n)s questions.", questions) % {"n": questions}
                 )
             )
         else:
