@@ -6,8 +6,8 @@ recommendation number, suggested action, e-mail address, public ids), never by d
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from decimal import Decimal, InvalidOperation
+from datetime import UTC, datetime
+from decimal import InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -23,6 +23,7 @@ from diagnostics.models import (
     PlanActionChange,
     RecommendationScore,
 )
+from diagnostics.plan.fields import action_state, values_from_state
 from diagnostics.question_kinds import kind_of
 from diagnostics.services import flag_latest_submitted
 from recommendations.models import (
@@ -302,23 +303,13 @@ def _export(collectivite: Collectivite) -> dict:
         }
 
     def action_entry(catalogue: _Catalogue, action: PlanAction) -> dict:
+        state = catalogue.portable_action_state(action_state(action))
         return {
             "public_id": str(action.public_id),
-            "recommendation": catalogue.recommendation_number(action.recommendation_id),
+            "recommendation": state.pop("recommendation"),
             "suggested_action": catalogue.action_key.get(action.suggested_action_id),
-            "title": action.title,
-            "description": action.description,
-            "owner": action.owner,
-            "deadline_date": action.deadline_date.isoformat() if action.deadline_date else None,
-            "deadline_quarter": action.deadline_quarter,
-            "budget_amount": None
-            if action.budget_amount is None
-            else format(action.budget_amount, "f"),
-            "budget_line": action.budget_line,
-            "status": action.status,
-            "priority": action.priority,
+            **state,
             "position": action.position,
-            "dismissed": action.dismissed,
             "revision": action.revision,
             "created_by": person(action.created_by_id),
             "created_at": _moment(action.created_at),
@@ -614,23 +605,9 @@ def _import_diagnostic(entry, collectivite, catalogue: _Catalogue, person) -> Di
             PlanAction(
                 public_id=a["public_id"],
                 diagnostic=diagnostic,
-                recommendation_id=catalogue.recommendation_pk(a["recommendation"]),
                 suggested_action_id=catalogue.suggested_action_pk(a["suggested_action"]),
-                title=a["title"],
-                description=a["description"],
-                owner=a["owner"],
-                deadline_date=date.fromisoformat(a["deadline_date"])
-                if a["deadline_date"]
-                else None,
-                deadline_quarter=a["deadline_quarter"],
-                budget_amount=None
-                if a["budget_amount"] is None
-                else Decimal(str(a["budget_amount"])),
-                budget_line=a["budget_line"],
-                status=a["status"],
-                priority=a["priority"],
+                **values_from_state(catalogue.local_action_state(a)),
                 position=a["position"],
-                dismissed=a["dismissed"],
                 revision=a["revision"],
                 created_by=person(a["created_by"]),
                 updated_by=person(a["updated_by"]),

@@ -15,6 +15,7 @@ from diagnostics.enums import (
     ReportStatus,
     ReportVariant,
 )
+from diagnostics.plan.fields import deadline_text
 
 
 class DiagnosticQuerySet(models.QuerySet):
@@ -261,12 +262,7 @@ class PlanAction(models.Model):
 
     @property
     def deadline_display(self) -> str:
-        if self.deadline_date:
-            return self.deadline_date.strftime("%d/%m/%Y")
-        if self.deadline_quarter:
-            year, quarter = self.deadline_quarter.split("-")
-            return f"{quarter}\u00a0{year}"
-        return ""
+        return deadline_text(self.deadline_date, self.deadline_quarter)
 
 
 class PlanActionChange(StateChange):

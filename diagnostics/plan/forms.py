@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from diagnostics.enums import ActionPriority, ActionStatus
 from diagnostics.fields import FrenchDecimalField
-from diagnostics.plan.services import parse_deadline
+from diagnostics.plan.fields import EDITABLE_FIELDS, deadline_text, parse_deadline
 from recommendations.models import Recommendation
 
 NO_NUL = _("Le texte contient un caractère invalide.")
@@ -88,6 +88,8 @@ class PlanActionForm(forms.Form):
                     cleaned[name] = _clean_text(cleaned[name])
                 except forms.ValidationError as error:
                     self.add_error(name, error)
+        if cleaned.get("recommendation"):
+            cleaned["recommendation_id"] = cleaned["recommendation"].pk
         try:
             cleaned["deadline_date"], cleaned["deadline_quarter"] = parse_deadline(
                 cleaned.get("deadline", "")
@@ -101,37 +103,14 @@ class PlanActionForm(forms.Form):
 
     @property
     def values(self) -> dict:
-        data = self.cleaned_data
-        return {
-            "title": data["title"],
-            "recommendation": data["recommendation"],
-            "description": data.get("description", ""),
-            "owner": data.get("owner", ""),
-            "deadline_date": data.get("deadline_date"),
-            "deadline_quarter": data.get("deadline_quarter", ""),
-            "budget_amount": data.get("budget_amount"),
-            "budget_line": data.get("budget_line", ""),
-            "status": data["status"],
-            "priority": data["priority"],
-        }
+        """The action's editable fields, as the form cleaned them."""
+        return {name: self.cleaned_data[name] for name in EDITABLE_FIELDS}
 
 
 def initial_from(action) -> dict:
-    deadline = ""
-    if action.deadline_date:
-        deadline = action.deadline_date.strftime("%d/%m/%Y")
-    elif action.deadline_quarter:
-        year, quarter = action.deadline_quarter.split("-")
-        deadline = f"{quarter} {year}"
-    return {
-        "title": action.title,
-        "recommendation": action.recommendation_id,
-        "description": action.description,
-        "owner": action.owner,
-        "deadline": deadline,
-        "budget_amount": action.budget_amount,
-        "budget_line": action.budget_line,
-        "status": action.status,
-        "priority": action.priority,
-        "revision": action.revision,
-    }
+    initial = {name: getattr(action, name) for name in EDITABLE_FIELDS}
+    initial["recommendation"] = initial.pop("recommendation_id")
+    initial["deadline"] = deadline_text(
+        initial.pop("deadline_date"), initial.pop("deadline_quarter"), space=" "
+    )
+    return {**initial, "revision": action.revision}

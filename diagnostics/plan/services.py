@@ -1,9 +1,6 @@
 """The action plan: accept proposed actions, add, edit, dismiss and restore, with history."""
 
-import re
 from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Max
@@ -12,64 +9,15 @@ from django.utils import timezone
 from accounts.models import User
 from diagnostics.enums import ActionPriority
 from diagnostics.models import PRIORITY_ORDER, Diagnostic, PlanAction, PlanActionChange
+from diagnostics.plan.fields import action_state
 from diagnostics.results.report import Report
 from recommendations.models import SuggestedAction
-
-TRACKED_FIELDS = [
-    "title",
-    "description",
-    "recommendation_id",
-    "owner",
-    "deadline_date",
-    "deadline_quarter",
-    "budget_amount",
-    "budget_line",
-    "status",
-    "priority",
-    "dismissed",
-]
-
-_QUARTER = re.compile(r"^\s*(?:T([1-4])\s*[-/ ]?\s*(\d{4})|(\d{4})\s*[-/ ]?\s*T([1-4]))\s*$", re.I)
-_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
 
 
 class PlanConflict(Exception):
     def __init__(self, action: PlanAction):
         self.action = action
         super().__init__("plan action changed meanwhile")
-
-
-def parse_deadline(text: str) -> tuple[date | None, str]:
-    """« T2 2027 », « 2027-T2 » or « 30/06/2027 » -> (date, quarter); ValueError otherwise."""
-    text = (text or "").strip()
-    if not text:
-        return None, ""
-    match = _QUARTER.match(text)
-    if match:
-        quarter = match.group(1) or match.group(4)
-        year = match.group(2) or match.group(3)
-        if not 2000 <= int(year) <= 2100:
-            raise ValueError(text)
-        return None, f"{year}-T{quarter}"
-    match = _DATE.match(text)
-    if match:
-        day, month, year = (int(g) for g in match.groups())
-        if not 2000 <= year <= 2100:
-            raise ValueError(text)
-        return date(year, month, day), ""
-    raise ValueError(text)
-
-
-def action_state(action: PlanAction) -> dict:
-    state = {}
-    for name in TRACKED_FIELDS:
-        value = getattr(action, name)
-        if isinstance(value, date):
-            value = value.isoformat()
-        elif isinstance(value, Decimal):
-            value = format(value, "f")
-        state[name] = value
-    return state
 
 
 def _record(action: PlanAction, *, by: User | None, old: dict | None) -> None:

@@ -1,20 +1,16 @@
 """The action plan of a diagnostic: read by every member, edited by agents and référents."""
 
-from datetime import date
-from decimal import Decimal
-
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from diagnostics.access import get_diagnostic_access
-from diagnostics.enums import ActionPriority, ActionStatus
 from diagnostics.models import PlanAction, PlanActionChange
 from diagnostics.plan import services as plan_service
+from diagnostics.plan.fields import describe_action_change
 from diagnostics.plan.forms import PlanActionForm, initial_from
 from diagnostics.results.report import build_report
 
@@ -166,54 +162,18 @@ def plan_action_history(request, public_id, action_id):
     access = get_diagnostic_access(request.user, public_id)
     action = _get_action(access, action_id)
     changes = PlanActionChange.objects.filter(action=action).select_related("changed_by")[:200]
-    labels = {
-        "title": _("Action"),
-        "description": _("Description"),
-        "recommendation_id": _("Préconisation"),
-        "owner": _("Porteur"),
-        "deadline_date": _("Échéance (date)"),
-        "deadline_quarter": _("Échéance (trimestre)"),
-        "budget_amount": _("Montant"),
-        "budget_line": _("Ligne budgétaire"),
-        "status": _("Statut"),
-        "priority": _("Priorité"),
-        "dismissed": _("Écartée"),
-    }
     recommendations = {
         r.pk: f"{r.number}. {r.short_title}"
         for r in access.diagnostic.catalogue.recommendations.all()
     }
-
-    def shown(name, value):
-        if value in (None, ""):
-            return "—"
-        if name == "status":
-            return ActionStatus(value).label if value in ActionStatus.values else value
-        if name == "priority":
-            return ActionPriority(value).label if value in ActionPriority.values else value
-        if name == "recommendation_id":
-            return recommendations.get(value, value)
-        if name == "dismissed":
-            return _("oui") if value else _("non")
-        if name == "deadline_date":
-            return date.fromisoformat(value).strftime("%d/%m/%Y")
-        if name == "deadline_quarter":
-            year, quarter = value.split("-")
-            return f"{quarter}\u00a0{year}"
-        if name == "budget_amount":
-            amount = formats.number_format(Decimal(value), 2, use_l10n=True, force_grouping=True)
-            return f"{amount}\u00a0€"
-        return value
-
-    rows = []
-    for change in changes:
-        old = change.old_state or {}
-        diffs = [
-            (labels.get(name, name), shown(name, old.get(name)), shown(name, value))
-            for name, value in change.new_state.items()
-            if old.get(name) != value
-        ]
-        rows.append({"change": change, "diffs": diffs, "created": change.old_state is None})
+    rows = [
+        {
+            "change": change,
+            "diffs": describe_action_change(change.old_state, change.new_state, recommendations),
+            "created": change.old_state is None,
+        }
+        for change in changes
+    ]
     return render(
         request,
         "diagnostics/plan_history.html",

@@ -1,8 +1,17 @@
+import datetime
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
 from diagnostics.models import Diagnostic, PlanAction, PlanActionChange
-from diagnostics.plan.services import parse_deadline
+from diagnostics.plan.fields import (
+    action_state,
+    deadline_text,
+    describe_action_change,
+    parse_deadline,
+    values_from_state,
+)
 from tests.diagnostics.helpers import small_catalogue
 from tests.factories import DiagnosticFactory, MembershipFactory
 
@@ -70,7 +79,7 @@ def test_an_agent_adds_an_action_with_owner_deadline_and_budget(client, diagnost
         ("budget_amount", "-5", "positif"),
         ("title", "", "obligatoire"),
         ("status", "perdue", "choix valide"),
-        ("description", "x" * 10_001, "10000 caractères au plus"),
+        ("description", "x" * 10_001, "10000 caractères au plus (vous en avez saisi 10001)."),
     ],
 )
 def test_bad_plan_input_gets_a_french_message_and_stores_nothing(
@@ -211,8 +220,68 @@ def test_deadlines_accept_quarters(text, expected):
 
 
 def test_deadlines_accept_french_dates():
-    import datetime
-
     assert parse_deadline("30/06/2027") == (datetime.date(2027, 6, 30), "")
     with pytest.raises(ValueError):
         parse_deadline("T5 2027")
+
+
+def test_a_deadline_reads_as_a_quarter_or_a_french_date():
+    assert deadline_text(None, "2027-T2") == "T2\u00a02027"
+    assert deadline_text(None, "2027-T2", space=" ") == "T2 2027"
+    assert deadline_text(datetime.date(2027, 6, 30), "") == "30/06/2027"
+    assert deadline_text(None, "") == ""
+    assert PlanAction(deadline_quarter="2028-T4").deadline_display == "T4\u00a02028"
+
+
+def test_a_stored_state_gives_back_the_values_it_was_made_from():
+    action = PlanAction(
+        title="Jumelage",
+        recommendation_id=3,
+        deadline_date=datetime.date(2027, 6, 30),
+        budget_amount=Decimal("15000.50"),
+        status="en_cours",
+        priority="haute",
+    )
+    state = action_state(action)
+    assert state["deadline_date"] == "2027-06-30"
+    assert state["budget_amount"] == "15000.50"
+    assert values_from_state(state) == {name: getattr(action, name) for name in state}
+
+
+def test_a_change_is_described_in_words_with_the_history_labels():
+    old = {
+        "title": "Jumelage",
+        "recommendation_id": 3,
+        "owner": "",
+        "deadline_date": "2027-06-30",
+        "deadline_quarter": "",
+        "budget_amount": None,
+        "status": "a_lancer",
+        "priority": "haute",
+        "dismissed": False,
+    }
+    # Keys in another order, as PostgreSQL keeps them; a key no field defines any more.
+    new = {
+        "priority": "haute",
+        "dismissed": True,
+        "status": "en_cours",
+        "owner": "Cabinet",
+        "budget_amount": "15000.50",
+        "deadline_quarter": "2028-T1",
+        "deadline_date": None,
+        "recommendation_id": 7,
+        "title": "Jumelage",
+        "former_field": "x",
+    }
+    recommendations = {3: "3. Coopération", 7: "7. Jumelages"}
+    assert describe_action_change(old, new, recommendations) == [
+        ("Préconisation", "3. Coopération", "7. Jumelages"),
+        ("Porteur", "—", "Cabinet"),
+        ("Échéance (date)", "30/06/2027", "—"),
+        ("Échéance (trimestre)", "—", "T1\u00a02028"),
+        ("Montant", "—", "15\u00a0000,50\u00a0€"),
+        ("Statut", "À lancer", "En cours"),
+        ("Écartée", "non", "oui"),
+        ("former_field", "—", "x"),
+    ]
+    assert describe_action_change(old, old, recommendations) == []

@@ -16,6 +16,7 @@ from diagnostics.catalogue import catalogue_data
 from diagnostics.forms import DiagnosticCreateForm
 from diagnostics.models import Answer, Diagnostic, PlanAction
 from diagnostics.plan import services as plan_service
+from diagnostics.plan.fields import TRACKED_FIELDS
 from diagnostics.plan.forms import PlanActionForm
 from diagnostics.question_kinds import kind_of
 from diagnostics.questionnaire.answers import state_of
@@ -365,7 +366,7 @@ def plan_fields(team, revision):
 
 
 def action_values(action):
-    return {name: getattr(action, name) for name in plan_service.TRACKED_FIELDS}
+    return {name: getattr(action, name) for name in TRACKED_FIELDS}
 
 
 @pytest.mark.django_db

@@ -1,0 +1,174 @@
+"""A plan action's tracked fields, defined once: how each is stored in a history state, read back
+and told in words, with the label the history gives it; and the one format of a deadline."""
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import TextChoices
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from diagnostics.enums import ActionPriority, ActionStatus
+
+_QUARTER = re.compile(r"^\s*(?:T([1-4])\s*[-/ ]?\s*(\d{4})|(\d{4})\s*[-/ ]?\s*T([1-4]))\s*$", re.I)
+_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
+
+
+def parse_deadline(text: str) -> tuple[date | None, str]:
+    """« T2 2027 », « 2027-T2 » or « 30/06/2027 » -> (date, quarter); ValueError otherwise."""
+    text = (text or "").strip()
+    if not text:
+        return None, ""
+    match = _QUARTER.match(text)
+    if match:
+        quarter = match.group(1) or match.group(4)
+        year = match.group(2) or match.group(3)
+        if not 2000 <= int(year) <= 2100:
+            raise ValueError(text)
+        return None, f"{year}-T{quarter}"
+    match = _DATE.match(text)
+    if match:
+        day, month, year = (int(g) for g in match.groups())
+        if not 2000 <= year <= 2100:
+            raise ValueError(text)
+        return date(year, month, day), ""
+    raise ValueError(text)
+
+
+def deadline_text(deadline_date: date | None, deadline_quarter: str, *, space="\u00a0") -> str:
+    """« 30/06/2027 » or « T2 2027 » (``space`` between quarter and year); "" without a deadline.
+
+    Pages use the default non-breaking space; a form field gets a plain one, easier to retype.
+    """
+    if deadline_date:
+        return deadline_date.strftime("%d/%m/%Y")
+    if deadline_quarter:
+        year, quarter = deadline_quarter.split("-")
+        return f"{quarter}{space}{year}"
+    return ""
+
+
+class Text:
+    """A value stored as it is and told as it is; the base of the other kinds."""
+
+    def stored(self, value):
+        """The value as a JSON-ready history state keeps it."""
+        return value
+
+    def loaded(self, value):
+        """Back from ``stored``: the value to set on the model."""
+        return value
+
+    def words(self, value, recommendations: dict) -> str:
+        """The stored value (never empty) as a person reads it."""
+        return value
+
+
+class Day(Text):
+    def stored(self, value):
+        return value.isoformat() if value else None
+
+    def loaded(self, value):
+        return date.fromisoformat(value) if value else None
+
+    def words(self, value, recommendations):
+        return deadline_text(date.fromisoformat(value), "")
+
+
+class Quarter(Text):
+    def words(self, value, recommendations):
+        return deadline_text(None, value)
+
+
+class Amount(Text):
+    def stored(self, value):
+        return None if value is None else format(value, "f")
+
+    def loaded(self, value):
+        return None if value is None else Decimal(str(value))
+
+    def words(self, value, recommendations):
+        amount = formats.number_format(Decimal(value), 2, use_l10n=True, force_grouping=True)
+        return f"{amount}\u00a0€"
+
+
+@dataclass(frozen=True)
+class Choice(Text):
+    choices: type[TextChoices]
+
+    def words(self, value, recommendations):
+        return self.choices(value).label if value in self.choices.values else value
+
+
+class Flag(Text):
+    def words(self, value, recommendations):
+        return _("oui") if value else _("non")
+
+
+class RecommendationRef(Text):
+    def words(self, value, recommendations):
+        return recommendations.get(value, value)
+
+
+@dataclass(frozen=True)
+class ActionField:
+    name: str  # of the model's attribute and of the history state's key
+    label: str
+    kind: Text
+    editable: bool = True  # set by the action's form
+
+
+ACTION_FIELDS = [
+    ActionField("title", gettext_lazy("Action"), Text()),
+    ActionField("description", gettext_lazy("Description"), Text()),
+    ActionField("recommendation_id", gettext_lazy("Préconisation"), RecommendationRef()),
+    ActionField("owner", gettext_lazy("Porteur"), Text()),
+    ActionField("deadline_date", gettext_lazy("Échéance (date)"), Day()),
+    ActionField("deadline_quarter", gettext_lazy("Échéance (trimestre)"), Quarter()),
+    ActionField("budget_amount", gettext_lazy("Montant"), Amount()),
+    ActionField("budget_line", gettext_lazy("Ligne budgétaire"), Text()),
+    ActionField("status", gettext_lazy("Statut"), Choice(ActionStatus)),
+    ActionField("priority", gettext_lazy("Priorité"), Choice(ActionPriority)),
+    ActionField("dismissed", gettext_lazy("Écartée"), Flag(), editable=False),
+]
+FIELDS = {field.name: field for field in ACTION_FIELDS}
+TRACKED_FIELDS = list(FIELDS)
+EDITABLE_FIELDS = [field.name for field in ACTION_FIELDS if field.editable]
+
+
+def action_state(action) -> dict:
+    """The stored form of an action's tracked fields; JSON-friendly and comparable."""
+    return {field.name: field.kind.stored(getattr(action, field.name)) for field in ACTION_FIELDS}
+
+
+def values_from_state(state: dict) -> dict:
+    """The model values of a stored state: the inverse of ``action_state``."""
+    return {field.name: field.kind.loaded(state[field.name]) for field in ACTION_FIELDS}
+
+
+def describe_action_change(
+    old: dict | None, new: dict, recommendations: dict
+) -> list[tuple[str, str, str]]:
+    """What changed from ``old`` to ``new`` (stored states), as (label, before, after) in words.
+
+    ``recommendations`` tells a recommendation's id as « 3. Titre court ».
+    """
+    old = old or {}
+
+    def words(field: ActionField | None, value) -> str:
+        if value in (None, ""):
+            return "—"
+        return field.kind.words(value, recommendations) if field else value
+
+    # In the order of the fields, whatever order the database kept the keys in.
+    names = sorted(new, key=lambda name: TRACKED_FIELDS.index(name) if name in FIELDS else 99)
+    rows = []
+    for name in names:
+        if old.get(name) != new[name]:
+            field = FIELDS.get(name)
+            label = str(field.label) if field else name
+            rows.append((label, words(field, old.get(name)), words(field, new[name])))
+    return rows
