@@ -3,6 +3,7 @@
 import re
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
 
@@ -14,3 +15,16 @@ class FrenchDecimalField(forms.DecimalField):
         if isinstance(value, str):
             value = _SPACES.sub("", value)
         return super().to_python(value)
+
+
+class TextField(forms.CharField):
+    """A text as typed, stripped; a NUL character or too long a text is refused in plain French.
+
+    Django's own validators do the checking: only their messages are ours. A field may still
+    name the text (« Le commentaire contient… ») through ``error_messages``.
+    """
+
+    default_error_messages = {
+        "null_characters_not_allowed": _("Le texte contient un caractère invalide."),
+        "max_length": _("%(limit_value)s caractères au plus (vous en avez saisi %(show_value)s)."),
+    }

@@ -13,19 +13,13 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from diagnostics.fields import FrenchDecimalField
+from diagnostics.fields import FrenchDecimalField, TextField
 from recommendations.enums import QuestionKind
 from recommendations.models import Option, Question
 
 MAX_TEXT = 2000
 MAX_NUMBER = Decimal("1000000000000")
 SAMPLE_TEXT = "Allemagne, Sénégal, Québec (Canada), Maroc"
-
-TEXT_ERRORS = {
-    "max_length": gettext_lazy(
-        "%(limit_value)s caractères au plus (vous en avez saisi %(show_value)s)."
-    )
-}
 
 
 class QuestionKindHandler:
@@ -269,10 +263,9 @@ class Text(QuestionKindHandler):
     kind = QuestionKind.TEXT
 
     def form_field(self, question, options):
-        return forms.CharField(
+        return TextField(
             max_length=MAX_TEXT,
             widget=forms.Textarea(attrs={"rows": 2}),
-            error_messages=TEXT_ERRORS,
             **self._common(question),
         )
 

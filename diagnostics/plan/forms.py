@@ -6,42 +6,27 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from diagnostics.enums import ActionPriority, ActionStatus
-from diagnostics.fields import FrenchDecimalField
+from diagnostics.fields import FrenchDecimalField, TextField
 from diagnostics.plan.fields import EDITABLE_FIELDS, deadline_text, parse_deadline
 from recommendations.models import Recommendation
 
-NO_NUL = _("Le texte contient un caractère invalide.")
-
-
-def _clean_text(value: str) -> str:
-    if "\x00" in value:
-        raise forms.ValidationError(NO_NUL)
-    return value.strip()
-
 
 class PlanActionForm(forms.Form):
-    title = forms.CharField(label=_("Action"), max_length=200)
+    title = TextField(label=_("Action"), max_length=200)
     recommendation = forms.ModelChoiceField(
         label=_("Préconisation servie"),
         queryset=Recommendation.objects.none(),
         empty_label=None,
         error_messages={"invalid_choice": _("Choisissez une préconisation de la liste.")},
     )
-    description = forms.CharField(
+    description = TextField(
         label=_("Description"),
         required=False,
         max_length=10_000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={
-            "max_length": _(
-                "%(limit_value)s caractères au plus (vous en avez saisi %(show_value)s)."
-            )
-        },
     )
-    owner = forms.CharField(
-        label=_("Porteur (service ou personne)"), required=False, max_length=200
-    )
-    deadline = forms.CharField(
+    owner = TextField(label=_("Porteur (service ou personne)"), required=False, max_length=200)
+    deadline = TextField(
         label=_("Échéance"),
         required=False,
         max_length=20,
@@ -64,7 +49,7 @@ class PlanActionForm(forms.Form):
             "max_decimal_places": _("Au plus deux chiffres après la virgule."),
         },
     )
-    budget_line = forms.CharField(
+    budget_line = TextField(
         label=_("Ligne budgétaire"),
         required=False,
         max_length=200,
@@ -82,12 +67,6 @@ class PlanActionForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        for name in ["title", "description", "owner", "budget_line"]:
-            if isinstance(cleaned.get(name), str):
-                try:
-                    cleaned[name] = _clean_text(cleaned[name])
-                except forms.ValidationError as error:
-                    self.add_error(name, error)
         if cleaned.get("recommendation"):
             cleaned["recommendation_id"] = cleaned["recommendation"].pk
         try:

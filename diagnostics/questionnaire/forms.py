@@ -3,7 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from diagnostics.question_kinds import MAX_TEXT, TEXT_ERRORS, kind_of
+from diagnostics.fields import TextField
+from diagnostics.question_kinds import MAX_TEXT, kind_of
 from diagnostics.questionnaire.answers import make_state
 from recommendations.models import Question
 
@@ -11,12 +12,14 @@ from recommendations.models import Question
 class AnswerForm(forms.Form):
     """Value, « Non concerné » where allowed, a comment, and the base revision."""
 
-    comment = forms.CharField(
+    comment = TextField(
         label=_("Commentaire (facultatif)"),
         required=False,
         max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages=TEXT_ERRORS,
+        error_messages={
+            "null_characters_not_allowed": _("Le commentaire contient un caractère invalide.")
+        },
     )
     revision = forms.IntegerField(
         min_value=0, widget=forms.HiddenInput, required=False, max_value=2**31 - 1
@@ -32,20 +35,6 @@ class AnswerForm(forms.Form):
                 label=_("Non concerné"), required=False
             )
             self.order_fields(["value", "not_applicable", "comment", "revision"])
-
-    def clean_comment(self):
-        comment = self.cleaned_data.get("comment", "")
-        if "\x00" in comment:
-            raise forms.ValidationError(_("Le commentaire contient un caractère invalide."))
-        return comment.strip()
-
-    def clean_value(self):
-        value = self.cleaned_data.get("value")
-        if isinstance(value, str):
-            if "\x00" in value:
-                raise forms.ValidationError(_("Le texte contient un caractère invalide."))
-            value = value.strip()
-        return value
 
     @property
     def state(self) -> dict:

@@ -80,6 +80,9 @@ def test_an_agent_adds_an_action_with_owner_deadline_and_budget(client, diagnost
         ("title", "", "obligatoire"),
         ("status", "perdue", "choix valide"),
         ("description", "x" * 10_001, "10000 caractères au plus (vous en avez saisi 10001)."),
+        ("title", "x" * 201, "200 caractères au plus (vous en avez saisi 201)."),
+        ("owner", "Direction\x00", "Le texte contient un caractère invalide."),
+        ("budget_line", "\x00", "Le texte contient un caractère invalide."),
     ],
 )
 def test_bad_plan_input_gets_a_french_message_and_stores_nothing(

@@ -254,6 +254,8 @@ def test_an_option_of_another_question_is_refused(client, diagnostic, agent, que
         (QuestionKind.NUMBER, "douze", "Saisissez un nombre"),
         (QuestionKind.NUMBER, "-3", "positif"),
         (QuestionKind.NUMBER, "1e400", "nombre"),
+        (QuestionKind.TEXT, "a\x00b", "Le texte contient un caractère invalide."),
+        (QuestionKind.TEXT, "x" * 2001, "2000 caractères au plus (vous en avez saisi 2001)."),
     ],
 )
 def test_tampered_values_get_a_french_message_and_store_nothing(
@@ -277,6 +279,19 @@ def test_a_huge_comment_is_refused_with_a_message(client, diagnostic, agent, que
     page = client.post(rec_url(diagnostic, question.recommendation.number), payload)
     assert page.status_code == 400
     assert "2000 caractères au plus" in page.content.decode()
+    assert not Answer.objects.exists()
+
+
+def test_a_nul_character_in_a_comment_is_refused_with_a_message(
+    client, diagnostic, agent, questions
+):
+    client.force_login(agent)
+    question = questions.questions[0]
+    response = client.post(save_url(diagnostic, question), {f"{question.code}-comment": "a\x00"})
+    assert response.status_code == 400
+    assert response.json()["errors"]["comment"] == [
+        "Le commentaire contient un caractère invalide."
+    ]
     assert not Answer.objects.exists()
 
 
