@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from diagnostics.deadlines import deadline_text
 from diagnostics.enums import (
     ActionPriority,
     ActionStatus,
@@ -15,7 +16,6 @@ from diagnostics.enums import (
     ReportStatus,
     ReportVariant,
 )
-from diagnostics.plan.fields import deadline_text
 
 
 class DiagnosticQuerySet(models.QuerySet):

@@ -5,9 +5,10 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from diagnostics.deadlines import deadline_text, parse_deadline
 from diagnostics.enums import ActionPriority, ActionStatus
 from diagnostics.fields import FrenchDecimalField, TextField
-from diagnostics.plan.fields import EDITABLE_FIELDS, deadline_text, parse_deadline
+from diagnostics.plan.fields import EDITABLE_FIELDS
 from recommendations.models import Recommendation
 
 

@@ -4,14 +4,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from diagnostics.deadlines import deadline_text, parse_deadline
 from diagnostics.models import Diagnostic, PlanAction, PlanActionChange
-from diagnostics.plan.fields import (
-    action_state,
-    deadline_text,
-    describe_action_change,
-    parse_deadline,
-    values_from_state,
-)
+from diagnostics.plan.fields import action_state, describe_action_change, values_from_state
 from tests.diagnostics.helpers import small_catalogue
 from tests.factories import DiagnosticFactory, MembershipFactory
 
