@@ -18,15 +18,21 @@ class DiagnosticAccess(RoleRights):
         return self.can_edit and not self.diagnostic.is_submitted
 
 
-def get_diagnostic_access(user, public_id) -> DiagnosticAccess:
-    """The diagnostic and the user's role in its collectivité, in one query; 404 for outsiders."""
-    diagnostic = (
+def get_diagnostic_access(user, public_id, *, lock: bool = False) -> DiagnosticAccess:
+    """The diagnostic and the user's role in its collectivité, in one query; 404 for outsiders.
+
+    With ``lock``, the same query also locks the diagnostic's row until the end of the current
+    transaction, so a write that needs both the check and the lock pays one round trip for them.
+    """
+    diagnostics = (
         Diagnostic.objects.for_user(user)
         .filter(public_id=public_id)
         .select_related("collectivite", "catalogue")
         .annotate(user_role=F("collectivite__memberships__role"))
-        .first()
     )
+    if lock:
+        diagnostics = diagnostics.select_for_update(of=("self",))
+    diagnostic = diagnostics.first()
     if diagnostic is None:
         raise Http404
     return DiagnosticAccess(diagnostic=diagnostic, role=diagnostic.user_role)

@@ -15,6 +15,8 @@ from diagnostics.question_kinds import kind_of
 from recommendations.models import Question
 
 EMPTY_STATE = {"value": None, "not_applicable": False, "comment": ""}
+# What a save writes; the answer's diagnostic and question never change.
+ANSWER_STATE_FIELDS = ["value", "not_applicable", "comment", "revision", "updated_by", "updated_at"]
 
 
 class DiagnosticLocked(Exception):
@@ -79,21 +81,45 @@ def _locked_answer(diagnostic: Diagnostic, question: Question) -> Answer:
         )
 
 
-@transaction.atomic
 def save_answer(
-    *, diagnostic: Diagnostic, question: Question, by: User, state: dict, base_revision: int
+    *,
+    diagnostic: Diagnostic,
+    question: Question,
+    by: User,
+    state: dict,
+    base_revision: int,
+    diagnostic_locked: bool = False,
 ) -> tuple[Answer | None, bool]:
     """Store ``state`` if nobody changed the answer since ``base_revision``.
 
     Returns (answer, changed); answer is None when an empty answer was never given. Raises
     AnswerConflict when another person changed it in between and this save would overwrite a
     different value, DiagnosticLocked once submitted.
+
+    ``diagnostic_locked`` says the caller already locked the diagnostic's row in the transaction
+    it has open, and read ``diagnostic.status`` then (get_diagnostic_access(..., lock=True)): the
+    save joins that transaction without a savepoint, and an error rolls the whole of it back.
     """
-    status = (
-        Diagnostic.objects.select_for_update()
-        .values_list("status", flat=True)
-        .get(pk=diagnostic.pk)
-    )
+    with transaction.atomic(savepoint=not diagnostic_locked):
+        return _save_answer(
+            diagnostic=diagnostic,
+            question=question,
+            by=by,
+            state=state,
+            base_revision=base_revision,
+            diagnostic_locked=diagnostic_locked,
+        )
+
+
+def _save_answer(*, diagnostic, question, by, state, base_revision, diagnostic_locked):
+    if diagnostic_locked:
+        status = diagnostic.status
+    else:
+        status = (
+            Diagnostic.objects.select_for_update()
+            .values_list("status", flat=True)
+            .get(pk=diagnostic.pk)
+        )
     if status == DiagnosticStatus.SUBMITTED:
         raise DiagnosticLocked
     if (
@@ -116,7 +142,7 @@ def save_answer(
     answer.revision += 1
     answer.updated_by = by
     answer.updated_at = timezone.now()
-    answer.save()
+    answer.save(update_fields=ANSWER_STATE_FIELDS)
     AnswerChange.objects.create(
         answer=answer,
         revision=answer.revision,

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.cache import cache
+from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -232,52 +233,53 @@ def _saved_at_now():
     return formats.date_format(timezone.localtime(), "H \\h i")
 
 
+def _locked_json():
+    return JsonResponse(
+        {"status": "locked", "message": _("Ce diagnostic est soumis : réponse non modifiable.")},
+        status=409,
+    )
+
+
 @require_POST
 def save_answer_view(request, public_id, code):
     """Autosave of one question: JSON in, JSON out (409 with the other value on conflict)."""
-    access = get_diagnostic_access(request.user, public_id)
-    access.require_editor()
-    diagnostic = access.diagnostic
-    data = catalogue_data(diagnostic.catalogue_id)
-    question = data.question_by_code(code)
-    if question is None:
-        raise Http404
-    if diagnostic.is_submitted:
-        return JsonResponse(
-            {
-                "status": "locked",
-                "message": _("Ce diagnostic est soumis : réponse non modifiable."),
-            },
-            status=409,
-        )
-    form = AnswerForm(
-        request.POST, question=question, options=data.options_by_question.get(question.pk, [])
-    )
-    if not form.is_valid():
-        return JsonResponse(
-            {
-                "status": "invalid",
-                "message": _("Réponse non enregistrée : corrigez le champ signalé."),
-                "errors": {name: [str(e) for e in errs] for name, errs in form.errors.items()},
-            },
-            status=400,
-        )
     try:
-        answer, changed = save_answer(
-            diagnostic=diagnostic,
-            question=question,
-            by=request.user,
-            state=form.state,
-            base_revision=form.base_revision,
-        )
-    except DiagnosticLocked:
-        return JsonResponse(
-            {
-                "status": "locked",
-                "message": _("Ce diagnostic est soumis : réponse non modifiable."),
-            },
-            status=409,
-        )
+        # The access check also locks the diagnostic for the save (one query for both), so the
+        # status read here still holds when the answer is written.
+        with transaction.atomic():
+            access = get_diagnostic_access(request.user, public_id, lock=True)
+            access.require_editor()
+            diagnostic = access.diagnostic
+            data = catalogue_data(diagnostic.catalogue_id)
+            question = data.question_by_code(code)
+            if question is None:
+                raise Http404
+            if diagnostic.is_submitted:
+                return _locked_json()
+            form = AnswerForm(
+                request.POST,
+                question=question,
+                options=data.options_by_question.get(question.pk, []),
+            )
+            if not form.is_valid():
+                return JsonResponse(
+                    {
+                        "status": "invalid",
+                        "message": _("Réponse non enregistrée : corrigez le champ signalé."),
+                        "errors": {
+                            name: [str(e) for e in errs] for name, errs in form.errors.items()
+                        },
+                    },
+                    status=400,
+                )
+            answer, changed = save_answer(
+                diagnostic=diagnostic,
+                question=question,
+                by=request.user,
+                state=form.state,
+                base_revision=form.base_revision,
+                diagnostic_locked=True,
+            )
     except AnswerConflict as conflict:
         other = conflict.answer
         who = other.updated_by.display_name if other.updated_by else _("une autre personne")

@@ -488,3 +488,35 @@ def test_a_page_shown_again_after_a_save_shows_the_new_answer(client, diagnostic
     assert client.post(save_url(diagnostic, question), high).status_code == 200
     top = str(len(options) - 1)
     assert _checked_values(client.get(url).content.decode(), question.code) == [top]
+
+
+def _save_queries(client, diagnostic, question, payload):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as context:
+        response = client.post(save_url(diagnostic, question), payload)
+    assert response.status_code == 200, response.content
+    assert response.json()["changed"]
+    return [query["sql"].split()[0].upper() for query in context.captured_queries]
+
+
+def test_an_answer_save_takes_the_same_few_queries_however_many_answers(
+    client, diagnostic, agent, questions
+):
+    """The user, the access check that also locks the diagnostic, the answer locked, its update
+    and its history row, in one transaction (a savepoint in the test's own transaction), with no
+    savepoint inside it."""
+    client.force_login(agent)
+    question = first_of_kind(questions, QuestionKind.SCALE)
+    options = questions.options_by_question[question.pk]
+    _save_queries(client, diagnostic, question, answer_payload(question, options, high=False))
+    expected = ["SELECT", "SAVEPOINT", "SELECT", "SELECT", "UPDATE", "INSERT", "RELEASE"]
+    second = answer_payload(question, options, high=True, revision=1)
+    assert _save_queries(client, diagnostic, question, second) == expected
+    for other in questions.questions:
+        if other != question:
+            payload = answer_payload(other, questions.options_by_question.get(other.pk, []))
+            assert client.post(save_url(diagnostic, other), payload).status_code == 200
+    third = answer_payload(question, options, high=False, revision=2)
+    assert _save_queries(client, diagnostic, question, third) == expected
