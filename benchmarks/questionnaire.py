@@ -30,6 +30,7 @@ import threading
 import time
 import urllib.parse
 import urllib.request
+from pathlib import Path
 
 import common
 from common import HOST, SetupError
@@ -40,6 +41,7 @@ DEMO_EMAIL = "agent1@val-darmor.localhost"
 DEMO_PASSWORD = "demo-aeict-2026"
 DIAGNOSTIC = ("Ville de Val-d’Armor (démo)", "Diagnostic 2026")
 TARGETS = {"rec_page": 15.0, "save": 25.0}
+CPU_KEYS = ("cpu_ms", "app_cpu_ms", "db_cpu_ms")
 MAX_ERROR_RATE = 0.01
 SAVE_VALUES = ("1", "2")
 
@@ -435,21 +437,81 @@ def wrk_once(session, endpoint, args, seconds):
     return found
 
 
-def run_wrk(session, endpoint, args, refresh):
+def run_wrk(session, endpoint, args, refresh, server):
     if args.warmup > 0:
         wrk_once(session, endpoint, args, args.warmup)
         refresh(endpoint)
+    cpu = server.cpu_seconds()
     found = wrk_once(session, endpoint, args, args.duration)
-    return summarize(
-        found["requests"],
-        {
-            **{int(k): v for k, v in found["failures"].items()},
-            **({0: found["socket_errors"]} if found["socket_errors"] else {}),
-        },
-        found["duration_us"] / 1e6,
-        p50_s=found["p50_us"] / 1e6,
-        p99_s=found["p99_us"] / 1e6,
+    cpu = server.cpu_seconds(since=cpu)
+    load = {"load_1min": common.load_averages()[0]}
+    return (
+        load
+        | cpu_per_request(cpu, found["requests"])
+        | summarize(
+            found["requests"],
+            {
+                **{int(k): v for k, v in found["failures"].items()},
+                **({0: found["socket_errors"]} if found["socket_errors"] else {}),
+            },
+            found["duration_us"] / 1e6,
+            p50_s=found["p50_us"] / 1e6,
+            p99_s=found["p99_us"] / 1e6,
+        )
     )
+
+
+# Server CPU time ---------------------------------------------------------------------------------
+
+
+class ServerCpu:
+    """CPU time used by the gunicorn workers and by the PostgreSQL backends of the benchmark's
+    database: unlike requests per second, it hardly moves when other processes load the machine."""
+
+    def __init__(self, process, args):
+        self.process = process
+        self.args = args
+        self.ticks = os.sysconf("SC_CLK_TCK")
+
+    def pids(self):
+        import psycopg
+
+        master = self.process.pid
+        try:
+            workers = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+        except OSError:
+            workers = []
+        with psycopg.connect(common.database_url(self.args.postgres, "postgres")) as conn:
+            backends = conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s", [self.args.database]
+            ).fetchall()
+        return {"gunicorn": [int(pid) for pid in workers], "postgres": [r[0] for r in backends]}
+
+    def cpu_seconds(self, since=None):
+        """{"gunicorn": s, "postgres": s} of user + system time; minus since when given."""
+        found = {}
+        for group, pids in self.pids().items():
+            ticks = {}
+            for pid in pids:
+                try:
+                    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                ticks[pid] = int(fields[11]) + int(fields[12])  # utime, stime
+            found[group] = ticks
+        if since is None:
+            return found
+        return {
+            group: sum(t - since[group].get(pid, 0) for pid, t in ticks.items()) / self.ticks
+            for group, ticks in found.items()
+        }
+
+
+def cpu_per_request(cpu, requests):
+    if not requests:
+        return {"cpu_ms": None, "app_cpu_ms": None, "db_cpu_ms": None}
+    app, db = 1000 * cpu["gunicorn"] / requests, 1000 * cpu["postgres"] / requests
+    return {"cpu_ms": round(app + db, 3), "app_cpu_ms": round(app, 3), "db_cpu_ms": round(db, 3)}
 
 
 # Report -----------------------------------------------------------------------------------------
@@ -461,7 +523,7 @@ def combine(rounds):
         return dict(rounds[0])
 
     def median_of(key):
-        values = [r[key] for r in rounds if r[key] is not None]
+        values = [r[key] for r in rounds if r.get(key) is not None]
         return round(statistics.median(values), 2) if values else None
 
     failures = {}
@@ -474,6 +536,7 @@ def combine(rounds):
         "errors_by_status": failures,
         "seconds": round(sum(r["seconds"] for r in rounds), 3),
         "rps": round(statistics.median(r["rps"] for r in rounds), 1),
+        **{key: median_of(key) for key in ("cpu_ms", "app_cpu_ms", "db_cpu_ms")},
         "p50_ms": median_of("p50_ms"),
         "p99_ms": median_of("p99_ms"),
         "rounds": rounds,
@@ -482,15 +545,26 @@ def combine(rounds):
 
 def ratios(results, reference):
     base = results[reference]["rps"]
+    base_cpu = results[reference].get("cpu_ms")
     found = {}
     for key, target in TARGETS.items():
         percent = round(100 * results[key]["rps"] / base, 1) if base else 0.0
-        found[key] = {"percent": percent, "target_percent": target, "met": percent >= target}
+        cpu = results[key].get("cpu_ms")
+        found[key] = {
+            "percent": percent,
+            "target_percent": target,
+            "met": percent >= target,
+            # Server CPU per request of the reference over the endpoint's: the throughput
+            # ratio the server alone would allow, whatever else runs on the machine.
+            "cpu_percent": round(100 * base_cpu / cpu, 1) if base_cpu and cpu else None,
+        }
     return found
 
 
 def print_report(endpoints, results, reference, found, other_reference, other):
-    rows = [("endpoint", "requests", "errors", "req/s", "p50 ms", "p99 ms")]
+    rows = [
+        ("endpoint", "requests", "errors", "req/s", "p50 ms", "p99 ms", "CPU ms/req", "app", "db")
+    ]
     for endpoint in endpoints:
         r = results[endpoint.key]
         rows.append(
@@ -501,6 +575,7 @@ def print_report(endpoints, results, reference, found, other_reference, other):
                 f"{r['rps']:.1f}",
                 "-" if r["p50_ms"] is None else f"{r['p50_ms']:.2f}",
                 "-" if r["p99_ms"] is None else f"{r['p99_ms']:.2f}",
+                *("-" if r.get(k) is None else f"{r[k]:.3f}" for k in CPU_KEYS),
             )
         )
     print()
@@ -519,6 +594,11 @@ def print_report(endpoints, results, reference, found, other_reference, other):
         print(
             f"{labels[key]} / {labels[reference]}: {ratio['percent']:5.1f} %   "
             f"(target ≥ {ratio['target_percent']:.0f} %: {verdict})"
+            + (
+                f"; by server CPU per request: {ratio['cpu_percent']:.1f} %"
+                if ratio["cpu_percent"]
+                else ""
+            )
         )
     print(
         f"(against the {labels[other_reference]}: "
@@ -528,6 +608,7 @@ def print_report(endpoints, results, reference, found, other_reference, other):
 
 
 def measure(args):
+    load_start = common.load_averages()
     url = common.database_url(args.postgres, args.database)
     env = {**os.environ, **common.django_env(database_url=url, settings="benchmarks.settings")}
     found = prepare_data(args, env)
@@ -547,6 +628,7 @@ def measure(args):
         session = Session(args.port, log_in(args.port))
         rec_path = f"/diagnostics/{public_id}/preconisations/{args.page}/"
         check_endpoints(session, rec_path)
+        server = ServerCpu(process, args)
 
         def refresh(endpoint):
             if endpoint.is_save:
@@ -569,7 +651,7 @@ def measure(args):
                 print(f"  [{number}/{args.rounds}] {endpoint.label}…", flush=True)
                 refresh(endpoint)
                 if client == "wrk":
-                    rounds[endpoint.key].append(run_wrk(session, endpoint, args, refresh))
+                    rounds[endpoint.key].append(run_wrk(session, endpoint, args, refresh, server))
                 else:
                     rounds[endpoint.key].append(run_python(session, endpoint, args))
                 common.check_running(process, log_path=GUNICORN_LOG)
@@ -604,7 +686,9 @@ def measure(args):
         "ratios": {"reference": reference, **found_ratios},
         f"ratios_vs_{other_reference}": other_ratios,
     }
-    path = common.write_results(report, benchmark="questionnaire", machine=common.machine_info())
+    print(common.describe_load(load_start))
+    machine = common.machine_info(load_average_start=load_start)
+    path = common.write_results(report, benchmark="questionnaire", machine=machine)
     print(f"\nWritten to {path}")
     too_many = [
         e.label
