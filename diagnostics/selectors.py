@@ -10,9 +10,9 @@ from recommendations.models import Question
 
 def answers_by_question(diagnostic: Diagnostic, questions=None) -> dict[int, Answer]:
     """The diagnostic's answers by question id: all of them, or those of ``questions``."""
-    answers = Answer.objects.filter(diagnostic=diagnostic).select_related("updated_by")
+    answers = Answer.objects.filter(diagnostic_id=diagnostic.pk).select_related("updated_by")
     if questions is not None:
-        answers = answers.filter(question__in=[q.pk for q in questions])
+        answers = answers.filter(question_id__in=[q.pk for q in questions])
     return {a.question_id: a for a in answers}
 
 

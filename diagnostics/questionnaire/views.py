@@ -143,7 +143,7 @@ def _question_items(request, diagnostic, data, rec, answers, forms_by_code, conf
 
 @require_http_methods(["GET", "POST"])
 def recommendation_page(request, public_id, number):
-    access = get_diagnostic_access(request.user, public_id)
+    access = get_diagnostic_access(request.user, public_id, related=False)
     diagnostic = access.diagnostic
     data = catalogue_data(diagnostic.catalogue_id)
     rec = data.recommendation(number)
@@ -307,7 +307,7 @@ def save_answer_view(request, public_id, code):
         # The access check also locks the diagnostic for the save (one query for both), so the
         # status read here still holds when the answer is written.
         with transaction.atomic():
-            access = get_diagnostic_access(request.user, public_id, lock=True)
+            access = get_diagnostic_access(request.user, public_id, lock=True, related=False)
             access.require_editor()
             diagnostic = access.diagnostic
             data = catalogue_data(diagnostic.catalogue_id)
