@@ -195,7 +195,21 @@
     });
   }
 
-  form.querySelectorAll(".question-card[data-question]").forEach(bind);
+  // True when a field no longer shows what the page was served with: an answer given before this
+  // script ran (a slow connection, a quick hand), or restored by the browser.
+  function changedSinceLoad(el) {
+    return Array.prototype.some.call(fieldsOf(el), function (field) {
+      if (field.type === "hidden") { return false; }
+      if (field.type === "checkbox" || field.type === "radio") { return field.checked !== field.defaultChecked; }
+      if (field.tagName === "SELECT") {
+        return Array.prototype.some.call(field.options, function (o) { return o.selected !== o.defaultSelected; });
+      }
+      return field.value !== field.defaultValue;
+    });
+  }
+
+  var cards = form.querySelectorAll(".question-card[data-question]");
+  cards.forEach(bind);
 
   // What could not be sent last time (page closed, connection lost) is restored and sent again.
   var pending = readStore();
@@ -205,6 +219,12 @@
     applyEntries(el, pending[code]);
     schedule(code, 0);
   });
+  // Answers changed before the listeners above were there are sent too: none is dropped.
+  cards.forEach(function (el) {
+    var code = el.dataset.question;
+    if (!Object.prototype.hasOwnProperty.call(pending, code) && changedSinceLoad(el)) { schedule(code, 0); }
+  });
+  form.dataset.autosaveReady = "true";
 
   window.addEventListener("online", function () {
     Object.keys(readStore()).forEach(function (code) { if (card(code)) { schedule(code, 0); } });

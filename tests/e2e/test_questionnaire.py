@@ -140,3 +140,25 @@ def test_an_answer_not_yet_sent_when_the_page_closes_is_sent_on_the_next_visit(
     expect(page.locator("[name='R1.Q7-value']")).to_have_value("3")
     expect(status_of(page, "R1.Q7")).to_contain_text("Enregistré à", timeout=20_000)
     assert Answer.objects.get(diagnostic=diagnostic, question__code="R1.Q7").value == "3"
+
+
+def test_an_answer_given_before_the_autosave_script_ran_is_saved(new_page, diagnostic, agent):
+    # A slow connection: the page is there, its autosave script not yet.
+    page = new_page(agent)
+    page.route("**/js/autosave*.js", lambda route: route.abort("timedout"))
+    page.goto(page_url(diagnostic))
+    page.locator("[name='R1.Q1-value'][value='2']").check()
+    page.locator("[name='R1.Q7-value']").fill("5")
+    expect(page.locator("form.questionnaire")).not_to_have_attribute("data-autosave-ready", "true")
+    # The script arrives late: what was answered meanwhile is sent, with nothing redone.
+    page.unroute("**/js/autosave*.js")
+    page.add_script_tag(url=page.locator("script[src*='autosave']").get_attribute("src"))
+    expect(page.locator("form.questionnaire")).to_have_attribute("data-autosave-ready", "true")
+    expect(status_of(page, "R1.Q1")).to_contain_text("Enregistré à")
+    expect(status_of(page, "R1.Q7")).to_contain_text("Enregistré à")
+    saved = dict(
+        Answer.objects.filter(diagnostic=diagnostic).values_list("question__code", "value")
+    )
+    assert saved == {"R1.Q1": 2, "R1.Q7": "5"}
+    # Fields the person did not touch are not sent.
+    expect(status_of(page, "R1.Q2")).to_be_empty()
