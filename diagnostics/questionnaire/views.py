@@ -1,11 +1,17 @@
 """Dashboard, diagnostics and the questionnaire: overview, one page per recommendation, autosave."""
 
+import functools
+import hashlib
+import secrets
+
 from django.contrib import messages
 from django.core.cache import cache
 from django.db import transaction
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import get_language, ngettext
@@ -198,31 +204,85 @@ def recommendation_page(request, public_id, number):
     numbers = [r.number for r in data.recommendations]
     index = numbers.index(rec.number)
     status = 400 if has_errors else 409 if conflicts else 200
-    return render(
-        request,
-        "diagnostics/recommendation.html",
-        {
-            "access": access,
-            "diagnostic": diagnostic,
-            "recommendation": rec,
-            "items": _question_items(
-                request,
-                diagnostic,
-                data,
-                rec,
-                answers,
-                forms_by_code,
-                conflicts,
-                not access.can_answer,
-            ),
-            "previous": numbers[index - 1] if index > 0 else None,
-            "next": numbers[index + 1] if index + 1 < len(numbers) else None,
-            "has_errors": has_errors,
-            "conflicts": conflicts,
-            "read_only": not access.can_answer,
-        },
-        status=status,
+    context = {
+        "access": access,
+        "diagnostic": diagnostic,
+        "recommendation": rec,
+        "items": _question_items(
+            request,
+            diagnostic,
+            data,
+            rec,
+            answers,
+            forms_by_code,
+            conflicts,
+            not access.can_answer,
+        ),
+        "previous": numbers[index - 1] if index > 0 else None,
+        "next": numbers[index + 1] if index + 1 < len(numbers) else None,
+        "has_errors": has_errors,
+        "conflicts": conflicts,
+        "read_only": not access.can_answer,
+    }
+    if status != 200 or len(messages.get_messages(request)):
+        return render(request, "diagnostics/recommendation.html", context, status=status)
+    return HttpResponse(_cached_page(request, context))
+
+
+PAGE_CACHE_SECONDS = 300
+
+
+@functools.cache
+def _static_urls() -> tuple[str, ...]:
+    """The static files' URLs the page shows: they change with a deployment, not a request."""
+    files = ("bootstrap/css/bootstrap.min.css", "css/theme.css", "js/page.js", "js/autosave.js")
+    return (*(static(name) for name in files), reverse("javascript-catalog"))
+
+
+def _page_key(request, context) -> str:
+    """The thing shown is the thing hashed: every value the page (base template included) shows,
+    apart from the CSRF token, which is put in afresh, and the messages (none when cached)."""
+    user, diagnostic, rec = request.user, context["diagnostic"], context["recommendation"]
+    shown = (
+        get_language(),
+        request.resolver_match.url_name,
+        _static_urls(),
+        user.is_authenticated,
+        user.is_staff,
+        user.display_name,
+        str(diagnostic.public_id),
+        diagnostic.title,
+        diagnostic.is_submitted,
+        diagnostic.submitted_at.isoformat() if diagnostic.submitted_at else None,
+        rec.number,
+        rec.short_title,
+        rec.wording,
+        rec.explanation,
+        context["previous"],
+        context["next"],
+        context["read_only"],
+        tuple(str(item["html"]) for item in context["items"]),
     )
+    return "qpage:" + hashlib.sha256(repr(shown).encode()).hexdigest()
+
+
+def _cached_page(request, context) -> str:
+    """The recommendation page without errors, conflicts or messages. Rendered once per state
+    (see _page_key), in pieces split where the CSRF token goes: Django masks the token afresh for
+    each request, so it is put back between the pieces for every response."""
+    key = _page_key(request, context)
+    pieces = cache.get(key)
+    if pieces is None:
+        # A slot that page content cannot contain: random for each rendering.
+        slot = secrets.token_hex(16)
+        html = render_to_string(
+            "diagnostics/recommendation.html",
+            {**context, "csrf_token": slot, "messages": ()},
+            request=request,
+        )
+        pieces = html.split(slot)
+        cache.set(key, pieces, PAGE_CACHE_SECONDS)
+    return get_token(request).join(pieces)
 
 
 def _saved_at(answer):

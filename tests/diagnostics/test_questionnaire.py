@@ -520,3 +520,63 @@ def test_an_answer_save_takes_the_same_few_queries_however_many_answers(
             assert client.post(save_url(diagnostic, other), payload).status_code == 200
     third = answer_payload(question, options, high=False, revision=2)
     assert _save_queries(client, diagnostic, question, third) == expected
+
+
+# --- Cached page -------------------------------------------------------------------------------
+
+
+def _csrf_values(html):
+    import re
+
+    return re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+
+
+def test_the_cached_page_gets_a_fresh_csrf_token_each_time_and_it_is_accepted(
+    client, diagnostic, agent, questions
+):
+    client.force_login(agent)
+    first = client.get(rec_url(diagnostic)).content.decode()
+    second = client.get(rec_url(diagnostic)).content.decode()
+    tokens = _csrf_values(first) + _csrf_values(second)
+    assert len(tokens) == 4  # the logout form and the questionnaire, twice
+    assert tokens[0] == tokens[1] and tokens[2] == tokens[3] and tokens[0] != tokens[2]
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(agent)
+    html = strict.get(rec_url(diagnostic)).content.decode()
+    strict.get(rec_url(diagnostic))  # served from the cache
+    html = strict.get(rec_url(diagnostic)).content.decode()
+    question = first_of_kind(questions, QuestionKind.SCALE)
+    payload = answer_payload(question, questions.options_by_question.get(question.pk, [])) | {
+        "csrfmiddlewaretoken": _csrf_values(html)[1]
+    }
+    assert strict.post(save_url(diagnostic, question), payload).status_code == 200
+
+
+def test_the_cached_page_follows_what_it_shows(client, diagnostic, agent, referent, questions):
+    client.force_login(agent)
+    assert "Se déconnecter" in client.get(rec_url(diagnostic)).content.decode()
+    agent.full_name = "Camille Nouveau-Nom"
+    agent.save()
+    diagnostic.title = "Titre changé"
+    diagnostic.save()
+    html = client.get(rec_url(diagnostic)).content.decode()
+    assert "Camille Nouveau-Nom" in html and "Titre changé" in html
+    question = first_of_kind(questions, QuestionKind.SCALE)
+    client.post(
+        save_url(diagnostic, question),
+        answer_payload(question, questions.options_by_question.get(question.pk, [])),
+    )
+    html = client.get(rec_url(diagnostic)).content.decode()
+    assert "Enregistré — dernière modification par Camille Nouveau-Nom" in html
+    # Another member sees their own name in the header, not the agent's.
+    client.force_login(referent)
+    html = client.get(rec_url(diagnostic)).content.decode()
+    assert referent.display_name in html and "Camille Nouveau-Nom (" not in html
+
+
+def test_messages_still_show_on_the_cached_page(client, diagnostic, agent, questions):
+    client.force_login(agent)
+    client.get(rec_url(diagnostic))
+    response = client.post(rec_url(diagnostic), {}, follow=True)
+    assert "Vos réponses sont enregistrées." in response.content.decode()
+    assert "Vos réponses sont enregistrées." not in client.get(rec_url(diagnostic)).content.decode()
