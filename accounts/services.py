@@ -94,6 +94,7 @@ def _lock_referent(*, collectivite: Collectivite, by: User) -> None:
     referents = list(
         Membership.objects.select_for_update()
         .filter(collectivite=collectivite, role=Role.REFERENT)
+        .order_by("pk")  # the same locking order everywhere: no deadlock between référents
         .values_list("user_id", flat=True)
     )
     if by.pk not in referents:
