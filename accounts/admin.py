@@ -1,11 +1,12 @@
-"""Administration of accounts, collectivités and their members; invitations are read-only here."""
+"""Administration of accounts, collectivités and their members; invitations and the members'
+journal are read-only here."""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Collectivite, Invitation, Membership, User
+from accounts.models import Collectivite, Invitation, MemberEvent, Membership, User
 from aeict.admin import ReadOnlyAdmin
 
 
@@ -78,7 +79,19 @@ class CollectiviteAdmin(admin.ModelAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(ReadOnlyAdmin):
-    list_display = ["email", "collectivite", "role", "created_at", "accepted_at"]
+    list_display = ["email", "collectivite", "role", "created_at", "accepted_at", "revoked_at"]
     list_filter = ["role"]
     search_fields = ["email", "collectivite__name"]
     list_select_related = ["collectivite"]
+
+
+@admin.register(MemberEvent)
+class MemberEventAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "collectivite", "actor", "kind", "target_email", "new_role"]
+    list_filter = ["kind"]
+    search_fields = ["target_email", "target_name", "collectivite__name", "actor__email"]
+    list_select_related = ["collectivite", "actor"]
+    date_hierarchy = "created_at"
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the journal is a record: it is not edited, even by the platform

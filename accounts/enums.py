@@ -20,3 +20,19 @@ class Role(models.TextChoices):
 
 
 EDITOR_ROLES = frozenset({Role.REFERENT, Role.AGENT})
+
+# « en tant que » with the article's elision before a vowel, for sentences about a role.
+AS_ROLE = {
+    Role.REFERENT: _("en tant que référent AEICT"),
+    Role.AGENT: _("en tant qu’agent"),
+    Role.ELU: _("en tant qu’élu"),
+}
+
+
+class MemberEventKind(models.TextChoices):
+    INVITED = "invited", _("Invitation envoyée")
+    INVITATION_RESENT = "invitation_resent", _("Invitation renvoyée")
+    INVITATION_REVOKED = "invitation_revoked", _("Invitation révoquée")
+    INVITATION_ACCEPTED = "invitation_accepted", _("Invitation acceptée")
+    ROLE_CHANGED = "role_changed", _("Rôle modifié")
+    MEMBER_REMOVED = "member_removed", _("Membre retiré")

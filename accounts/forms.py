@@ -37,6 +37,10 @@ class InvitationForm(forms.Form):
         return self.cleaned_data["email"].strip().lower()
 
 
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Nouveau rôle"), choices=Role.choices)
+
+
 class AccountCreationForm(forms.Form):
     full_name = forms.CharField(
         label=_("Prénom et nom"),

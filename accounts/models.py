@@ -1,6 +1,7 @@
 """People, collectivités, their members and the invitations to join them."""
 
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -10,7 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.enums import CollectiviteKind, Role
+from accounts.enums import AS_ROLE, CollectiviteKind, MemberEventKind, Role
 from accounts.siren import has_valid_key
 
 
@@ -103,6 +104,7 @@ class MembershipQuerySet(models.QuerySet):
 
 
 class Membership(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("personne"),
@@ -131,6 +133,12 @@ class Membership(models.Model):
         return f"{self.user} — {self.collectivite} ({self.get_role_display()})"
 
 
+class InvitationQuerySet(models.QuerySet):
+    def pending(self):
+        """Neither accepted nor revoked; expired ones included, so that they can be resent."""
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True)
+
+
 class Invitation(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     collectivite = models.ForeignKey(
@@ -143,6 +151,9 @@ class Invitation(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(_("révoquée le"), null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("invitation")
@@ -151,3 +162,58 @@ class Invitation(models.Model):
 
     def __str__(self):
         return f"{self.email} → {self.collectivite}"
+
+    @property
+    def as_role(self) -> str:
+        """« en tant qu’agent », « en tant que référent AEICT »…"""
+        return AS_ROLE[Role(self.role)]
+
+    @property
+    def expires_at(self):
+        return self.created_at + timedelta(seconds=settings.INVITATION_MAX_AGE)
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+
+class MemberEventQuerySet(models.QuerySet):
+    def for_collectivite(self, collectivite):
+        return self.filter(collectivite=collectivite)
+
+
+class MemberEvent(models.Model):
+    """One change to a collectivité's members or invitations: who did what, to whom, when."""
+
+    collectivite = models.ForeignKey(
+        Collectivite,
+        verbose_name=_("collectivité"),
+        on_delete=models.CASCADE,
+        related_name="member_events",
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("auteur"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    kind = models.CharField(_("action"), max_length=30, choices=MemberEventKind.choices)
+    target_email = models.EmailField(_("adresse concernée"))
+    target_name = models.CharField(_("personne concernée"), max_length=150, blank=True)
+    old_role = models.CharField(_("ancien rôle"), max_length=20, choices=Role.choices, blank=True)
+    new_role = models.CharField(_("nouveau rôle"), max_length=20, choices=Role.choices, blank=True)
+    details = models.CharField(_("précisions"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("le"), auto_now_add=True)
+
+    objects = MemberEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("événement des membres")
+        verbose_name_plural = _("journal des membres")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["collectivite", "-created_at"], name="member_event_recent")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.target_email}"

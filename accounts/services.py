@@ -1,4 +1,7 @@
-"""Writes on members: invitations and the accounts created from them."""
+"""Writes on members: invitations, the accounts created from them, roles and removals.
+
+Each change is recorded in the collectivité's journal (MemberEvent) in the same transaction.
+"""
 
 from django.conf import settings
 from django.core import signing
@@ -9,13 +12,127 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Collectivite, Invitation, Membership, User
+from accounts.enums import MemberEventKind, Role
+from accounts.models import Collectivite, Invitation, MemberEvent, Membership, User
 
 INVITATION_SALT = "aeict.invitation"
 
 
 class InvitationInvalid(Exception):
-    """The link is tampered with, expired or already used."""
+    """The link is tampered with, expired, already used, revoked, or its sender lost the right."""
+
+
+class MemberChangeRefused(Exception):
+    """A change to members the rules forbid; ``message`` says why, in French."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class LastReferent(MemberChangeRefused):
+    def __init__(self):
+        super().__init__(
+            _(
+                "La collectivité doit garder au moins un référent AEICT : désignez d’abord "
+                "un autre référent."
+            )
+        )
+
+
+class AlreadyMember(MemberChangeRefused):
+    def __init__(self):
+        super().__init__(_("Cette personne est déjà membre de la collectivité."))
+
+
+class AlreadyInvited(MemberChangeRefused):
+    def __init__(self):
+        super().__init__(
+            _(
+                "Une invitation est déjà en attente pour cette adresse : renvoyez-la depuis "
+                "la liste des invitations en attente."
+            )
+        )
+
+
+class NotReferent(MemberChangeRefused):
+    def __init__(self):
+        super().__init__(_("Seul un référent AEICT de la collectivité peut faire ce changement."))
+
+
+class InvitationNotPending(MemberChangeRefused):
+    def __init__(self):
+        super().__init__(_("Cette invitation a déjà été acceptée ou révoquée."))
+
+
+def record(
+    *,
+    collectivite: Collectivite,
+    actor: User | None,
+    kind: str,
+    target_email: str,
+    target_name: str = "",
+    old_role: str = "",
+    new_role: str = "",
+    details: str = "",
+) -> MemberEvent:
+    return MemberEvent.objects.create(
+        collectivite=collectivite,
+        actor=actor,
+        kind=kind,
+        target_email=target_email,
+        target_name=target_name,
+        old_role=old_role,
+        new_role=new_role,
+        details=details,
+    )
+
+
+def _lock_referent(*, collectivite: Collectivite, by: User) -> None:
+    """Lock the référents' rows (so that two référents cannot demote each other at once) and
+    check that ``by`` is one of them."""
+    referents = list(
+        Membership.objects.select_for_update()
+        .filter(collectivite=collectivite, role=Role.REFERENT)
+        .order_by("pk")  # the same locking order everywhere: no deadlock between référents
+        .values_list("user_id", flat=True)
+    )
+    if by.pk not in referents:
+        raise NotReferent
+
+
+def sender_may_invite(invitation: Invitation) -> bool:
+    """An invitation lives only while its sender may still send it: a référent of the
+    collectivité, or an active platform administrator. A deleted sender's invitation is dead:
+    nobody answers for it any more."""
+    sender = invitation.invited_by
+    if sender is None or not sender.is_active:
+        return False
+    if sender.is_staff:
+        return True
+    return Membership.objects.filter(
+        user=sender, collectivite_id=invitation.collectivite_id, role=Role.REFERENT
+    ).exists()
+
+
+def _revoke_sent_by(*, user: User, collectivite: Collectivite, actor: User, details: str) -> None:
+    pending = (
+        Invitation.objects.select_for_update()
+        .pending()
+        .filter(collectivite=collectivite, invited_by=user)
+    )
+    now = timezone.now()
+    for invitation in pending:
+        invitation.revoked_at = now
+        invitation.save(update_fields=["revoked_at"])
+        record(
+            collectivite=collectivite,
+            actor=actor,
+            kind=MemberEventKind.INVITATION_REVOKED,
+            target_email=invitation.email,
+            new_role=invitation.role,
+            details=details,
+        )
 
 
 def invitation_token(invitation: Invitation) -> str:
@@ -23,10 +140,24 @@ def invitation_token(invitation: Invitation) -> str:
 
 
 @transaction.atomic
-def invite_member(*, collectivite: Collectivite, email: str, role: str, by: User, base_url: str):
+def invite_member(
+    *,
+    collectivite: Collectivite,
+    email: str,
+    role: str,
+    by: User,
+    base_url: str,
+    event: str = MemberEventKind.INVITED,
+):
+    """Invite ``email``; ``event`` is INVITATION_RESENT when resend_invitation calls it."""
+    if Membership.objects.filter(collectivite=collectivite, user__email__iexact=email).exists():
+        raise AlreadyMember
+    if collectivite.invitations.pending().filter(email__iexact=email).exists():
+        raise AlreadyInvited
     invitation = Invitation.objects.create(
         collectivite=collectivite, email=email, role=role, invited_by=by
     )
+    record(collectivite=collectivite, actor=by, kind=event, target_email=email, new_role=role)
     link = base_url + reverse("accept_invitation", args=[invitation_token(invitation)])
     days = settings.INVITATION_MAX_AGE // 86400
     context = {"invitation": invitation, "link": link, "by": by, "days": days}
@@ -48,26 +179,42 @@ def invitation_from_token(token: str) -> Invitation:
     except signing.BadSignature:
         raise InvitationInvalid from None
     invitation = (
-        Invitation.objects.select_related("collectivite").filter(public_id=public_id).first()
+        Invitation.objects.select_related("collectivite", "invited_by")
+        .pending()
+        .filter(public_id=public_id)
+        .first()
     )
-    if invitation is None or invitation.accepted_at is not None:
+    if invitation is None or not sender_may_invite(invitation):
         raise InvitationInvalid
     return invitation
 
 
 @transaction.atomic
 def accept_invitation(*, invitation: Invitation, user: User) -> Membership:
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    if invitation.accepted_at is not None:
+    invitation = (
+        Invitation.objects.select_for_update()
+        .select_related("collectivite", "invited_by")
+        .get(pk=invitation.pk)
+    )
+    if invitation.accepted_at is not None or invitation.revoked_at is not None:
+        raise InvitationInvalid
+    if not sender_may_invite(invitation):
         raise InvitationInvalid
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
-    membership, created = Membership.objects.get_or_create(
+    # Someone who is already a member keeps their role: an invitation never changes a role
+    # (that goes through change_role, which keeps a référent).
+    membership, _created = Membership.objects.get_or_create(
         user=user, collectivite=invitation.collectivite, defaults={"role": invitation.role}
     )
-    if not created and membership.role != invitation.role:
-        membership.role = invitation.role
-        membership.save(update_fields=["role"])
+    record(
+        collectivite=invitation.collectivite,
+        actor=user,
+        kind=MemberEventKind.INVITATION_ACCEPTED,
+        target_email=user.email,
+        target_name=user.full_name,
+        new_role=membership.role,
+    )
     return membership
 
 
@@ -78,3 +225,111 @@ def create_account_from_invitation(
     user = User.objects.create_user(email=invitation.email, password=password, full_name=full_name)
     accept_invitation(invitation=invitation, user=user)
     return user
+
+
+@transaction.atomic
+def resend_invitation(*, invitation: Invitation, by: User, base_url: str) -> Invitation:
+    """A new link in a new mail, valid for the full period again; the old link dies."""
+    _lock_referent(collectivite=invitation.collectivite, by=by)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None or invitation.revoked_at is not None:
+        raise InvitationNotPending
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    return invite_member(
+        collectivite=invitation.collectivite,
+        email=invitation.email,
+        role=invitation.role,
+        by=by,
+        base_url=base_url,
+        event=MemberEventKind.INVITATION_RESENT,
+    )
+
+
+@transaction.atomic
+def revoke_invitation(*, invitation: Invitation, by: User) -> None:
+    _lock_referent(collectivite=invitation.collectivite, by=by)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None or invitation.revoked_at is not None:
+        raise InvitationNotPending
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    record(
+        collectivite=invitation.collectivite,
+        actor=by,
+        kind=MemberEventKind.INVITATION_REVOKED,
+        target_email=invitation.email,
+        new_role=invitation.role,
+    )
+
+
+def _lock_membership(membership: Membership) -> Membership:
+    return (
+        Membership.objects.select_for_update()
+        .select_related("user", "collectivite")
+        .get(pk=membership.pk)
+    )
+
+
+def _keep_a_referent(membership: Membership) -> None:
+    """Refuse when ``membership`` is the collectivité's last référent (rows locked by caller)."""
+    if membership.role != Role.REFERENT:
+        return
+    others = Membership.objects.filter(
+        collectivite_id=membership.collectivite_id, role=Role.REFERENT
+    ).exclude(pk=membership.pk)
+    if not others.exists():
+        raise LastReferent
+
+
+@transaction.atomic
+def change_role(*, membership: Membership, role: str, by: User) -> Membership:
+    if role not in Role.values:
+        raise ValueError(f"unknown role {role!r}")
+    _lock_referent(collectivite=membership.collectivite, by=by)
+    membership = _lock_membership(membership)
+    old_role = membership.role
+    if old_role == role:
+        return membership
+    _keep_a_referent(membership)
+    membership.role = role
+    membership.save(update_fields=["role"])
+    record(
+        collectivite=membership.collectivite,
+        actor=by,
+        kind=MemberEventKind.ROLE_CHANGED,
+        target_email=membership.user.email,
+        target_name=membership.user.full_name,
+        old_role=old_role,
+        new_role=role,
+    )
+    if old_role == Role.REFERENT:
+        _revoke_sent_by(
+            user=membership.user,
+            collectivite=membership.collectivite,
+            actor=by,
+            details=_("L’expéditeur n’est plus référent AEICT."),
+        )
+    return membership
+
+
+@transaction.atomic
+def remove_member(*, membership: Membership, by: User) -> None:
+    _lock_referent(collectivite=membership.collectivite, by=by)
+    membership = _lock_membership(membership)
+    _keep_a_referent(membership)
+    membership.delete()
+    record(
+        collectivite=membership.collectivite,
+        actor=by,
+        kind=MemberEventKind.MEMBER_REMOVED,
+        target_email=membership.user.email,
+        target_name=membership.user.full_name,
+        old_role=membership.role,
+    )
+    _revoke_sent_by(
+        user=membership.user,
+        collectivite=membership.collectivite,
+        actor=by,
+        details=_("L’expéditeur a été retiré de la collectivité."),
+    )

@@ -32,4 +32,24 @@ urlpatterns = [
         views.members,
         name="members",
     ),
+    path(
+        "collectivites/<uuid:public_id>/membres/<uuid:member_id>/role/",
+        views.member_role,
+        name="member_role",
+    ),
+    path(
+        "collectivites/<uuid:public_id>/membres/<uuid:member_id>/retirer/",
+        views.member_remove,
+        name="member_remove",
+    ),
+    path(
+        "collectivites/<uuid:public_id>/invitations/<uuid:invitation_id>/renvoyer/",
+        views.invitation_resend,
+        name="invitation_resend",
+    ),
+    path(
+        "collectivites/<uuid:public_id>/invitations/<uuid:invitation_id>/revoquer/",
+        views.invitation_revoke,
+        name="invitation_revoke",
+    ),
 ]

@@ -6,19 +6,26 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponseRedirect
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import get_collectivite_access
-from accounts.forms import AccountCreationForm, InvitationForm, LoginForm
-from accounts.models import Membership, User
+from accounts.enums import Role
+from accounts.forms import AccountCreationForm, InvitationForm, LoginForm, RoleForm
+from accounts.models import MemberEvent, Membership, User
 from accounts.services import (
     InvitationInvalid,
+    MemberChangeRefused,
+    change_role,
     create_account_from_invitation,
     invitation_from_token,
     invite_member,
+    remove_member,
+    resend_invitation,
+    revoke_invitation,
 )
 from accounts.services import accept_invitation as accept_invitation_service
 from aeict.ratelimit import allow
@@ -71,11 +78,19 @@ def accept_invitation(request, token):
         invitation = invitation_from_token(token)
     except InvitationInvalid:
         return render(request, "registration/invitation_invalid.html", status=404)
+    if request.user.is_authenticated and request.user.email.lower() != invitation.email.lower():
+        # Sending them to the login page would bring them straight back here, again and again.
+        return render(
+            request, "registration/invitation_other_account.html", {"invitation": invitation}
+        )
     existing = User.objects.filter(email__iexact=invitation.email).first()
     if existing is not None:
         if request.user.is_authenticated and request.user.pk == existing.pk:
             if request.method == "POST":
-                accept_invitation_service(invitation=invitation, user=existing)
+                try:
+                    accept_invitation_service(invitation=invitation, user=existing)
+                except InvitationInvalid:
+                    return render(request, "registration/invitation_invalid.html", status=404)
                 messages.success(
                     request,
                     _("Vous avez rejoint %(name)s.") % {"name": invitation.collectivite.name},
@@ -120,32 +135,27 @@ def members(request, public_id):
     form = InvitationForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
-        if allow(
-            "invitation",
-            str(request.user.pk),
-            limit=settings.INVITATION_LIMIT_PER_USER,
-            period=60 * 60,
-        ):
-            invite_member(
-                collectivite=collectivite,
-                email=form.cleaned_data["email"],
-                role=form.cleaned_data["role"],
-                by=request.user,
-                base_url=request.build_absolute_uri("/").rstrip("/"),
-            )
-            messages.success(
-                request,
-                _("Invitation envoyée à %(email)s.") % {"email": form.cleaned_data["email"]},
-            )
-            return redirect("members", public_id=collectivite.public_id)
-        form.add_error(
-            None,
-            _(
-                "Vous avez envoyé beaucoup d’invitations en peu de temps : par sécurité, "
-                "réessayez dans une heure."
-            ),
-        )
-        status = 429
+        if _may_send_invitation(request):
+            try:
+                invite_member(
+                    collectivite=collectivite,
+                    email=form.cleaned_data["email"],
+                    role=form.cleaned_data["role"],
+                    by=request.user,
+                    base_url=request.build_absolute_uri("/").rstrip("/"),
+                )
+            except MemberChangeRefused as refusal:
+                form.add_error("email", refusal.message)
+                status = 400
+            else:
+                messages.success(
+                    request,
+                    _("Invitation envoyée à %(email)s.") % {"email": form.cleaned_data["email"]},
+                )
+                return redirect("members", public_id=collectivite.public_id)
+        else:
+            form.add_error(None, TOO_MANY_INVITATIONS)
+            status = 429
     elif request.method == "POST":
         status = 400
     memberships = (
@@ -153,7 +163,10 @@ def members(request, public_id):
         .select_related("user")
         .order_by("role", "user__full_name", "user__email")
     )
-    invitations = collectivite.invitations.filter(accepted_at__isnull=True)[:50]
+    invitations = (
+        collectivite.invitations.pending().select_related("invited_by").order_by("-created_at")
+    )[:50]
+    events = MemberEvent.objects.for_collectivite(collectivite).select_related("actor")[:20]
     return render(
         request,
         "accounts/members.html",
@@ -161,7 +174,147 @@ def members(request, public_id):
             "collectivite": collectivite,
             "memberships": memberships,
             "invitations": invitations,
+            "events": events,
             "form": form,
         },
         status=status,
     )
+
+
+TOO_MANY_INVITATIONS = gettext_lazy(
+    "Vous avez envoyé beaucoup d’invitations en peu de temps : par sécurité, "
+    "réessayez dans une heure."
+)
+
+
+def _may_send_invitation(request) -> bool:
+    """Sending and resending share one limit per référent."""
+    return allow(
+        "invitation",
+        str(request.user.pk),
+        limit=settings.INVITATION_LIMIT_PER_USER,
+        period=60 * 60,
+    )
+
+
+def _member_for_referent(request, public_id, member_id):
+    access = get_collectivite_access(request.user, public_id)
+    access.require_referent()
+    membership = get_object_or_404(
+        Membership.objects.select_related("user", "collectivite"),
+        collectivite=access.collectivite,
+        public_id=member_id,
+    )
+    return access.collectivite, membership
+
+
+@require_http_methods(["GET", "POST"])
+def member_role(request, public_id, member_id):
+    collectivite, membership = _member_for_referent(request, public_id, member_id)
+    form = RoleForm(request.POST or None, initial={"role": membership.role})
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                membership = change_role(
+                    membership=membership, role=form.cleaned_data["role"], by=request.user
+                )
+            except MemberChangeRefused as refusal:
+                form.add_error(None, refusal.message)
+                status = 409
+            else:
+                messages.success(
+                    request,
+                    _("Rôle de %(name)s : %(role)s.")
+                    % {
+                        "name": membership.user.display_name,
+                        "role": membership.get_role_display(),
+                    },
+                )
+                # A référent who gave up the role may no longer see the members page.
+                if membership.user_id == request.user.pk and membership.role != Role.REFERENT:
+                    return redirect("dashboard")
+                return redirect("members", public_id=collectivite.public_id)
+    return render(
+        request,
+        "accounts/member_role.html",
+        {"collectivite": collectivite, "membership": membership, "form": form},
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def member_remove(request, public_id, member_id):
+    collectivite, membership = _member_for_referent(request, public_id, member_id)
+    error = None
+    status = 200
+    if request.method == "POST":
+        try:
+            remove_member(membership=membership, by=request.user)
+        except MemberChangeRefused as refusal:
+            error = refusal.message
+            status = 409
+        else:
+            messages.success(
+                request,
+                _("%(name)s ne fait plus partie de %(collectivite)s.")
+                % {"name": membership.user.display_name, "collectivite": collectivite.name},
+            )
+            if membership.user_id == request.user.pk:
+                return redirect("dashboard")
+            return redirect("members", public_id=collectivite.public_id)
+    return render(
+        request,
+        "accounts/member_remove.html",
+        {"collectivite": collectivite, "membership": membership, "error": error},
+        status=status,
+    )
+
+
+def _invitation_for_referent(request, public_id, invitation_id):
+    access = get_collectivite_access(request.user, public_id)
+    access.require_referent()
+    invitation = get_object_or_404(
+        access.collectivite.invitations.select_related("collectivite"), public_id=invitation_id
+    )
+    return access.collectivite, invitation
+
+
+@require_http_methods(["POST"])
+def invitation_resend(request, public_id, invitation_id):
+    collectivite, invitation = _invitation_for_referent(request, public_id, invitation_id)
+    if not _may_send_invitation(request):
+        messages.error(request, TOO_MANY_INVITATIONS)
+    else:
+        try:
+            resend_invitation(
+                invitation=invitation,
+                by=request.user,
+                base_url=request.build_absolute_uri("/").rstrip("/"),
+            )
+        except MemberChangeRefused as refusal:
+            messages.error(request, refusal.message)
+        else:
+            messages.success(
+                request,
+                _("Nouvelle invitation envoyée à %(email)s ; l’ancien lien ne fonctionne plus.")
+                % {"email": invitation.email},
+            )
+    return redirect("members", public_id=collectivite.public_id)
+
+
+@require_http_methods(["POST"])
+def invitation_revoke(request, public_id, invitation_id):
+    collectivite, invitation = _invitation_for_referent(request, public_id, invitation_id)
+    try:
+        revoke_invitation(invitation=invitation, by=request.user)
+    except MemberChangeRefused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(
+            request,
+            _("Invitation de %(email)s révoquée : son lien ne fonctionne plus.")
+            % {"email": invitation.email},
+        )
+    return redirect("members", public_id=collectivite.public_id)

@@ -243,6 +243,7 @@ def _export(collectivite: Collectivite) -> dict:
             "invited_by": person(i.invited_by_id),
             "created_at": _moment(i.created_at),
             "accepted_at": _moment(i.accepted_at),
+            "revoked_at": _moment(i.revoked_at),
         }
         for i in Invitation.objects.filter(collectivite=collectivite).order_by(
             "created_at", "public_id"
@@ -545,6 +546,8 @@ def _import(data: dict) -> ImportSummary:
                 role=i["role"],
                 invited_by=person(i["invited_by"]),
                 accepted_at=_parse_moment(i["accepted_at"]),
+                # Backups made before invitations could be revoked have no such key.
+                revoked_at=_parse_moment(i.get("revoked_at")),
             )
             for i in data["invitations"]
         ],

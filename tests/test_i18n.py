@@ -98,7 +98,7 @@ def test_a_new_diagnostic_shows_its_zeros_in_the_singular(
 @pytest.mark.parametrize(("days", "text"), [(1, "valable 1 jour,"), (7, "valable 7 jours,")])
 def test_the_invitation_says_how_many_days_it_is_valid(days, text):
     invitation = SimpleNamespace(
-        collectivite=SimpleNamespace(name="Ville de Test"), get_role_display="agent"
+        collectivite=SimpleNamespace(name="Ville de Test"), as_role="en tant qu’agent"
     )
     context = {
         "invitation": invitation,

@@ -15,7 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from accounts.models import Invitation, Membership
+from accounts.models import Invitation, MemberEvent, Membership
 from accounts.services import invitation_token
 from diagnostics.catalogue import catalogue_data
 from diagnostics.models import (
@@ -118,6 +118,30 @@ RULES = {
         success={"POST": 302},
         changes="invitations",
     ),
+    # The world's agent is the member changed or removed; its invitation the one resent or
+    # revoked. Each goes through a confirmation page (GET) before the POST.
+    "member_role": Rule(
+        {"GET": REFERENT, "POST": REFERENT},
+        target="collectivite",
+        data={"role": "elu"},
+        success={"POST": 302},
+        changes="roles",
+    ),
+    "member_remove": Rule(
+        {"GET": REFERENT, "POST": REFERENT},
+        target="collectivite",
+        success={"POST": 302},
+        changes="memberships",
+    ),
+    "invitation_resend": Rule(
+        {"POST": REFERENT}, target="collectivite", success={"POST": 302}, changes="invitations"
+    ),
+    "invitation_revoke": Rule(
+        {"POST": REFERENT},
+        target="collectivite",
+        success={"POST": 302},
+        changes="live_invitations",
+    ),
     "diagnostic_create": Rule(
         {"POST": REFERENT},
         target="collectivite",
@@ -211,6 +235,8 @@ class World:
     action: PlanAction
     report: ReportFile
     invitation_token: str
+    invitation: Invitation
+    member: Membership
     reset_kwargs: dict
     payloads: dict
 
@@ -272,6 +298,8 @@ def world(catalogue, collectivite, referent, agent, elu, outsider):
         action=action,
         report=report,
         invitation_token=invitation_token(invitation),
+        invitation=invitation,
+        member=agent.memberships.get(collectivite=collectivite),
         reset_kwargs={
             "uidb64": urlsafe_base64_encode(force_bytes(forgetful.pk)),
             "token": default_token_generator.make_token(forgetful),
@@ -302,6 +330,8 @@ def url_for(name, rule, world):
         "action_id": world.action.public_id,
         "variant": "complet",
         "report_id": world.report.public_id,
+        "member_id": world.member.public_id,
+        "invitation_id": world.invitation.public_id,
     }
     if rule.target == "reset":
         values.update(world.reset_kwargs)
@@ -357,6 +387,9 @@ def traces(world):
         "action": (action.revision, action.dismissed, action.title),
         "invitations": Invitation.objects.count(),
         "memberships": Membership.objects.count(),
+        "roles": tuple(Membership.objects.order_by("pk").values_list("role", flat=True)),
+        "live_invitations": Invitation.objects.pending().count(),
+        "member_events": MemberEvent.objects.count(),
         "diagnostics": Diagnostic.objects.count(),
         "status": diagnostic.status,
     }
