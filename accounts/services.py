@@ -3,19 +3,23 @@
 from django.conf import settings
 from django.core import signing
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Collectivite, Invitation, Membership, User
+from accounts.models import Collectivite, Invitation, Membership, User, normalize_email_address
 
 INVITATION_SALT = "aeict.invitation"
 
 
 class InvitationInvalid(Exception):
     """The link is tampered with, expired or already used."""
+
+
+class EmailTaken(Exception):
+    """An account has this address already, whatever its case."""
 
 
 def invitation_token(invitation: Invitation) -> str:
@@ -25,7 +29,7 @@ def invitation_token(invitation: Invitation) -> str:
 @transaction.atomic
 def invite_member(*, collectivite: Collectivite, email: str, role: str, by: User, base_url: str):
     invitation = Invitation.objects.create(
-        collectivite=collectivite, email=email, role=role, invited_by=by
+        collectivite=collectivite, email=normalize_email_address(email), role=role, invited_by=by
     )
     link = base_url + reverse("accept_invitation", args=[invitation_token(invitation)])
     days = settings.INVITATION_MAX_AGE // 86400
@@ -36,7 +40,7 @@ def invite_member(*, collectivite: Collectivite, email: str, role: str, by: User
             % {"name": collectivite.name},
             message=render_to_string("emails/invitation.txt", context),
             from_email=None,
-            recipient_list=[email],
+            recipient_list=[invitation.email],
         )
     )
     return invitation
@@ -75,6 +79,13 @@ def accept_invitation(*, invitation: Invitation, user: User) -> Membership:
 def create_account_from_invitation(
     *, invitation: Invitation, full_name: str, password: str
 ) -> User:
-    user = User.objects.create_user(email=invitation.email, password=password, full_name=full_name)
+    email = normalize_email_address(invitation.email)
+    if User.objects.filter(email__iexact=email).exists():
+        raise EmailTaken
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(email=email, password=password, full_name=full_name)
+    except IntegrityError:  # created meanwhile by another request
+        raise EmailTaken from None
     accept_invitation(invitation=invitation, user=user)
     return user

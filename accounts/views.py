@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import get_collectivite_access
-from accounts.forms import AccountCreationForm, InvitationForm, LoginForm
+from accounts.forms import AccountCreationForm, InvitationForm, LoginForm, PasswordResetForm
 from accounts.models import Membership, User
 from accounts.services import (
+    EmailTaken,
     InvitationInvalid,
     create_account_from_invitation,
     invitation_from_token,
@@ -35,6 +36,7 @@ class LoginView(auth_views.LoginView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordResetForm
     email_template_name = "registration/password_reset_email.txt"
     subject_template_name = "registration/password_reset_subject.txt"
     http_method_names = FORM_METHODS
@@ -50,7 +52,7 @@ class PasswordResetView(auth_views.PasswordResetView):
         )
         by_email = allow(
             "password-reset-email",
-            form.cleaned_data["email"].strip().lower(),
+            form.cleaned_data["email"],
             limit=settings.PASSWORD_RESET_LIMIT_PER_EMAIL,
             period=period,
         )
@@ -62,6 +64,15 @@ class PasswordResetView(auth_views.PasswordResetView):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     post_reset_login = False
     http_method_names = FORM_METHODS
+
+
+def _ask_to_log_in(request, invitation):
+    messages.info(
+        request,
+        _("Un compte existe déjà pour %(email)s : connectez-vous, puis rouvrez le lien.")
+        % {"email": invitation.email},
+    )
+    return redirect(f"{reverse('login')}?next={request.path}")
 
 
 @login_not_required
@@ -84,12 +95,7 @@ def accept_invitation(request, token):
             return render(
                 request, "registration/invitation_accept.html", {"invitation": invitation}
             )
-        messages.info(
-            request,
-            _("Un compte existe déjà pour %(email)s : connectez-vous, puis rouvrez le lien.")
-            % {"email": invitation.email},
-        )
-        return redirect(f"{reverse('login')}?next={request.path}")
+        return _ask_to_log_in(request, invitation)
     form = AccountCreationForm(request.POST or None, email=invitation.email)
     if request.method == "POST" and form.is_valid():
         try:
@@ -100,6 +106,8 @@ def accept_invitation(request, token):
             )
         except InvitationInvalid:
             return render(request, "registration/invitation_invalid.html", status=404)
+        except EmailTaken:
+            return _ask_to_log_in(request, invitation)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(
             request,
