@@ -1,6 +1,7 @@
 """Writes on members: invitations and the accounts created from them."""
 
 from django.conf import settings
+from django.contrib.auth.forms import PasswordResetForm
 from django.core import signing
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -8,6 +9,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from accounts.models import Collectivite, Invitation, Membership, User, normalize_email_address
 
@@ -31,19 +33,52 @@ def invite_member(*, collectivite: Collectivite, email: str, role: str, by: User
     invitation = Invitation.objects.create(
         collectivite=collectivite, email=normalize_email_address(email), role=role, invited_by=by
     )
-    link = base_url + reverse("accept_invitation", args=[invitation_token(invitation)])
-    days = settings.INVITATION_MAX_AGE // 86400
-    context = {"invitation": invitation, "link": link, "by": by, "days": days}
     transaction.on_commit(
-        lambda: send_mail(
-            subject=_("Invitation à rejoindre le diagnostic AEICT de %(name)s")
-            % {"name": collectivite.name},
-            message=render_to_string("emails/invitation.txt", context),
-            from_email=None,
-            recipient_list=[invitation.email],
-        )
+        lambda: send_invitation_mail.enqueue(invitation_id=invitation.pk, base_url=base_url)
     )
     return invitation
+
+
+# Mail leaves through the task worker: a request never waits on the mail server, and takes as
+# long whether or not an address has an account.
+
+
+@task()
+def send_invitation_mail(*, invitation_id: int, base_url: str) -> None:
+    invitation = (
+        Invitation.objects.select_related("collectivite", "invited_by")
+        .filter(pk=invitation_id, accepted_at__isnull=True)
+        .first()
+    )
+    if invitation is None:  # withdrawn or accepted meanwhile
+        return
+    link = base_url + reverse("accept_invitation", args=[invitation_token(invitation)])
+    context = {
+        "invitation": invitation,
+        "link": link,
+        "by": invitation.invited_by,
+        "days": settings.INVITATION_MAX_AGE // 86400,
+    }
+    send_mail(
+        subject=_("Invitation à rejoindre le diagnostic AEICT de %(name)s")
+        % {"name": invitation.collectivite.name},
+        message=render_to_string("emails/invitation.txt", context),
+        from_email=None,
+        recipient_list=[invitation.email],
+    )
+
+
+@task()
+def send_password_reset_mail(*, email: str, domain: str, use_https: bool) -> None:
+    """Send a reset link to the account of ``email``; nothing when there is none."""
+    form = PasswordResetForm({"email": email})
+    if form.is_valid():
+        form.save(
+            domain_override=domain,
+            use_https=use_https,
+            subject_template_name="registration/password_reset_subject.txt",
+            email_template_name="registration/password_reset_email.txt",
+        )
 
 
 def invitation_from_token(token: str) -> Invitation:

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.sites.shortcuts import get_current_site
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +21,7 @@ from accounts.services import (
     create_account_from_invitation,
     invitation_from_token,
     invite_member,
+    send_password_reset_mail,
 )
 from accounts.services import accept_invitation as accept_invitation_service
 from aeict.ratelimit import allow
@@ -37,28 +39,30 @@ class LoginView(auth_views.LoginView):
 
 class PasswordResetView(auth_views.PasswordResetView):
     form_class = PasswordResetForm
-    email_template_name = "registration/password_reset_email.txt"
-    subject_template_name = "registration/password_reset_subject.txt"
     http_method_names = FORM_METHODS
 
     def form_valid(self, form):
-        # Past the limits, the same answer as usual but no e-mail: nothing tells the two apart.
-        period = 60 * 60
-        by_ip = allow(
+        # The same work whether the address has an account or not: the worker looks it up.
+        # Past the limits, the same answer as usual but no e-mail: nothing tells them apart.
+        # Per address, one mail every few minutes: someone else asking cannot lock its owner out.
+        email = form.cleaned_data["email"]
+        if allow(
             "password-reset-ip",
             client_ip(self.request),
             limit=settings.PASSWORD_RESET_LIMIT_PER_IP,
-            period=period,
-        )
-        by_email = allow(
+            period=60 * 60,
+        ) and allow(
             "password-reset-email",
-            form.cleaned_data["email"],
-            limit=settings.PASSWORD_RESET_LIMIT_PER_EMAIL,
-            period=period,
-        )
-        if not (by_ip and by_email):
-            return HttpResponseRedirect(self.get_success_url())
-        return super().form_valid(form)
+            email,
+            limit=1,
+            period=settings.PASSWORD_RESET_EMAIL_INTERVAL,
+        ):
+            send_password_reset_mail.enqueue(
+                email=email,
+                domain=get_current_site(self.request).domain,
+                use_https=self.request.is_secure(),
+            )
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
