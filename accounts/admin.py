@@ -4,19 +4,39 @@ journal are read-only here."""
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Collectivite, Invitation, MemberEvent, Membership, User
+from accounts.models import (
+    EMAIL_TAKEN,
+    Collectivite,
+    Invitation,
+    MemberEvent,
+    Membership,
+    User,
+    normalize_email_address,
+)
 from aeict.admin import ReadOnlyAdmin
 
 
-class UserCreationForm(AdminUserCreationForm):
+class EmailAddressMixin:
+    """The address stored lower-cased, and one clear message beside the field when another
+    account has it already, whatever its case (rather than the constraint's, above the form)."""
+
+    def clean_email(self):
+        email = normalize_email_address(self.cleaned_data["email"])
+        if User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
+            raise ValidationError(EMAIL_TAKEN, code="unique")
+        return email
+
+
+class UserCreationForm(EmailAddressMixin, AdminUserCreationForm):
     class Meta:
         model = User
         fields = ("email", "full_name")
 
 
-class UserEditForm(UserChangeForm):
+class UserEditForm(EmailAddressMixin, UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"  # the admin's own password and permission fields

@@ -1,4 +1,4 @@
-"""Forms of accounts: log in, invitations, account creation."""
+"""Forms of accounts: log in, password reset, invitations, account creation."""
 
 from django import forms
 from django.contrib.auth import forms as auth_forms
@@ -6,7 +6,7 @@ from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import Role
-from accounts.models import User
+from accounts.models import User, normalize_email_address
 
 
 class LoginForm(auth_forms.AuthenticationForm):
@@ -23,7 +23,12 @@ class LoginForm(auth_forms.AuthenticationForm):
     }
 
     def clean_username(self):
-        return self.cleaned_data["username"].strip().lower()
+        return normalize_email_address(self.cleaned_data["username"])
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    def clean_email(self):
+        return normalize_email_address(self.cleaned_data["email"])
 
 
 class InvitationForm(forms.Form):
@@ -34,7 +39,7 @@ class InvitationForm(forms.Form):
     role = forms.ChoiceField(label=_("Rôle"), choices=Role.choices, initial=Role.AGENT)
 
     def clean_email(self):
-        return self.cleaned_data["email"].strip().lower()
+        return normalize_email_address(self.cleaned_data["email"])
 
 
 class RoleForm(forms.Form):

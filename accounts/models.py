@@ -8,11 +8,21 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import AS_ROLE, CollectiviteKind, MemberEventKind, Role
 from accounts.siren import has_valid_key
+
+EMAIL_TAKEN = _(
+    "Un compte existe déjà avec cette adresse électronique (les majuscules n’y changent rien)."
+)
+
+
+def normalize_email_address(email: str) -> str:
+    """The one spelling under which an address is stored, looked up and compared."""
+    return email.strip().lower()
 
 
 class UserManager(BaseUserManager):
@@ -21,10 +31,14 @@ class UserManager(BaseUserManager):
     def _create_user(self, email, password, **extra):
         if not email:
             raise ValueError("An e-mail address is required")
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user = self.model(email=normalize_email_address(email), **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user
+
+    def get_by_natural_key(self, username):
+        # Log-in forms, the admin's among them, and createsuperuser look people up here.
+        return super().get_by_natural_key(normalize_email_address(username))
 
     def create_user(self, email, password=None, **extra):
         extra.setdefault("is_staff", False)
@@ -54,9 +68,22 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         verbose_name = _("utilisateur")
         verbose_name_plural = _("utilisateurs")
+        constraints = [
+            # Addresses are stored lower-cased; this holds even for a write that forgets to.
+            models.UniqueConstraint(
+                Lower("email"),
+                name="accounts_user_email_ci_unique",
+                violation_error_message=EMAIL_TAKEN,
+            )
+        ]
 
     def __str__(self):
         return self.display_name
+
+    def clean(self):
+        super().clean()
+        if self.email:
+            self.email = normalize_email_address(self.email)
 
     @property
     def display_name(self) -> str:

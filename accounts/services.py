@@ -4,16 +4,25 @@ Each change is recorded in the collectivité's journal (MemberEvent) in the same
 """
 
 from django.conf import settings
+from django.contrib.auth.forms import PasswordResetForm
 from django.core import signing
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from accounts.enums import MemberEventKind, Role
-from accounts.models import Collectivite, Invitation, MemberEvent, Membership, User
+from accounts.models import (
+    Collectivite,
+    Invitation,
+    MemberEvent,
+    Membership,
+    User,
+    normalize_email_address,
+)
 
 INVITATION_SALT = "aeict.invitation"
 
@@ -135,6 +144,10 @@ def _revoke_sent_by(*, user: User, collectivite: Collectivite, actor: User, deta
         )
 
 
+class EmailTaken(Exception):
+    """An account has this address already, whatever its case."""
+
+
 def invitation_token(invitation: Invitation) -> str:
     return signing.dumps(str(invitation.public_id), salt=INVITATION_SALT, compress=True)
 
@@ -155,22 +168,62 @@ def invite_member(
     if collectivite.invitations.pending().filter(email__iexact=email).exists():
         raise AlreadyInvited
     invitation = Invitation.objects.create(
-        collectivite=collectivite, email=email, role=role, invited_by=by
+        collectivite=collectivite, email=normalize_email_address(email), role=role, invited_by=by
     )
-    record(collectivite=collectivite, actor=by, kind=event, target_email=email, new_role=role)
-    link = base_url + reverse("accept_invitation", args=[invitation_token(invitation)])
-    days = settings.INVITATION_MAX_AGE // 86400
-    context = {"invitation": invitation, "link": link, "by": by, "days": days}
+    record(
+        collectivite=collectivite,
+        actor=by,
+        kind=event,
+        target_email=invitation.email,
+        new_role=role,
+    )
     transaction.on_commit(
-        lambda: send_mail(
-            subject=_("Invitation à rejoindre le diagnostic AEICT de %(name)s")
-            % {"name": collectivite.name},
-            message=render_to_string("emails/invitation.txt", context),
-            from_email=None,
-            recipient_list=[email],
-        )
+        lambda: send_invitation_mail.enqueue(invitation_id=invitation.pk, base_url=base_url)
     )
     return invitation
+
+
+# Mail leaves through the task worker: a request never waits on the mail server, and takes as
+# long whether or not an address has an account.
+
+
+@task()
+def send_invitation_mail(*, invitation_id: int, base_url: str) -> None:
+    invitation = (
+        Invitation.objects.select_related("collectivite", "invited_by")
+        .pending()
+        .filter(pk=invitation_id)
+        .first()
+    )
+    if invitation is None:  # revoked or accepted meanwhile
+        return
+    link = base_url + reverse("accept_invitation", args=[invitation_token(invitation)])
+    context = {
+        "invitation": invitation,
+        "link": link,
+        "by": invitation.invited_by,
+        "days": settings.INVITATION_MAX_AGE // 86400,
+    }
+    send_mail(
+        subject=_("Invitation à rejoindre le diagnostic AEICT de %(name)s")
+        % {"name": invitation.collectivite.name},
+        message=render_to_string("emails/invitation.txt", context),
+        from_email=None,
+        recipient_list=[invitation.email],
+    )
+
+
+@task()
+def send_password_reset_mail(*, email: str, domain: str, use_https: bool) -> None:
+    """Send a reset link to the account of ``email``; nothing when there is none."""
+    form = PasswordResetForm({"email": email})
+    if form.is_valid():
+        form.save(
+            domain_override=domain,
+            use_https=use_https,
+            subject_template_name="registration/password_reset_subject.txt",
+            email_template_name="registration/password_reset_email.txt",
+        )
 
 
 def invitation_from_token(token: str) -> Invitation:
@@ -222,7 +275,14 @@ def accept_invitation(*, invitation: Invitation, user: User) -> Membership:
 def create_account_from_invitation(
     *, invitation: Invitation, full_name: str, password: str
 ) -> User:
-    user = User.objects.create_user(email=invitation.email, password=password, full_name=full_name)
+    email = normalize_email_address(invitation.email)
+    if User.objects.filter(email__iexact=email).exists():
+        raise EmailTaken
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(email=email, password=password, full_name=full_name)
+    except IntegrityError:  # created meanwhile by another request
+        raise EmailTaken from None
     accept_invitation(invitation=invitation, user=user)
     return user
 

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.sites.shortcuts import get_current_site
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,9 +15,16 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.access import get_collectivite_access
 from accounts.enums import Role
-from accounts.forms import AccountCreationForm, InvitationForm, LoginForm, RoleForm
+from accounts.forms import (
+    AccountCreationForm,
+    InvitationForm,
+    LoginForm,
+    PasswordResetForm,
+    RoleForm,
+)
 from accounts.models import MemberEvent, Membership, User
 from accounts.services import (
+    EmailTaken,
     InvitationInvalid,
     MemberChangeRefused,
     change_role,
@@ -26,6 +34,7 @@ from accounts.services import (
     remove_member,
     resend_invitation,
     revoke_invitation,
+    send_password_reset_mail,
 )
 from accounts.services import accept_invitation as accept_invitation_service
 from aeict.ratelimit import allow
@@ -42,33 +51,45 @@ class LoginView(auth_views.LoginView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
-    email_template_name = "registration/password_reset_email.txt"
-    subject_template_name = "registration/password_reset_subject.txt"
+    form_class = PasswordResetForm
     http_method_names = FORM_METHODS
 
     def form_valid(self, form):
-        # Past the limits, the same answer as usual but no e-mail: nothing tells the two apart.
-        period = 60 * 60
-        by_ip = allow(
+        # The same work whether the address has an account or not: the worker looks it up.
+        # Past the limits, the same answer as usual but no e-mail: nothing tells them apart.
+        # Per address, one mail every few minutes: someone else asking cannot lock its owner out.
+        email = form.cleaned_data["email"]
+        if allow(
             "password-reset-ip",
             client_ip(self.request),
             limit=settings.PASSWORD_RESET_LIMIT_PER_IP,
-            period=period,
-        )
-        by_email = allow(
+            period=60 * 60,
+        ) and allow(
             "password-reset-email",
-            form.cleaned_data["email"].strip().lower(),
-            limit=settings.PASSWORD_RESET_LIMIT_PER_EMAIL,
-            period=period,
-        )
-        if not (by_ip and by_email):
-            return HttpResponseRedirect(self.get_success_url())
-        return super().form_valid(form)
+            email,
+            limit=1,
+            period=settings.PASSWORD_RESET_EMAIL_INTERVAL,
+        ):
+            send_password_reset_mail.enqueue(
+                email=email,
+                domain=get_current_site(self.request).domain,
+                use_https=self.request.is_secure(),
+            )
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     post_reset_login = False
     http_method_names = FORM_METHODS
+
+
+def _ask_to_log_in(request, invitation):
+    messages.info(
+        request,
+        _("Un compte existe déjà pour %(email)s : connectez-vous, puis rouvrez le lien.")
+        % {"email": invitation.email},
+    )
+    return redirect(f"{reverse('login')}?next={request.path}")
 
 
 @login_not_required
@@ -99,12 +120,7 @@ def accept_invitation(request, token):
             return render(
                 request, "registration/invitation_accept.html", {"invitation": invitation}
             )
-        messages.info(
-            request,
-            _("Un compte existe déjà pour %(email)s : connectez-vous, puis rouvrez le lien.")
-            % {"email": invitation.email},
-        )
-        return redirect(f"{reverse('login')}?next={request.path}")
+        return _ask_to_log_in(request, invitation)
     form = AccountCreationForm(request.POST or None, email=invitation.email)
     if request.method == "POST" and form.is_valid():
         try:
@@ -115,6 +131,8 @@ def accept_invitation(request, token):
             )
         except InvitationInvalid:
             return render(request, "registration/invitation_invalid.html", status=404)
+        except EmailTaken:
+            return _ask_to_log_in(request, invitation)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(
             request,

@@ -147,8 +147,8 @@ DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "Diagnostic AEICT <ne-pas-repondre@aeict.localhost>"
 )
 
-# PDF reports are generated outside the request by a worker (manage.py db_worker) sharing the
-# queue through the database; TASKS_BACKEND=immediate runs them in the request instead.
+# PDF reports and mails are made outside the request by a worker (manage.py db_worker) sharing
+# the queue through the database; TASKS_BACKEND=immediate runs them in the request instead.
 _TASK_BACKENDS = {
     "database": "django_tasks_db.DatabaseBackend",
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
@@ -223,9 +223,11 @@ _cache_backend = os.environ.get("CACHE_BACKEND", "locmem")
 if _cache_backend not in _CACHES:
     raise ImproperlyConfigured(f"CACHE_BACKEND must be one of {', '.join(_CACHES)}")
 CACHES = {"default": _CACHES[_cache_backend]}
-# Per hour: password-reset requests per address and per e-mail, invitations per référent.
+# Per hour: password-reset requests per IP address, invitations per référent. Per e-mail
+# address, one reset mail at most every PASSWORD_RESET_EMAIL_INTERVAL seconds: never more, so
+# that nobody can lock its owner out for long.
 PASSWORD_RESET_LIMIT_PER_IP = 5
-PASSWORD_RESET_LIMIT_PER_EMAIL = 3
+PASSWORD_RESET_EMAIL_INTERVAL = 5 * 60
 INVITATION_LIMIT_PER_USER = 20
 
 LOGGING = {

@@ -14,7 +14,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Collectivite, Invitation, Membership, User
+from accounts.models import Collectivite, Invitation, Membership, User, normalize_email_address
 from diagnostics.models import (
     Answer,
     AnswerChange,
@@ -495,10 +495,11 @@ def _import(data: dict) -> ImportSummary:
 
     users, created = {}, 0
     for entry in data["users"]:
-        user = User.objects.filter(email=entry["email"]).first()
+        email = normalize_email_address(entry["email"])
+        user = User.objects.filter(email=email).first()
         if user is None:
             user = User(
-                email=entry["email"],
+                email=email,
                 full_name=entry["full_name"],
                 password=entry["password"],
                 is_active=entry["is_active"],
@@ -507,11 +508,12 @@ def _import(data: dict) -> ImportSummary:
             )
             user.save()
             created += 1
-        users[entry["email"]] = user
+        users[email] = user
 
     def person(email: str | None) -> User | None:
         if email is None:
             return None
+        email = normalize_email_address(email)
         if email not in users:
             raise BackupError(
                 _("La personne %(email)s n’est pas dans la liste des comptes du fichier.")
@@ -542,7 +544,7 @@ def _import(data: dict) -> ImportSummary:
             Invitation(
                 public_id=i["public_id"],
                 collectivite=collectivite,
-                email=i["email"],
+                email=normalize_email_address(i["email"]),
                 role=i["role"],
                 invited_by=person(i["invited_by"]),
                 accepted_at=_parse_moment(i["accepted_at"]),

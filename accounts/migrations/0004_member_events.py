@@ -17,7 +17,7 @@ def give_memberships_a_public_id(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0002_rename_tables"),
+        ("accounts", "0003_email_unique_whatever_the_case"),
     ]
 
     operations = [
