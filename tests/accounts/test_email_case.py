@@ -166,7 +166,10 @@ def test_the_invitation_service_keeps_the_address_lower_cased(collectivite, refe
 def test_signing_up_from_an_invitation_in_another_case_asks_to_log_in(client, owner):
     # An invitation written before addresses were lower-cased.
     invitation = Invitation.objects.create(
-        collectivite=CollectiviteFactory(), email=OTHER_CASE, role="agent"
+        collectivite=CollectiviteFactory(),
+        email=OTHER_CASE,
+        role="agent",
+        invited_by=UserFactory(is_staff=True),  # a sender who may still invite
     )
     link = reverse("accept_invitation", args=[invitation_token(invitation)])
     response = client.post(
@@ -186,7 +189,10 @@ def test_signing_up_from_an_invitation_in_another_case_asks_to_log_in(client, ow
 def test_the_account_service_refuses_an_address_taken_in_another_case(owner):
     """As when two people sign up at once: the view's check is passed, the service refuses."""
     invitation = Invitation.objects.create(
-        collectivite=CollectiviteFactory(), email=OTHER_CASE, role="agent"
+        collectivite=CollectiviteFactory(),
+        email=OTHER_CASE,
+        role="agent",
+        invited_by=UserFactory(is_staff=True),  # a sender who may still invite
     )
     with pytest.raises(EmailTaken):
         create_account_from_invitation(
