@@ -183,6 +183,7 @@ SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "aeict.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 # How many reverse proxies of ours append to X-Forwarded-For (0: use the connection's address).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
