@@ -158,6 +158,8 @@ if _task_backend not in _TASK_BACKENDS:
     raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {', '.join(_TASK_BACKENDS)}")
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_task_backend]}}
 REPORT_RENDER_TIMEOUT = env_int("REPORT_RENDER_TIMEOUT", 120)
+# PDF renders queued per collectivité and per hour (a report already generated costs nothing).
+REPORT_RENDER_LIMIT_PER_HOUR = env_int("REPORT_RENDER_LIMIT_PER_HOUR", 20)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -1,5 +1,7 @@
 """PDF reports: ask for one, follow its generation, download it. Every member may, élus too."""
 
+import math
+
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -9,7 +11,7 @@ from django.views.decorators.http import require_POST, require_safe
 from diagnostics.access import get_diagnostic_access
 from diagnostics.enums import ReportStatus
 from diagnostics.models import ReportFile
-from diagnostics.reports.files import request_report
+from diagnostics.reports.files import RenderLimitReached, request_report
 from diagnostics.reports.pdf import REPORTS
 
 
@@ -18,7 +20,22 @@ def report_request(request, public_id, variant):
     access = get_diagnostic_access(request.user, public_id)
     if variant not in REPORTS:
         raise Http404
-    report = request_report(diagnostic=access.diagnostic, variant=variant, by=request.user)
+    try:
+        report = request_report(diagnostic=access.diagnostic, variant=variant, by=request.user)
+    except RenderLimitReached as error:
+        response = render(
+            request,
+            "diagnostics/report_limit.html",
+            {
+                "access": access,
+                "diagnostic": access.diagnostic,
+                "limit": error.limit,
+                "minutes": max(1, math.ceil(error.retry_after / 60)),
+            },
+            status=429,
+        )
+        response["Retry-After"] = str(error.retry_after)
+        return response
     if report.status == ReportStatus.READY:
         return redirect("report_download", public_id=public_id, report_id=report.public_id)
     return redirect("report_status", public_id=public_id, report_id=report.public_id)
