@@ -3,6 +3,8 @@
 from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -64,4 +66,16 @@ def csrf_failure(request, reason=""):
             "navigateur, sera renvoyée."
         )
         return JsonResponse({"status": "csrf", "message": message}, status=403)
-    return render(request, "403.html", {"expired": True}, status=403)
+    return render(
+        request, "403.html", {"expired": True, "reload_url": _reload_url(request)}, status=403
+    )
+
+
+def _reload_url(request) -> str:
+    """The page the form was on (a POST-only address would answer 405), if it is one of ours."""
+    for url in [request.headers.get("Referer", ""), request.get_full_path()]:
+        if url and url_has_allowed_host_and_scheme(
+            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return url
+    return reverse("home")

@@ -37,12 +37,24 @@ def test_a_member_whose_token_expired_is_offered_to_reload(
     diagnostic = DiagnosticFactory(collectivite=collectivite, catalogue=catalogue)
     strict_client.force_login(referent)
     url = reverse("diagnostic_submit", args=[diagnostic.public_id])
-    response = strict_client.post(url, {"csrfmiddlewaretoken": "x" * 64})
+    page = reverse("diagnostic_overview", args=[diagnostic.public_id])
+    response = strict_client.post(
+        url, {"csrfmiddlewaretoken": "x" * 64}, headers={"Referer": f"http://testserver{page}"}
+    )
     assert response.status_code == 403
     content = response.content.decode()
     assert "Page expirée" in content
-    assert f'href="{url}"' in content
+    assert f'href="http://testserver{page}"' in content  # the page of the form, not the POST URL
     assert "Se reconnecter" not in content
+
+
+def test_the_reload_link_never_leads_to_another_site(strict_client, db):
+    response = strict_client.post(
+        reverse("login"), headers={"Referer": "https://evil.example/connexion/"}
+    )
+    content = response.content.decode()
+    assert "evil.example" not in content
+    assert f'href="{reverse("login")}"' in content
 
 
 @pytest.mark.parametrize(
