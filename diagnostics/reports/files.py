@@ -18,7 +18,13 @@ from accounts.models import User
 from aeict import ratelimit
 from diagnostics.enums import ReportStatus
 from diagnostics.models import Diagnostic, ReportFile
-from diagnostics.reports.pdf import REPORTS, StaleReport, render_report, report_snapshot
+from diagnostics.reports.pdf import (
+    REPORTS,
+    Snapshot,
+    StaleReport,
+    render_report,
+    report_snapshot,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -93,15 +99,18 @@ def _allow_render(diagnostic: Diagnostic) -> None:
         )
 
 
-def request_report(*, diagnostic: Diagnostic, variant: str, by: User) -> ReportFile:
-    """The report for the current data: the cached one, the one of this kind already being
-    generated, or one queued for generation.
+def request_report(
+    *, diagnostic: Diagnostic, variant: str, by: User, snapshot: Snapshot | None = None
+) -> ReportFile:
+    """The report for the current data (``snapshot``, if the caller already has it): the cached
+    one, the one of this kind already being generated (for data that may be older), or one queued
+    for generation.
 
     RenderLimitReached, with nothing queued, past the collectivité's hourly ceiling.
     """
     if variant not in REPORTS:
         raise ValueError(variant)
-    snapshot = report_snapshot(diagnostic, variant)
+    snapshot = snapshot or report_snapshot(diagnostic, variant)
     with transaction.atomic():
         # One decision at a time per diagnostic: two requests cannot both queue a render.
         Diagnostic.objects.select_for_update().get(pk=diagnostic.pk)

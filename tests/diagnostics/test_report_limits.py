@@ -48,7 +48,9 @@ def test_a_second_request_while_a_render_is_queued_shows_its_progress(
     question = catalogue_data(version.pk).question_by_code("A1")
     state = make_state(value=2, not_applicable=False, comment="")
     save_answer(diagnostic=diagnostic, question=question, by=agent, state=state, base_revision=0)
-    assert client.post(request_url(diagnostic)).url == first.url
+    response = client.post(request_url(diagnostic), follow=True)
+    assert response.redirect_chain[0][0] == first.url
+    assert "il ne contient pas les dernières modifications" in response.content.decode()
     assert DBTaskResult.objects.count() == 1
     assert ReportFile.objects.count() == 1
     # The other kind of report has its own render.
