@@ -17,7 +17,7 @@ JSON_URL_NAMES = {"diagnostic_answer"}
 logger = logging.getLogger(__name__)
 
 
-def _wants_json(request) -> bool:
+def wants_json(request) -> bool:
     if request.headers.get("X-Requested-With") == "fetch":
         return True
     if "application/json" in request.headers.get("Accept", ""):
@@ -31,7 +31,7 @@ def _wants_json(request) -> bool:
 
 def unavailable_response(request) -> HttpResponse:
     """The 503 answer; built without touching the database."""
-    if _wants_json(request):
+    if wants_json(request):
         message = _("Le service est momentanément indisponible : réessayez dans quelques secondes.")
         response = JsonResponse({"status": "unavailable", "message": message}, status=503)
     else:

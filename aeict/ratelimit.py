@@ -18,3 +18,8 @@ def allow(scope: str, key: str, *, limit: int, period: int) -> bool:
         cache.set(cache_key, 1, timeout=period)
         count = 1
     return count <= limit
+
+
+def seconds_left(*, period: int) -> int:
+    """Seconds until the current ``period``-second window ends and its counts start again."""
+    return period - int(time.time()) % period

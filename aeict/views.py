@@ -1,9 +1,14 @@
 """Public pages of the site: home, method, accessibility statement, error pages."""
 
 from django.contrib.auth.decorators import login_not_required
+from django.http import JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from aeict.middleware import wants_json
 from recommendations.models import CatalogueVersion
 from recommendations.selectors import catalogue_overview
 
@@ -46,3 +51,31 @@ def permission_denied(request, exception=None):
 @login_not_required
 def bad_request(request, exception=None):
     return render(request, "400.html", status=400)
+
+
+@login_not_required
+def csrf_failure(request, reason=""):
+    """A form or an autosave sent with an outdated token: the page expired or the session ended.
+
+    Django logs the reason; the user reads what to do, in French, as a page or as JSON for fetch.
+    """
+    if wants_json(request):
+        message = _(
+            "Non enregistré\u00a0: la page a expiré ou votre session a pris fin. Rechargez la page "
+            "(reconnectez-vous si on vous le demande)\u00a0; la réponse, gardée dans ce "
+            "navigateur, sera renvoyée."
+        )
+        return JsonResponse({"status": "csrf", "message": message}, status=403)
+    return render(
+        request, "403.html", {"expired": True, "reload_url": _reload_url(request)}, status=403
+    )
+
+
+def _reload_url(request) -> str:
+    """The page the form was on (a POST-only address would answer 405), if it is one of ours."""
+    for url in [request.headers.get("Referer", ""), request.get_full_path()]:
+        if url and url_has_allowed_host_and_scheme(
+            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return url
+    return reverse("home")

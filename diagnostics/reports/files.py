@@ -8,17 +8,27 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
+from django_tasks.base import DEFAULT_TASK_PRIORITY, TASK_MIN_PRIORITY
 
 from accounts.models import User
+from aeict import ratelimit
 from diagnostics.enums import ReportStatus
 from diagnostics.models import Diagnostic, ReportFile
-from diagnostics.reports.pdf import REPORTS, StaleReport, render_report, report_snapshot
+from diagnostics.reports.pdf import (
+    REPORTS,
+    Snapshot,
+    StaleReport,
+    render_report,
+    report_snapshot,
+)
 
 logger = logging.getLogger(__name__)
+
+RENDER_LIMIT_PERIOD = 60 * 60
 
 
 class RenderTimeout(Exception):
@@ -44,46 +54,96 @@ def _time_limit(seconds: int):
         signal.signal(signal.SIGALRM, previous)
 
 
+IN_FLIGHT = (ReportStatus.PENDING, ReportStatus.RUNNING)
+
+
+class RenderLimitReached(Exception):
+    """The collectivité asked for more renders this hour than REPORT_RENDER_LIMIT_PER_HOUR."""
+
+    def __init__(self, *, limit: int, retry_after: int):
+        super().__init__(limit, retry_after)
+        self.limit = limit
+        self.retry_after = retry_after
+
+
 def _is_stale(report: ReportFile) -> bool:
     """A generation that started long ago and never finished (its worker died)."""
-    if report.status not in (ReportStatus.PENDING, ReportStatus.RUNNING):
+    if report.status not in IN_FLIGHT:
         return False
-    started = report.started_at or report.created_at
+    started = report.started_at or report.queued_at or report.created_at
     limit = settings.REPORT_RENDER_TIMEOUT * 3
     return (timezone.now() - started).total_seconds() > limit
 
 
-def request_report(*, diagnostic: Diagnostic, variant: str, by: User) -> ReportFile:
-    """The report for the current data: the cached one, or one queued for generation."""
+def _in_flight(reports) -> list[ReportFile]:
+    return [r for r in reports.filter(status__in=IN_FLIGHT) if not _is_stale(r)]
+
+
+def render_priority(collectivite_id: int) -> int:
+    """Each render a collectivité already has in flight puts its next one further back in the
+    queue (the worker takes the highest priority first): one collectivité cannot hold the worker
+    while the others wait behind all of its requests."""
+    waiting = len(
+        _in_flight(ReportFile.objects.filter(diagnostic__collectivite_id=collectivite_id))
+    )
+    return max(TASK_MIN_PRIORITY, DEFAULT_TASK_PRIORITY - waiting)
+
+
+def _allow_render(diagnostic: Diagnostic) -> None:
+    limit = settings.REPORT_RENDER_LIMIT_PER_HOUR
+    if not ratelimit.allow(
+        "report-render", str(diagnostic.collectivite_id), limit=limit, period=RENDER_LIMIT_PERIOD
+    ):
+        raise RenderLimitReached(
+            limit=limit, retry_after=ratelimit.seconds_left(period=RENDER_LIMIT_PERIOD)
+        )
+
+
+def request_report(
+    *, diagnostic: Diagnostic, variant: str, by: User, snapshot: Snapshot | None = None
+) -> ReportFile:
+    """The report for the current data (``snapshot``, if the caller already has it): the cached
+    one, the one of this kind already being generated (for data that may be older), or one queued
+    for generation.
+
+    RenderLimitReached, with nothing queued, past the collectivité's hourly ceiling.
+    """
     if variant not in REPORTS:
         raise ValueError(variant)
-    snapshot = report_snapshot(diagnostic, variant)
-    try:
-        with transaction.atomic():
-            report, created = ReportFile.objects.get_or_create(
+    snapshot = snapshot or report_snapshot(diagnostic, variant)
+    with transaction.atomic():
+        # One decision at a time per diagnostic: two requests cannot both queue a render.
+        Diagnostic.objects.select_for_update().get(pk=diagnostic.pk)
+        reports = ReportFile.objects.filter(diagnostic=diagnostic, variant=variant)
+        report = reports.filter(content_hash=snapshot.content_hash).first()
+        ready = report is not None and report.status == ReportStatus.READY
+        if ready and default_storage.exists(report.file.name):
+            return report
+        in_flight = _in_flight(reports)
+        if in_flight:
+            return in_flight[0]
+        _allow_render(diagnostic)
+        priority = render_priority(diagnostic.collectivite_id)
+        now = timezone.now()
+        if report is None:
+            report = ReportFile.objects.create(
                 diagnostic=diagnostic,
                 variant=variant,
                 content_hash=snapshot.content_hash,
-                defaults={"requested_by": by},
+                requested_by=by,
+                queued_at=now,
             )
-    except IntegrityError:
-        report = ReportFile.objects.get(
-            diagnostic=diagnostic, variant=variant, content_hash=snapshot.content_hash
-        )
-        created = False
-    if created:
-        generate_report.enqueue(report.pk)
-        report.refresh_from_db()
-        return report
-    retry = report.status == ReportStatus.FAILED or _is_stale(report)
-    if report.status == ReportStatus.READY and not default_storage.exists(report.file.name):
-        retry = True
-    if retry:
-        ReportFile.objects.filter(pk=report.pk).update(
-            status=ReportStatus.PENDING, error="", started_at=None, finished_at=None
-        )
-        generate_report.enqueue(report.pk)
-        report.refresh_from_db()
+        else:
+            reports.filter(pk=report.pk).update(
+                status=ReportStatus.PENDING,
+                error="",
+                file="",
+                started_at=None,
+                finished_at=None,
+                queued_at=now,
+            )
+    generate_report.using(priority=priority).enqueue(report.pk)
+    report.refresh_from_db()
     return report
 
 

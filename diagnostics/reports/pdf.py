@@ -107,7 +107,9 @@ def render_html(snapshot: Snapshot) -> str:
 def write_pdf(html: str) -> bytes:
     from weasyprint import HTML
 
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
+    from diagnostics.reports.fetcher import BASE_URL, StaticFilesFetcher
+
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFilesFetcher()).write_pdf(
         pdf_variant="pdf/ua-1", uncompressed_pdf=False
     )
 

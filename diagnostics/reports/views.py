@@ -1,16 +1,20 @@
 """PDF reports: ask for one, follow its generation, download it. Every member may, élus too."""
 
+import math
+
+from django.contrib import messages
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from diagnostics.access import get_diagnostic_access
 from diagnostics.enums import ReportStatus
 from diagnostics.models import ReportFile
-from diagnostics.reports.files import request_report
-from diagnostics.reports.pdf import REPORTS
+from diagnostics.reports.files import RenderLimitReached, request_report
+from diagnostics.reports.pdf import REPORTS, report_snapshot
 
 
 @require_POST
@@ -18,7 +22,33 @@ def report_request(request, public_id, variant):
     access = get_diagnostic_access(request.user, public_id)
     if variant not in REPORTS:
         raise Http404
-    report = request_report(diagnostic=access.diagnostic, variant=variant, by=request.user)
+    snapshot = report_snapshot(access.diagnostic, variant)
+    try:
+        report = request_report(
+            diagnostic=access.diagnostic, variant=variant, by=request.user, snapshot=snapshot
+        )
+    except RenderLimitReached as error:
+        response = render(
+            request,
+            "diagnostics/report_limit.html",
+            {
+                "access": access,
+                "diagnostic": access.diagnostic,
+                "limit": error.limit,
+                "minutes": max(1, math.ceil(error.retry_after / 60)),
+            },
+            status=429,
+        )
+        response["Retry-After"] = str(error.retry_after)
+        return response
+    if report.content_hash != snapshot.content_hash:
+        messages.info(
+            request,
+            _(
+                "Ce rapport était déjà en cours de génération\u00a0: il ne contient pas les "
+                "dernières modifications. Redemandez-le une fois qu’il sera prêt."
+            ),
+        )
     if report.status == ReportStatus.READY:
         return redirect("report_download", public_id=public_id, report_id=report.public_id)
     return redirect("report_status", public_id=public_id, report_id=report.public_id)

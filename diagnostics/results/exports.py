@@ -34,8 +34,10 @@ CSV_COLUMNS = [
     "modifiee_le",
 ]
 
-# A spreadsheet reads a cell that starts with one of these as a formula.
-FORMULA_PREFIXES = ("=", "+", "-", "@")
+# A spreadsheet reads a cell that starts with one of these as a formula (OWASP, "CSV Injection"):
+# a tab or a carriage return first can hide the formula that follows from the import dialog.
+# Numbers the app writes itself are quoted too when negative: one rule, every cell, no exceptions.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _number(value) -> str:

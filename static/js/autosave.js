@@ -151,6 +151,9 @@
           messages = messages.concat(data.errors[name]);
         });
         setStatus(el, "error", data.message + " " + messages.join(" "));
+      } else if (data.status === "csrf") {
+        // This page's token is outdated: only a reload can send the answer, kept in this browser.
+        setStatus(el, "error", data.message);
       } else {
         forget(code);
         setStatus(el, "error", data.message || gettext("Réponse non enregistrée."));

