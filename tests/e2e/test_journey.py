@@ -193,8 +193,10 @@ def submit_the_diagnostic(page: Page, diagnostic: Diagnostic) -> None:
 
 def download(page: Page, button: str, tmp_path) -> str:
     """Click a report button, save the PDF, return its text."""
+    # Tests render the PDF in the request (TASKS_BACKEND=immediate): on a busy machine the click's
+    # navigation can take longer than the usual 15 s.
     with page.expect_download(timeout=60_000) as info:
-        page.get_by_role("button", name=button).click()
+        page.get_by_role("button", name=button).click(timeout=60_000)
     path = tmp_path / info.value.suggested_filename
     info.value.save_as(path)
     assert path.read_bytes().startswith(b"%PDF"), f"{button}: not a PDF"
