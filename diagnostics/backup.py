@@ -876,18 +876,19 @@ class _Reading:
             return  # Nothing more can be checked without the catalogue.
         numbers: set[int] = set()
         for index, raw in enumerate(scores, start=1):
-            score = self._read_score(
-                _Entry(self, _at(entry.where, _("score %(n)s") % {"n": index}), raw),
-                diagnostic,
-                catalogue,
-                numbers,
+            rows.scores.append(
+                self._read_score(
+                    _Entry(self, _at(entry.where, _("score %(n)s") % {"n": index}), raw),
+                    diagnostic,
+                    catalogue,
+                    numbers,
+                )
             )
-            if score is not None:
-                rows.scores.append(score)
         codes: set[str] = set()
         for index, raw in enumerate(answers, start=1):
             answer = self._read_answer(
                 _Entry(self, _at(entry.where, _("réponse %(n)s") % {"n": index}), raw),
+                entry.where,
                 diagnostic,
                 catalogue,
                 codes,
@@ -905,7 +906,7 @@ class _Reading:
                 )
             )
 
-    def _read_score(self, entry, diagnostic, catalogue, numbers) -> RecommendationScore | None:
+    def _read_score(self, entry, diagnostic, catalogue, numbers) -> RecommendationScore:
         score = RecommendationScore(
             diagnostic=diagnostic,
             number=entry("number", lambda n: catalogue.rec_number[catalogue.recommendation_pk(n)]),
@@ -930,11 +931,12 @@ class _Reading:
             )
         return make_state(value=value, not_applicable=not_applicable, comment=comment)
 
-    def _read_answer(self, entry, diagnostic, catalogue, codes):
+    def _read_answer(self, entry, diagnostic_where, diagnostic, catalogue, codes):
         question = entry("question", catalogue.question)
         if question is None:
             return None
-        entry.where = _at(entry.where.rpartition(" › ")[0], question.code)
+        # Once its question is known, an answer is named by it: « diagnostic 2 › R1.Q6 ».
+        entry.where = _at(diagnostic_where, question.code)
         if question.code in codes:
             self.add(entry.where, _("Cette question a déjà une réponse plus haut."))
         codes.add(question.code)

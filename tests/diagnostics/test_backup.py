@@ -471,6 +471,24 @@ def set_in(path, value):
             "compte 1 › email\u00a0:",
             id="email",
         ),
+        pytest.param(
+            set_in(["diagnostics", 0, "answers", 0, "question"], "R99.Q1"),
+            "diagnostic 1 › réponse 1 › question\u00a0: La question «\u00a0R99.Q1\u00a0»",
+            id="unknown-question",
+        ),
+        pytest.param(
+            set_in(["diagnostics", 1, "public_id"], "not-a-uuid"),
+            "diagnostic 2 › public_id\u00a0:",
+            id="public-id",
+        ),
+        pytest.param(
+            set_in(["diagnostics", 0, "plan", 0, "changes", 0, "new_state", "couleur"], "rouge"),
+            "diagnostic 1 › action 1 › historique 1 › new_state › couleur\u00a0:",
+            id="plan-history-unknown-field",
+        ),
+        pytest.param(
+            set_in(["users", 0, "password"], None), "compte 1 › password\u00a0:", id="password"
+        ),
     ],
 )
 def test_the_import_refuses_a_value_the_forms_would_refuse_and_writes_nothing(
@@ -546,3 +564,42 @@ def test_an_existing_account_is_not_attached_without_the_option(exported, tmp_pa
     assert User.objects.filter(email__iexact="claire@exemple.localhost").count() == 1
     diagnostic = Diagnostic.objects.get(public_id=exported["diagnostics"][0]["public_id"])
     assert diagnostic.created_by == claire
+
+
+def test_a_missing_value_a_repeated_row_and_a_not_applicable_answer_are_refused(exported, tmp_path):
+    diagnostic = exported["diagnostics"][0]
+    del diagnostic["title"]
+    diagnostic["answers"].append(dict(diagnostic["answers"][0]))
+    exported["diagnostics"][1]["public_id"] = diagnostic["public_id"]
+    codes = set(
+        Question.objects.filter(
+            allows_not_applicable=False, recommendation__catalogue__code="2026.1"
+        ).values_list("code", flat=True)
+    )
+    row = next(a for a in diagnostic["answers"] if a["question"] in codes)
+    row.update(value=None, not_applicable=True)
+
+    message = refused(exported, tmp_path)
+
+    first = diagnostic["answers"][0]["question"]
+    assert "diagnostic 1 › title\u00a0: Cette valeur manque." in message
+    assert f"diagnostic 1 › {first}\u00a0: Cette question a déjà une réponse plus haut." in message
+    assert (
+        "diagnostic 2 › public_id\u00a0: Cet identifiant est déjà celui de diagnostic 1." in message
+    )
+    assert f"diagnostic 1 › {row['question']} › not_applicable\u00a0:" in message
+
+
+def test_an_existing_account_that_only_wrote_history_is_reused_without_the_option(
+    exported, tmp_path
+):
+    former = next(u for u in exported["users"] if u["full_name"] == "Ancien agent")
+    assert former["email"] not in [m["user"] for m in exported["memberships"]]
+    existing = UserFactory(email=former["email"].upper(), full_name="Toujours là")
+
+    import_file(exported, tmp_path)
+
+    existing.refresh_from_db()
+    assert existing.full_name == "Toujours là"
+    assert not existing.memberships.exists()
+    assert Answer.objects.filter(updated_by=existing).exists()
