@@ -242,7 +242,12 @@ class Multi(QuestionKindHandler):
             raise ValidationError(
                 _("%(value)s n’est pas une liste d’options.") % {"value": quoted(raw)}
             )
-        return self.stored([option_of(rank) for rank in raw])
+        chosen = [option_of(rank) for rank in raw]
+        if len(set(chosen)) != len(chosen):
+            raise ValidationError(
+                _("%(value)s cite deux fois la même option.") % {"value": quoted(raw)}
+            )
+        return self.stored(chosen)
 
     def validate(self, question, options, value):
         known = {o.pk for o in options}

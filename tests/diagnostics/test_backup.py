@@ -405,6 +405,11 @@ def set_in(path, value):
             id="unknown-multi-choice",
         ),
         pytest.param(
+            set_answer(QuestionKind.MULTI, [1, 1]),
+            "diagnostic 1 › {code}\u00a0: «\u00a0[1, 1]\u00a0» cite deux fois la même option.",
+            id="repeated-multi-choice",
+        ),
+        pytest.param(
             set_answer(QuestionKind.SCALE, 17),
             "diagnostic 1 › {code}\u00a0: «\u00a017\u00a0» ",
             id="scale-level-out-of-range",
