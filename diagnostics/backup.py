@@ -4,17 +4,23 @@ Rows refer to each other by natural keys (catalogue version code, question code,
 recommendation number, suggested action, e-mail address, public ids), never by database ids.
 """
 
+import math
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import InvalidOperation
 
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import IntegrityError, connection, models, transaction
+from django.db.models.functions import Lower, Trim
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import Collectivite, Invitation, Membership, User, normalize_email_address
+from aeict.text import quoted
+from diagnostics.catalogue import catalogue_data
+from diagnostics.enums import DiagnosticStatus
 from diagnostics.models import (
     Answer,
     AnswerChange,
@@ -23,8 +29,10 @@ from diagnostics.models import (
     PlanActionChange,
     RecommendationScore,
 )
-from diagnostics.plan.fields import action_state, values_from_state
+from diagnostics.plan.fields import ACTION_FIELDS, FIELDS, action_state
 from diagnostics.question_kinds import kind_of
+from diagnostics.questionnaire.answers import make_state
+from diagnostics.questionnaire.forms import AnswerForm
 from diagnostics.services import flag_latest_submitted
 from recommendations.models import (
     CatalogueVersion,
@@ -100,12 +108,12 @@ class _Catalogue:
             self.action_key[action.pk] = key
             self.action_pk.setdefault(tuple(key.values()), action.pk)
 
-    def question(self, code: str) -> Question:
-        question = self.question_by_code.get(code)
+    def question(self, code) -> Question:
+        question = self.question_by_code.get(code) if isinstance(code, str) else None
         if question is None:
-            raise BackupError(
-                _("La question « %(question)s » n’existe pas dans la version « %(code)s ».")
-                % {"question": code, "code": self.version.code}
+            raise ValidationError(
+                _("La question %(question)s n’existe pas dans la version « %(code)s ».")
+                % {"question": quoted(code), "code": self.version.code}
             )
         return question
 
@@ -118,16 +126,16 @@ class _Catalogue:
         return self.option_rank[pk]
 
     def _pk(self, question: Question, rank) -> int:
-        pk = self.option_pk.get((question.pk, rank))
+        pk = self.option_pk.get((question.pk, rank)) if _is_int(rank) else None
         if pk is None:
-            raise BackupError(
-                _(
-                    "Une réponse à %(question)s désigne une option absente du catalogue "
-                    "(rang %(value)s)."
-                )
-                % {"question": question.code, "value": rank}
+            raise ValidationError(
+                _("%(value)s n’est le rang d’aucune option de la question.")
+                % {"value": quoted(rank)}
             )
         return pk
+
+    def options(self, question: Question) -> list[Option]:
+        return catalogue_data(self.version.pk).options_by_question.get(question.pk, [])
 
     def portable_value(self, question: Question, value):
         if value is None:
@@ -135,19 +143,20 @@ class _Catalogue:
         return kind_of(question).export_value(value, lambda pk: self._rank(question, pk))
 
     def local_value(self, question: Question, value):
+        """The stored value of a backup's value, checked like the question's form: raises
+        ValidationError in French."""
         if value is None:
             return None
-        return kind_of(question).import_value(value, lambda rank: self._pk(question, rank))
+        handler = kind_of(question)
+        stored = handler.import_value(value, lambda rank: self._pk(question, rank))
+        if stored is not None:
+            handler.validate(question, self.options(question), stored)
+        return stored
 
     def portable_state(self, question: Question, state: dict | None) -> dict | None:
         if state is None:
             return None
         return {**state, "value": self.portable_value(question, state.get("value"))}
-
-    def local_state(self, question: Question, state: dict | None) -> dict | None:
-        if state is None:
-            return None
-        return {**state, "value": self.local_value(question, state.get("value"))}
 
     def portable_action_state(self, state: dict | None) -> dict | None:
         if state is None:
@@ -155,16 +164,6 @@ class _Catalogue:
         return {
             ("recommendation" if name == "recommendation_id" else name): (
                 self.recommendation_number(value) if name == "recommendation_id" else value
-            )
-            for name, value in state.items()
-        }
-
-    def local_action_state(self, state: dict | None) -> dict | None:
-        if state is None:
-            return None
-        return {
-            ("recommendation_id" if name == "recommendation" else name): (
-                self.recommendation_pk(value) if name == "recommendation" else value
             )
             for name, value in state.items()
         }
@@ -178,20 +177,26 @@ class _Catalogue:
             )
         return self.rec_number[pk]
 
-    def recommendation_pk(self, number: int | None) -> int | None:
-        if number is None:
-            return None
-        if number not in self.rec_pk:
-            raise BackupError(
-                _("La préconisation %(number)s n’existe pas dans la version « %(code)s ».")
-                % {"number": number, "code": self.version.code}
+    def recommendation_pk(self, number) -> int:
+        if not _is_int(number) or number not in self.rec_pk:
+            raise ValidationError(
+                _("%(value)s n’est le numéro d’aucune préconisation de la version « %(code)s ».")
+                % {"value": quoted(number), "code": self.version.code}
             )
         return self.rec_pk[number]
 
-    def suggested_action_pk(self, key: dict | None) -> int | None:
+    def suggested_action_pk(self, key) -> int | None:
         if key is None:
             return None
-        pk = self.action_pk.get((key["recommendation"], key["position"], key["title"]))
+        if not isinstance(key, dict) or set(key) != {"recommendation", "position", "title"}:
+            raise ValidationError(
+                _("%(value)s ne désigne pas une action suggérée (recommendation, position, title).")
+                % {"value": quoted(key)}
+            )
+        try:
+            pk = self.action_pk.get((key["recommendation"], key["position"], key["title"]))
+        except TypeError:  # a list or an object where a number or a text was expected
+            pk = None
         if pk is None:
             # Same recommendation and title, at another position.
             pk = next(
@@ -203,9 +208,9 @@ class _Catalogue:
                 None,
             )
         if pk is None:
-            raise BackupError(
-                _("L’action suggérée « %(title)s » n’existe pas dans la version « %(code)s ».")
-                % {"title": key["title"], "code": self.version.code}
+            raise ValidationError(
+                _("L’action suggérée %(title)s n’existe pas dans la version « %(code)s ».")
+                % {"title": quoted(key["title"]), "code": self.version.code}
             )
         return pk
 
@@ -403,7 +408,38 @@ def _replace_user_ids(memberships, invitations, diagnostics, emails):
                 change["changed_by"] = emails.get(change["changed_by"])
 
 
-# Import -----------------------------------------------------------------------------------------
+# Import -------------------------------------------------------------------------------------------
+
+MAX_PROBLEMS_SHOWN = 50
+
+
+class ImportRefused(BackupError):
+    """The file breaks the rules of the forms and models: ``problems`` says where and why, and
+    nothing was written. ``existing_accounts`` are the e-mail addresses of accounts that already
+    exist and that the file would make members without the caller's consent."""
+
+    def __init__(self, problems: list[str], existing_accounts: list[str]):
+        self.problems = problems
+        self.existing_accounts = existing_accounts
+        count = len(problems)
+        lines = [
+            ngettext(
+                "%(n)s\u00a0problème dans le fichier, rien n’a été importé\u00a0:",
+                "%(n)s\u00a0problèmes dans le fichier, rien n’a été importé\u00a0:",
+                count,
+            )
+            % {"n": count}
+        ]
+        lines += [f"- {problem}" for problem in problems[:MAX_PROBLEMS_SHOWN]]
+        hidden = count - MAX_PROBLEMS_SHOWN
+        if hidden > 0:
+            lines.append(
+                ngettext(
+                    "… et %(n)s\u00a0autre problème.", "… et %(n)s\u00a0autres problèmes.", hidden
+                )
+                % {"n": hidden}
+            )
+        super().__init__("\n".join(lines))
 
 
 @dataclass
@@ -411,13 +447,19 @@ class ImportSummary:
     collectivite: Collectivite
     users_created: int
     users_reused: int
+    users_attached: int
     diagnostics: int
     answers: int
     plan_actions: int
 
 
-def import_collectivite(data: dict) -> ImportSummary:
-    """Recreate the collectivité exported in ``data``; all or nothing."""
+def import_collectivite(data: dict, *, attach_existing_accounts: bool = False) -> ImportSummary:
+    """Recreate the collectivité exported in ``data``; all or nothing.
+
+    Every value is checked first, as the forms and models check it, and the import raises
+    ImportRefused with the list of problems before it writes anything. An account that already
+    exists (same e-mail address, whatever the case) becomes a member only with
+    ``attach_existing_accounts``; its name and password are never changed."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise BackupError(_("Ce fichier n’est pas un export de collectivité AEICT."))
     if data.get("format_version") != FORMAT_VERSION:
@@ -427,241 +469,636 @@ def import_collectivite(data: dict) -> ImportSummary:
         )
     try:
         with transaction.atomic():
-            return _import(data)
-    except (
-        KeyError,
-        TypeError,
-        ValueError,
-        InvalidOperation,
-        AttributeError,
-        IntegrityError,
-        ValidationError,
-    ) as error:
+            reading = _Reading(attach_existing_accounts=attach_existing_accounts)
+            reading.read(data)
+            if reading.problems:
+                raise ImportRefused(reading.problems, reading.existing_members)
+            return reading.write()
+    except IntegrityError as error:
+        # Only a concurrent write gets here: the checks saw the database before it.
         raise BackupError(
-            _("Le fichier est incomplet ou mal formé (%(error)s) : rien n’a été importé.")
-            % {"error": f"{type(error).__name__}: {error}"}
+            _("La base a changé pendant l’import (%(error)s) : rien n’a été importé.")
+            % {"error": error}
         ) from error
 
 
-def _check_absent(model, public_ids, label):
-    found = model.objects.filter(public_id__in=public_ids).values_list("public_id", flat=True)
-    if found:
-        raise BackupError(
-            _("%(label)s %(id)s existe déjà dans cette base : rien n’a été importé.")
-            % {"label": label, "id": found[0]}
+def _at(*places: str) -> str:
+    return " › ".join(places)
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+# Converters of the file's values: each returns the model's value or raises ValidationError.
+
+
+def _text(value) -> str:
+    if not isinstance(value, str):
+        raise ValidationError(_("%(value)s n’est pas un texte.") % {"value": quoted(value)})
+    if "\x00" in value:
+        raise ValidationError(_("Le texte contient un caractère nul."))
+    return value
+
+
+def _email(value) -> str:
+    return normalize_email_address(_text(value))
+
+
+def _flag(value) -> bool:
+    if not isinstance(value, bool):
+        raise ValidationError(_("%(value)s n’est ni true ni false.") % {"value": quoted(value)})
+    return value
+
+
+def _integer(value) -> int:
+    if not _is_int(value):
+        raise ValidationError(_("%(value)s n’est pas un nombre entier.") % {"value": quoted(value)})
+    return value
+
+
+def _integer_or_none(value) -> int | None:
+    return None if value is None else _integer(value)
+
+
+def _score(value) -> float | None:
+    """A stored score: none, or a number from 0 to 100."""
+    if value is None:
+        return None
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or not 0 <= value <= 100
+    ):
+        raise ValidationError(
+            _("%(value)s n’est pas un score de 0 à 100.") % {"value": quoted(value)}
+        )
+    return float(value)
+
+
+def _date_time(value) -> datetime:
+    try:
+        moment = _parse_moment(value) if isinstance(value, str) else None
+    except ValueError:
+        moment = None
+    if moment is None:
+        raise ValidationError(
+            _("%(value)s n’est pas une date et heure ISO 8601 avec fuseau horaire.")
+            % {"value": quoted(value)}
+        )
+    return moment
+
+
+def _date_time_or_none(value) -> datetime | None:
+    return None if value is None else _date_time(value)
+
+
+def _identifier(value) -> uuid.UUID:
+    try:
+        return uuid.UUID(_text(value))
+    except ValueError:
+        raise ValidationError(
+            _("%(value)s n’est pas un identifiant (UUID).") % {"value": quoted(value)}
+        ) from None
+
+
+def _list(value) -> list:
+    if not isinstance(value, list):
+        raise ValidationError(_("Une liste est attendue."))
+    return value
+
+
+class _Entry:
+    """One object of the file, read key by key: a missing key or a value that does not convert is
+    a problem at its place, and reading goes on with the next one."""
+
+    def __init__(self, reading: "_Reading", where: str, raw):
+        self.reading = reading
+        self.where = where
+        self.is_object = isinstance(raw, dict)
+        self.raw = raw if self.is_object else {}
+        self.failed: set[str] = set()
+        if not self.is_object:
+            reading.add(where, _("Un objet JSON est attendu."))
+
+    def __call__(self, key: str, convert=None, *, optional=False, default=None, at_key=True):
+        if key not in self.raw:
+            if self.is_object and not optional:
+                self.reading.add(_at(self.where, key), _("Cette valeur manque."))
+                self.failed.add(key)
+            return default
+        if convert is None:
+            return self.raw[key]
+        try:
+            return convert(self.raw[key])
+        except ValidationError as error:
+            self.reading.error(_at(self.where, key) if at_key else self.where, error)
+            self.failed.add(key)
+            return default
+
+    def person(self, key: str, *, optional=False) -> User | None:
+        email = self(key, lambda value: None if value is None else _email(value), optional=optional)
+        if email is None:
+            return None
+        user = self.reading.users.get(email)
+        if user is None:
+            self.reading.add(
+                _at(self.where, key),
+                _("%(email)s n’est pas dans la liste des comptes du fichier (users).")
+                % {"email": quoted(email)},
+            )
+            self.failed.add(key)
+        return user
+
+
+@dataclass
+class _DiagnosticRows:
+    diagnostic: Diagnostic
+    scores: list[RecommendationScore]
+    answers: list[tuple[Answer, list[AnswerChange]]]
+    plan: list[tuple[PlanAction, list[PlanActionChange]]]
+
+
+# The fields of a plan action that its history states hold, and those they never hold.
+_ACTION_STATE_KEYS = {
+    ("recommendation" if f.name == "recommendation_id" else f.name): f for f in ACTION_FIELDS
+}
+_NOT_IN_ACTION_STATE = {f.name for f in PlanAction._meta.fields} - set(_ACTION_STATE_KEYS)
+
+
+class _Reading:
+    """The file read into unsaved rows, each value checked as the forms and models check it; the
+    rows are written only when no problem was found."""
+
+    def __init__(self, *, attach_existing_accounts: bool):
+        self.attach_existing_accounts = attach_existing_accounts
+        self.problems: list[str] = []
+        self.users: dict[str, User] = {}
+        self.existing_members: list[str] = []
+        self.catalogues: dict[str, _Catalogue | None] = {}
+        self.public_ids: dict[type, dict[uuid.UUID, str]] = defaultdict(dict)
+        self.collectivite = Collectivite()
+        self.memberships: list[Membership] = []
+        self.invitations: list[Invitation] = []
+        self.diagnostics: list[_DiagnosticRows] = []
+
+    # Problems
+
+    def add(self, where: str, message) -> None:
+        self.problems.append(f"{where}\u00a0: {message}")
+
+    def error(self, where: str, error: ValidationError) -> None:
+        if hasattr(error, "error_dict"):
+            for name, messages in error.message_dict.items():
+                for message in messages:
+                    self.add(where if name == NON_FIELD_ERRORS else _at(where, name), message)
+        else:
+            for message in error.messages:
+                self.add(where, message)
+
+    def check(self, entry: _Entry, instance, *, exclude=()) -> None:
+        """The model's own validation, and the length of its long texts (full_clean leaves a
+        TextField's max_length to the forms)."""
+        exclude = {*exclude, *entry.failed}
+        try:
+            instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
+            self.error(entry.where, error)
+        for field in instance._meta.concrete_fields:
+            value = getattr(instance, field.attname)
+            if (
+                isinstance(field, models.TextField)
+                and field.max_length
+                and field.name not in exclude
+                and isinstance(value, str)
+                and len(value) > field.max_length
+            ):
+                self.add(
+                    _at(entry.where, field.name),
+                    _("%(limit)s caractères au plus (le fichier en a %(count)s).")
+                    % {"limit": field.max_length, "count": len(value)},
+                )
+
+    # Reading
+
+    def read(self, data: dict) -> None:
+        top = _Entry(self, _("fichier"), data)
+        self._read_collectivite(_Entry(self, _("collectivité"), top("collectivite", optional=True)))
+        self._read_users(top("users", _list, default=[]))
+        for index, raw in enumerate(top("memberships", _list, default=[]), start=1):
+            self._read_membership(_Entry(self, _("membre %(n)s") % {"n": index}, raw))
+        for index, raw in enumerate(top("invitations", _list, default=[]), start=1):
+            self._read_invitation(_Entry(self, _("invitation %(n)s") % {"n": index}, raw))
+        for index, raw in enumerate(top("diagnostics", _list, default=[]), start=1):
+            self._read_diagnostic(_Entry(self, _("diagnostic %(n)s") % {"n": index}, raw))
+        self._refuse_what_exists()
+
+    def _note_public_id(self, model, entry: _Entry, public_id) -> None:
+        if public_id is None:
+            return
+        seen = self.public_ids[model]
+        if public_id in seen:
+            self.add(
+                _at(entry.where, "public_id"),
+                _("Cet identifiant est déjà celui de %(other)s.") % {"other": seen[public_id]},
+            )
+        else:
+            seen[public_id] = entry.where
+
+    def _refuse_what_exists(self) -> None:
+        for model, seen in self.public_ids.items():
+            for public_id in model.objects.filter(public_id__in=list(seen)).values_list(
+                "public_id", flat=True
+            ):
+                self.add(
+                    _at(seen[public_id], "public_id"),
+                    _("%(id)s existe déjà dans cette base.") % {"id": public_id},
+                )
+        siren = self.collectivite.siren
+        if isinstance(siren, str) and Collectivite.objects.filter(siren=siren).exists():
+            self.add(
+                _at(_("collectivité"), "siren"),
+                _("Une collectivité de SIREN %(siren)s existe déjà dans cette base.")
+                % {"siren": siren},
+            )
+
+    def _read_collectivite(self, entry: _Entry) -> None:
+        collectivite = self.collectivite
+        collectivite.public_id = entry("public_id", _identifier)
+        collectivite.name = entry("name", _text)
+        collectivite.kind = entry("kind", _text)
+        collectivite.siren = entry("siren", _text)
+        collectivite.population = entry("population", _integer_or_none)
+        collectivite.created_at = entry("created_at", _date_time)
+        self.check(entry, collectivite)
+        self._note_public_id(Collectivite, entry, collectivite.public_id)
+
+    def _read_users(self, rows: list) -> None:
+        entries = []
+        for index, raw in enumerate(rows, start=1):
+            entry = _Entry(self, _("compte %(n)s") % {"n": index}, raw)
+            email = entry("email", _email)
+            if email is not None:
+                entries.append((entry, email))
+        existing = {
+            normalize_email_address(user.email): user
+            for user in User.objects.annotate(normalised=Lower(Trim("email"))).filter(
+                normalised__in=[email for _entry, email in entries]
+            )
+        }
+        for entry, email in entries:
+            if email in self.users:
+                self.add(
+                    _at(entry.where, "email"),
+                    _("%(email)s est déjà un autre compte du fichier.") % {"email": quoted(email)},
+                )
+                continue
+            if email in existing:
+                # Left as it is: neither its name nor its password come from the file.
+                self.users[email] = existing[email]
+                continue
+            user = User(
+                email=email,
+                full_name=entry("full_name", _text),
+                password=entry("password", _text),
+                is_active=entry("is_active", _flag),
+                date_joined=entry("date_joined", _date_time),
+                last_login=entry("last_login", _date_time_or_none),
+            )
+            self.check(entry, user)
+            self.users[email] = user
+
+    def _read_membership(self, entry: _Entry) -> None:
+        user = entry.person("user")
+        membership = Membership(
+            user=user,
+            collectivite=self.collectivite,
+            role=entry("role", _text),
+            created_at=entry("created_at", _date_time),
+        )
+        self.check(entry, membership, exclude={"user", "collectivite"})
+        if user is None:
+            if "user" not in entry.failed and entry.is_object:
+                self.add(_at(entry.where, "user"), _("Un membre doit être un compte du fichier."))
+            return
+        if any(m.user is user for m in self.memberships):
+            self.add(
+                _at(entry.where, "user"),
+                _("%(email)s est déjà membre plus haut dans le fichier.")
+                % {"email": quoted(user.email)},
+            )
+            return
+        if user.pk is not None:
+            self.existing_members.append(user.email)
+            if not self.attach_existing_accounts:
+                self.add(
+                    _at(entry.where, "user"),
+                    _(
+                        "%(email)s a déjà un compte dans cette base : l’import ne le rattache "
+                        "à la collectivité que si on le lui demande."
+                    )
+                    % {"email": quoted(user.email)},
+                )
+        self.memberships.append(membership)
+
+    def _read_invitation(self, entry: _Entry) -> None:
+        invitation = Invitation(
+            public_id=entry("public_id", _identifier),
+            collectivite=self.collectivite,
+            email=entry("email", _email),
+            role=entry("role", _text),
+            invited_by=entry.person("invited_by"),
+            created_at=entry("created_at", _date_time),
+            accepted_at=entry("accepted_at", _date_time_or_none),
+            # Backups made before invitations could be revoked have no such key.
+            revoked_at=entry("revoked_at", _date_time_or_none, optional=True),
+        )
+        self.check(entry, invitation, exclude={"collectivite", "invited_by"})
+        self._note_public_id(Invitation, entry, invitation.public_id)
+        self.invitations.append(invitation)
+
+    def _catalogue(self, entry: _Entry) -> _Catalogue | None:
+        code = entry("catalogue", _text)
+        if code is None:
+            return None
+        if code not in self.catalogues:
+            version = CatalogueVersion.objects.filter(code=code).first()
+            self.catalogues[code] = None if version is None else _Catalogue(version)
+            if version is None:
+                self.add(
+                    _at(entry.where, "catalogue"),
+                    _(
+                        "La version « %(code)s » du catalogue n’est pas chargée dans cette "
+                        "base : chargez-la d’abord (manage.py loadcatalogue), puis relancez "
+                        "l’import."
+                    )
+                    % {"code": code},
+                )
+        return self.catalogues[code]
+
+    def _read_diagnostic(self, entry: _Entry) -> None:
+        catalogue = self._catalogue(entry)
+        diagnostic = Diagnostic(
+            public_id=entry("public_id", _identifier),
+            collectivite=self.collectivite,
+            catalogue=catalogue.version if catalogue else None,
+            title=entry("title", _text),
+            status=entry("status", _text),
+            created_by=entry.person("created_by"),
+            created_at=entry("created_at", _date_time),
+            submitted_at=entry("submitted_at", _date_time_or_none),
+            submitted_by=entry.person("submitted_by"),
+            # Absent from the files of earlier versions.
+            reopened_at=entry("reopened_at", _date_time_or_none, optional=True),
+            reopened_by=entry.person("reopened_by", optional=True),
+            overall_score=entry("overall_score", _score),
+            method_version=entry("method_version", _text),
+        )
+        self.check(
+            entry,
+            diagnostic,
+            exclude={"collectivite", "catalogue", "created_by", "submitted_by", "reopened_by"},
+        )
+        if (
+            diagnostic.status == DiagnosticStatus.SUBMITTED
+            and diagnostic.submitted_at is None
+            and "submitted_at" not in entry.failed
+        ):
+            self.add(
+                _at(entry.where, "submitted_at"),
+                _("Un diagnostic soumis a une date de soumission."),
+            )
+        self._note_public_id(Diagnostic, entry, diagnostic.public_id)
+        rows = _DiagnosticRows(diagnostic=diagnostic, scores=[], answers=[], plan=[])
+        self.diagnostics.append(rows)
+        scores = entry("scores", _list, default=[])
+        answers = entry("answers", _list, default=[])
+        plan = entry("plan", _list, default=[])
+        if catalogue is None:
+            return  # Nothing more can be checked without the catalogue.
+        numbers: set[int] = set()
+        for index, raw in enumerate(scores, start=1):
+            rows.scores.append(
+                self._read_score(
+                    _Entry(self, _at(entry.where, _("score %(n)s") % {"n": index}), raw),
+                    diagnostic,
+                    catalogue,
+                    numbers,
+                )
+            )
+        codes: set[str] = set()
+        for index, raw in enumerate(answers, start=1):
+            answer = self._read_answer(
+                _Entry(self, _at(entry.where, _("réponse %(n)s") % {"n": index}), raw),
+                entry.where,
+                diagnostic,
+                catalogue,
+                codes,
+            )
+            if answer is not None:
+                rows.answers.append(answer)
+        suggested: set[int] = set()
+        for index, raw in enumerate(plan, start=1):
+            rows.plan.append(
+                self._read_action(
+                    _Entry(self, _at(entry.where, _("action %(n)s") % {"n": index}), raw),
+                    diagnostic,
+                    catalogue,
+                    suggested,
+                )
+            )
+
+    def _read_score(self, entry, diagnostic, catalogue, numbers) -> RecommendationScore:
+        score = RecommendationScore(
+            diagnostic=diagnostic,
+            number=entry("number", lambda n: catalogue.rec_number[catalogue.recommendation_pk(n)]),
+            score=entry("score", _score),
+        )
+        self.check(entry, score, exclude={"diagnostic"})
+        if score.number in numbers:
+            self.add(_at(entry.where, "number"), _("Cette préconisation a déjà un score."))
+        numbers.add(score.number)
+        return score
+
+    def _answer_state(self, entry: _Entry, question: Question, catalogue: _Catalogue) -> dict:
+        """The value, « Non concerné » and comment of an answer or of one of its past states,
+        checked as the question's form checks them."""
+        value = entry("value", lambda raw: catalogue.local_value(question, raw), at_key=False)
+        not_applicable = entry("not_applicable", _flag, default=False)
+        comment = entry("comment", lambda raw: _ANSWER_COMMENT.clean(_text(raw)), default="")
+        if not_applicable and not question.allows_not_applicable:
+            self.add(
+                _at(entry.where, "not_applicable"),
+                _("Cette question ne propose pas la réponse « Non concerné »."),
+            )
+        return make_state(value=value, not_applicable=not_applicable, comment=comment)
+
+    def _read_answer(self, entry, diagnostic_where, diagnostic, catalogue, codes):
+        question = entry("question", catalogue.question)
+        if question is None:
+            return None
+        # Once its question is known, an answer is named by it: « diagnostic 2 › R1.Q6 ».
+        entry.where = _at(diagnostic_where, question.code)
+        if question.code in codes:
+            self.add(entry.where, _("Cette question a déjà une réponse plus haut."))
+        codes.add(question.code)
+        answer = Answer(
+            diagnostic=diagnostic,
+            question=question,
+            **self._answer_state(entry, question, catalogue),
+            revision=entry("revision", _integer),
+            updated_by=entry.person("updated_by"),
+            updated_at=entry("updated_at", _date_time),
+        )
+        self.check(entry, answer, exclude={"diagnostic", "question", "updated_by", "value"})
+        changes = []
+        for index, raw in enumerate(entry("changes", _list, default=[]), start=1):
+            change = _Entry(self, _at(entry.where, _("historique %(n)s") % {"n": index}), raw)
+            old, new = change("old_state"), change("new_state")
+            row = AnswerChange(
+                answer=answer,
+                revision=change("revision", _integer),
+                changed_by=change.person("changed_by"),
+                changed_at=change("changed_at", _date_time),
+                old_state=None
+                if old is None
+                else self._answer_state(
+                    _Entry(self, _at(change.where, "old_state"), old), question, catalogue
+                ),
+                new_state=self._answer_state(
+                    _Entry(self, _at(change.where, "new_state"), new), question, catalogue
+                ),
+            )
+            self.check(change, row, exclude={"answer", "changed_by", "old_state", "new_state"})
+            if row.revision is not None and any(c.revision == row.revision for c in changes):
+                self.add(_at(change.where, "revision"), _("Cette révision est déjà plus haut."))
+            changes.append(row)
+        return answer, changes
+
+    def _action_values(self, entry: _Entry, catalogue: _Catalogue, *, whole: bool) -> dict:
+        """A plan action's tracked fields read from the file (all of them when ``whole``, else
+        those the state holds), as the model's values; checked as the model checks them."""
+        if not whole:
+            for key in set(entry.raw) - set(_ACTION_STATE_KEYS):
+                self.add(_at(entry.where, key), _("Ce n’est pas un champ d’une action du plan."))
+        values = {}
+        for key, field in _ACTION_STATE_KEYS.items():
+            if not whole and key not in entry.raw:
+                continue
+            read = catalogue.recommendation_pk if key == "recommendation" else field.kind.read
+            values[field.name] = entry(key, read)
+        if not whole:
+            absent = set(_ACTION_STATE_KEYS) - set(entry.raw)
+            self.check(
+                entry,
+                PlanAction(**values),
+                exclude=_NOT_IN_ACTION_STATE | absent | {"recommendation"},
+            )
+        return values
+
+    def _action_state(self, entry: _Entry, catalogue: _Catalogue) -> dict:
+        values = self._action_values(entry, catalogue, whole=False)
+        return {name: FIELDS[name].kind.stored(value) for name, value in values.items()}
+
+    def _read_action(self, entry, diagnostic, catalogue, suggested):
+        suggested_id = entry("suggested_action", catalogue.suggested_action_pk)
+        if suggested_id is not None:
+            if suggested_id in suggested:
+                self.add(
+                    _at(entry.where, "suggested_action"),
+                    _("Cette action suggérée est déjà plus haut dans le plan."),
+                )
+            suggested.add(suggested_id)
+        action = PlanAction(
+            public_id=entry("public_id", _identifier),
+            diagnostic=diagnostic,
+            suggested_action_id=suggested_id,
+            **self._action_values(entry, catalogue, whole=True),
+            position=entry("position", _integer),
+            revision=entry("revision", _integer),
+            created_by=entry.person("created_by"),
+            created_at=entry("created_at", _date_time),
+            updated_by=entry.person("updated_by"),
+            updated_at=entry("updated_at", _date_time),
+        )
+        self.check(
+            entry,
+            action,
+            exclude={
+                "diagnostic",
+                "recommendation",
+                "suggested_action",
+                "created_by",
+                "updated_by",
+            },
+        )
+        self._note_public_id(PlanAction, entry, action.public_id)
+        changes = []
+        for index, raw in enumerate(entry("changes", _list, default=[]), start=1):
+            change = _Entry(self, _at(entry.where, _("historique %(n)s") % {"n": index}), raw)
+            old, new = change("old_state"), change("new_state")
+            changes.append(
+                PlanActionChange(
+                    action=action,
+                    revision=change("revision", _integer),
+                    changed_by=change.person("changed_by"),
+                    changed_at=change("changed_at", _date_time),
+                    old_state=None
+                    if old is None
+                    else self._action_state(
+                        _Entry(self, _at(change.where, "old_state"), old), catalogue
+                    ),
+                    new_state=self._action_state(
+                        _Entry(self, _at(change.where, "new_state"), new), catalogue
+                    ),
+                )
+            )
+            self.check(
+                change, changes[-1], exclude={"action", "changed_by", "old_state", "new_state"}
+            )
+        return action, changes
+
+    # Writing
+
+    def write(self) -> ImportSummary:
+        new_users = [user for user in self.users.values() if user.pk is None]
+        for user in new_users:
+            user.save()
+        collectivite = self.collectivite
+        created_at = collectivite.created_at
+        collectivite.save()
+        collectivite.created_at = created_at
+        collectivite.save(update_fields=["created_at"])
+        _with_created_at(Membership, self.memberships)
+        _with_created_at(Invitation, self.invitations)
+        for rows in self.diagnostics:
+            _with_created_at(Diagnostic, [rows.diagnostic])
+            RecommendationScore.objects.bulk_create(rows.scores)
+            _with_created_at(PlanAction, [action for action, _changes in rows.plan])
+            PlanActionChange.objects.bulk_create(c for _action, cs in rows.plan for c in cs)
+            Answer.objects.bulk_create([answer for answer, _changes in rows.answers])
+            AnswerChange.objects.bulk_create(c for _answer, cs in rows.answers for c in cs)
+        flag_latest_submitted(collectivite=collectivite)
+        return ImportSummary(
+            collectivite=collectivite,
+            users_created=len(new_users),
+            users_reused=len(self.users) - len(new_users),
+            users_attached=len(self.existing_members),
+            diagnostics=len(self.diagnostics),
+            answers=sum(len(rows.answers) for rows in self.diagnostics),
+            plan_actions=sum(len(rows.plan) for rows in self.diagnostics),
         )
 
 
-def _with_created_at(model, rows: list, created: list[datetime]) -> list:
+_ANSWER_COMMENT = AnswerForm.base_fields["comment"]
+
+
+def _with_created_at(model, rows: list) -> list:
     """Insert ``rows``, then give them back the creation dates that auto_now_add overwrote."""
+    created = [row.created_at for row in rows]
     rows = model.objects.bulk_create(rows)
     for row, moment in zip(rows, created, strict=True):
         row.created_at = moment
     model.objects.bulk_update(rows, ["created_at"])
     return rows
-
-
-def _import(data: dict) -> ImportSummary:
-    source = data["collectivite"]
-    if Collectivite.objects.filter(siren=source["siren"]).exists():
-        raise BackupError(
-            _(
-                "Une collectivité de SIREN %(siren)s existe déjà dans cette base : "
-                "rien n’a été importé."
-            )
-            % {"siren": source["siren"]}
-        )
-    catalogues = {}
-    for code in sorted({d["catalogue"] for d in data["diagnostics"]}):
-        version = CatalogueVersion.objects.filter(code=code).first()
-        if version is None:
-            raise BackupError(
-                _(
-                    "La version « %(code)s » du catalogue n’est pas chargée dans cette base : "
-                    "chargez-la d’abord (manage.py loadcatalogue), puis relancez l’import. "
-                    "Rien n’a été importé."
-                )
-                % {"code": code}
-            )
-        catalogues[code] = _Catalogue(version)
-    _check_absent(Collectivite, [source["public_id"]], _("La collectivité"))
-    _check_absent(Diagnostic, [d["public_id"] for d in data["diagnostics"]], _("Le diagnostic"))
-    _check_absent(
-        PlanAction,
-        [a["public_id"] for d in data["diagnostics"] for a in d["plan"]],
-        _("L’action du plan"),
-    )
-    _check_absent(Invitation, [i["public_id"] for i in data["invitations"]], _("L’invitation"))
-
-    users, created = {}, 0
-    for entry in data["users"]:
-        email = normalize_email_address(entry["email"])
-        user = User.objects.filter(email=email).first()
-        if user is None:
-            user = User(
-                email=email,
-                full_name=entry["full_name"],
-                password=entry["password"],
-                is_active=entry["is_active"],
-                date_joined=_parse_moment(entry["date_joined"]),
-                last_login=_parse_moment(entry["last_login"]),
-            )
-            user.save()
-            created += 1
-        users[email] = user
-
-    def person(email: str | None) -> User | None:
-        if email is None:
-            return None
-        email = normalize_email_address(email)
-        if email not in users:
-            raise BackupError(
-                _("La personne %(email)s n’est pas dans la liste des comptes du fichier.")
-                % {"email": email}
-            )
-        return users[email]
-
-    collectivite = Collectivite.objects.create(
-        public_id=source["public_id"],
-        name=source["name"],
-        kind=source["kind"],
-        siren=source["siren"],
-        population=source["population"],
-    )
-    collectivite.created_at = _parse_moment(source["created_at"])
-    collectivite.save(update_fields=["created_at"])
-    _with_created_at(
-        Membership,
-        [
-            Membership(user=person(m["user"]), collectivite=collectivite, role=m["role"])
-            for m in data["memberships"]
-        ],
-        [_parse_moment(m["created_at"]) for m in data["memberships"]],
-    )
-    _with_created_at(
-        Invitation,
-        [
-            Invitation(
-                public_id=i["public_id"],
-                collectivite=collectivite,
-                email=normalize_email_address(i["email"]),
-                role=i["role"],
-                invited_by=person(i["invited_by"]),
-                accepted_at=_parse_moment(i["accepted_at"]),
-                # Backups made before invitations could be revoked have no such key.
-                revoked_at=_parse_moment(i.get("revoked_at")),
-            )
-            for i in data["invitations"]
-        ],
-        [_parse_moment(i["created_at"]) for i in data["invitations"]],
-    )
-    answers = actions = 0
-    for entry in data["diagnostics"]:
-        catalogue = catalogues[entry["catalogue"]]
-        answers += _import_answers(
-            _import_diagnostic(entry, collectivite, catalogue, person), entry, catalogue, person
-        )
-        actions += len(entry["plan"])
-    flag_latest_submitted(collectivite=collectivite)
-    return ImportSummary(
-        collectivite=collectivite,
-        users_created=created,
-        users_reused=len(users) - created,
-        diagnostics=len(data["diagnostics"]),
-        answers=answers,
-        plan_actions=actions,
-    )
-
-
-def _import_diagnostic(entry, collectivite, catalogue: _Catalogue, person) -> Diagnostic:
-    overall = entry["overall_score"]
-    [diagnostic] = _with_created_at(
-        Diagnostic,
-        [
-            Diagnostic(
-                public_id=entry["public_id"],
-                collectivite=collectivite,
-                catalogue=catalogue.version,
-                title=entry["title"],
-                status=entry["status"],
-                created_by=person(entry["created_by"]),
-                submitted_at=_parse_moment(entry["submitted_at"]),
-                submitted_by=person(entry["submitted_by"]),
-                # Absent from the files of earlier versions.
-                reopened_at=_parse_moment(entry.get("reopened_at")),
-                reopened_by=person(entry.get("reopened_by")),
-                overall_score=None if overall is None else float(overall),
-                method_version=entry["method_version"],
-            )
-        ],
-        [_parse_moment(entry["created_at"])],
-    )
-    RecommendationScore.objects.bulk_create(
-        RecommendationScore(
-            diagnostic=diagnostic,
-            number=s["number"],
-            score=None if s["score"] is None else float(s["score"]),
-        )
-        for s in entry["scores"]
-    )
-    plan = _with_created_at(
-        PlanAction,
-        [
-            PlanAction(
-                public_id=a["public_id"],
-                diagnostic=diagnostic,
-                suggested_action_id=catalogue.suggested_action_pk(a["suggested_action"]),
-                **values_from_state(catalogue.local_action_state(a)),
-                position=a["position"],
-                revision=a["revision"],
-                created_by=person(a["created_by"]),
-                updated_by=person(a["updated_by"]),
-                updated_at=_parse_moment(a["updated_at"]),
-            )
-            for a in entry["plan"]
-        ],
-        [_parse_moment(a["created_at"]) for a in entry["plan"]],
-    )
-    PlanActionChange.objects.bulk_create(
-        PlanActionChange(
-            action=action,
-            revision=c["revision"],
-            changed_by=person(c["changed_by"]),
-            changed_at=_parse_moment(c["changed_at"]),
-            old_state=catalogue.local_action_state(c["old_state"]),
-            new_state=catalogue.local_action_state(c["new_state"]),
-        )
-        for action, a in zip(plan, entry["plan"], strict=True)
-        for c in a["changes"]
-    )
-    return diagnostic
-
-
-def _import_answers(diagnostic, entry, catalogue: _Catalogue, person) -> int:
-    questions = [catalogue.question(a["question"]) for a in entry["answers"]]
-    rows = Answer.objects.bulk_create(
-        Answer(
-            diagnostic=diagnostic,
-            question=question,
-            value=catalogue.local_value(question, a["value"]),
-            not_applicable=a["not_applicable"],
-            comment=a["comment"],
-            revision=a["revision"],
-            updated_by=person(a["updated_by"]),
-            updated_at=_parse_moment(a["updated_at"]),
-        )
-        for question, a in zip(questions, entry["answers"], strict=True)
-    )
-    AnswerChange.objects.bulk_create(
-        AnswerChange(
-            answer=answer,
-            revision=c["revision"],
-            changed_by=person(c["changed_by"]),
-            changed_at=_parse_moment(c["changed_at"]),
-            old_state=catalogue.local_state(question, c["old_state"]),
-            new_state=catalogue.local_state(question, c["new_state"]),
-        )
-        for answer, question, a in zip(rows, questions, entry["answers"], strict=True)
-        for c in a["changes"]
-    )
-    return len(rows)

@@ -6,13 +6,15 @@ value in recommendations.enums.QuestionKind. The scoring rule itself stays in sc
 
 import random
 from collections.abc import Callable, Sequence
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from aeict.text import quoted
 from diagnostics.fields import FrenchDecimalField, TextField
 from recommendations.enums import QuestionKind
 from recommendations.models import Option, Question
@@ -20,6 +22,10 @@ from recommendations.models import Option, Question
 MAX_TEXT = 2000
 MAX_NUMBER = Decimal("1000000000000")
 SAMPLE_TEXT = "Allemagne, Sénégal, Québec (Canada), Maroc"
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 class QuestionKindHandler:
@@ -62,8 +68,15 @@ class QuestionKindHandler:
         return value
 
     def import_value(self, raw, option_of: Callable[[int], int]):
-        """The stored value for a backup's value (not None); option_of turns a rank into an id."""
+        """The stored value for a backup's value (not None); option_of turns a rank into an id.
+
+        A value that cannot be converted raises ValidationError; ``validate`` checks the rest."""
         return raw
+
+    def validate(self, question: Question, options: Sequence[Option], value) -> None:
+        """Raise ValidationError (in French, quoting the value) unless ``value``, a stored value
+        that is not None, is one the question's form could have stored."""
+        raise NotImplementedError
 
     def sample(
         self,
@@ -118,6 +131,13 @@ class Scale(_Choices):
     def level_count(self, options):
         return len(options)
 
+    def validate(self, question, options, value):
+        if not _is_int(value) or not 0 <= value < len(options):
+            raise ValidationError(
+                _("%(value)s n’est pas un niveau de l’échelle (de 0 à %(top)s).")
+                % {"value": quoted(value), "top": len(options) - 1}
+            )
+
     def describe(self, question, value, options_by_id):
         levels = options_by_id.get(("levels", question.pk), [])
         if isinstance(value, int) and 0 <= value < len(levels):
@@ -147,6 +167,13 @@ class Boolean(_Choices):
     def describe(self, question, value, options_by_id):
         return _("Oui") if value else _("Non")
 
+    def validate(self, question, options, value):
+        if not isinstance(value, bool):
+            raise ValidationError(
+                _("%(value)s n’est ni oui ni non (true ou false attendu).")
+                % {"value": quoted(value)}
+            )
+
     def sample(self, question, options, *, level, rng=None):
         if rng is None:
             return level >= 0.5
@@ -172,6 +199,12 @@ class Choice(_Choices):
 
     def import_value(self, raw, option_of):
         return option_of(raw)
+
+    def validate(self, question, options, value):
+        if not _is_int(value) or value not in {o.pk for o in options}:
+            raise ValidationError(
+                _("%(value)s n’est pas une option de la question.") % {"value": quoted(value)}
+            )
 
     def sample(self, question, options, *, level, rng=None):
         if rng is None:
@@ -205,7 +238,28 @@ class Multi(QuestionKindHandler):
         return sorted(rank_of(pk) for pk in value)
 
     def import_value(self, raw, option_of):
-        return sorted(option_of(rank) for rank in raw)
+        if not isinstance(raw, list):
+            raise ValidationError(
+                _("%(value)s n’est pas une liste d’options.") % {"value": quoted(raw)}
+            )
+        chosen = [option_of(rank) for rank in raw]
+        if len(set(chosen)) != len(chosen):
+            raise ValidationError(
+                _("%(value)s cite deux fois la même option.") % {"value": quoted(raw)}
+            )
+        return self.stored(chosen)
+
+    def validate(self, question, options, value):
+        known = {o.pk for o in options}
+        if (
+            not isinstance(value, list)
+            or not all(_is_int(v) and v in known for v in value)
+            or len(set(value)) != len(value)
+        ):
+            raise ValidationError(
+                _("%(value)s n’est pas une liste d’options distinctes de la question.")
+                % {"value": quoted(value)}
+            )
 
     def sample(self, question, options, *, level, rng=None):
         if rng is None:
@@ -247,6 +301,27 @@ class Number(QuestionKindHandler):
     def scoring_value(self, value):
         return Decimal(str(value))
 
+    def import_value(self, raw, option_of):
+        if isinstance(raw, int | float) and not isinstance(raw, bool):
+            return self.stored(raw)
+        return raw
+
+    def validate(self, question, options, value):
+        try:
+            number = Decimal(value) if isinstance(value, str) else None
+        except InvalidOperation:
+            number = None
+        if number is None or not number.is_finite():
+            raise ValidationError(_("%(value)s n’est pas un nombre.") % {"value": quoted(value)})
+        try:
+            self.form_field(question, options).clean(number)
+        except ValidationError as error:
+            reason = " ".join(error.messages)
+            raise ValidationError(
+                _("%(value)s est refusé\u00a0: %(reason)s")
+                % {"value": quoted(value), "reason": reason[:1].lower() + reason[1:]}
+            ) from None
+
     def describe(self, question, value, options_by_id):
         number = formats.number_format(Decimal(str(value)), use_l10n=True, force_grouping=True)
         return f"{number}\u00a0{question.unit}" if question.unit else number
@@ -271,6 +346,16 @@ class Text(QuestionKindHandler):
 
     def stored(self, value):
         return value if value and value.strip() else None
+
+    def import_value(self, raw, option_of):
+        if not isinstance(raw, str):
+            raise ValidationError(_("%(value)s n’est pas un texte.") % {"value": quoted(raw)})
+        return self.stored(raw)
+
+    def validate(self, question, options, value):
+        if not isinstance(value, str):
+            raise ValidationError(_("%(value)s n’est pas un texte.") % {"value": quoted(value)})
+        self.form_field(question, options).clean(value)
 
     def sample(self, question, options, *, level, rng=None):
         return SAMPLE_TEXT

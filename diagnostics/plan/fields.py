@@ -3,14 +3,16 @@ and told in words, with the label the history gives it; and the one format of a 
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from django.db.models import TextChoices
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from diagnostics.deadlines import deadline_text
+from aeict.text import quoted
+from diagnostics.deadlines import deadline_text, parse_deadline
 from diagnostics.enums import ActionPriority, ActionStatus
 
 
@@ -29,6 +31,16 @@ class Text:
         """The stored value (never empty) as a person reads it."""
         return value
 
+    def read(self, value):
+        """``loaded`` for a stored value that comes from outside (a backup): ValidationError, in
+        French, when it is not one ``stored`` could have given. The model checks lengths and
+        choices."""
+        if not isinstance(value, str):
+            raise ValidationError(_("%(value)s n’est pas un texte.") % {"value": quoted(value)})
+        if "\x00" in value:
+            raise ValidationError(_("Le texte contient un caractère nul."))
+        return self.loaded(value)
+
 
 class Day(Text):
     def stored(self, value):
@@ -40,10 +52,37 @@ class Day(Text):
     def words(self, value, recommendations):
         return deadline_text(date.fromisoformat(value), "")
 
+    def read(self, value):
+        if value is None:
+            return None
+        try:
+            day = date.fromisoformat(value) if isinstance(value, str) else None
+        except ValueError:
+            day = None
+        # The form's rule: a year between 2000 and 2100.
+        if day is None or not 2000 <= day.year <= 2100:
+            raise ValidationError(
+                _("%(value)s n’est pas une date d’échéance (AAAA-MM-JJ, de 2000 à 2100).")
+                % {"value": quoted(value)}
+            )
+        return day
+
 
 class Quarter(Text):
     def words(self, value, recommendations):
         return deadline_text(None, value)
+
+    def read(self, value):
+        try:
+            valid = isinstance(value, str) and parse_deadline(value) == (None, value)
+        except ValueError:
+            valid = False
+        if not valid and value != "":
+            raise ValidationError(
+                _("%(value)s n’est pas un trimestre (AAAA-T1 à AAAA-T4, de 2000 à 2100).")
+                % {"value": quoted(value)}
+            )
+        return value
 
 
 class Amount(Text):
@@ -57,6 +96,17 @@ class Amount(Text):
         amount = formats.number_format(Decimal(value), 2, use_l10n=True, force_grouping=True)
         return f"{amount}\u00a0€"
 
+    def read(self, value):
+        if value is None:
+            return None
+        try:
+            amount = None if isinstance(value, bool) else Decimal(str(value))
+        except InvalidOperation:
+            amount = None
+        if amount is None or not amount.is_finite():
+            raise ValidationError(_("%(value)s n’est pas un montant.") % {"value": quoted(value)})
+        return amount
+
 
 @dataclass(frozen=True)
 class Choice(Text):
@@ -69,6 +119,11 @@ class Choice(Text):
 class Flag(Text):
     def words(self, value, recommendations):
         return _("oui") if value else _("non")
+
+    def read(self, value):
+        if not isinstance(value, bool):
+            raise ValidationError(_("%(value)s n’est ni true ni false.") % {"value": quoted(value)})
+        return value
 
 
 class RecommendationRef(Text):

@@ -6,9 +6,17 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from accounts.models import Collectivite, Invitation, Membership, User
+from diagnostics.backup import export_collectivite
 from diagnostics.catalogue import catalogue_data
 from diagnostics.enums import ActionStatus, DiagnosticStatus
-from diagnostics.models import Answer, AnswerChange, Diagnostic, PlanAction
+from diagnostics.models import (
+    Answer,
+    AnswerChange,
+    Diagnostic,
+    PlanAction,
+    PlanActionChange,
+    RecommendationScore,
+)
 from diagnostics.plan import services as plan_service
 from diagnostics.questionnaire.answers import (
     make_state,
@@ -16,7 +24,7 @@ from diagnostics.questionnaire.answers import (
 )
 from diagnostics.services import submit_diagnostic
 from recommendations.enums import QuestionKind
-from recommendations.models import CatalogueVersion, Option, SuggestedAction
+from recommendations.models import CatalogueVersion, Option, Question, SuggestedAction
 from recommendations.services import load_catalogue
 from tests.factories import (
     CollectiviteFactory,
@@ -272,7 +280,7 @@ def test_an_account_that_already_exists_is_reused_and_left_as_it_is(
     referent.full_name = "Claire Martin-Durand"
     referent.save(update_fields=["full_name"])
 
-    call_command("import_collectivite", str(tmp_path / "export.json"))
+    call_command("import_collectivite", str(tmp_path / "export.json"), "--attach-existing-accounts")
 
     assert "1\u00a0compte existait déjà" in capsys.readouterr().out
     referent.refresh_from_db()
@@ -299,3 +307,304 @@ def test_without_output_the_export_goes_to_the_standard_output(filled, team):
     call_command("export_collectivite", "--siren", team[0].siren, stdout=out, stderr=err)
     assert json.loads(out.getvalue())["collectivite"]["siren"] == team[0].siren
     assert "exportée" in err.getvalue()
+
+
+# The import checks every value before it writes anything --------------------------------------
+
+
+@pytest.fixture
+def exported(filled, team):
+    """The export of a filled collectivité that is then deleted with its people."""
+    collectivite = team[0]
+    data = export_collectivite(collectivite)
+    data = json.loads(json.dumps(data))
+    collectivite.delete()
+    User.objects.filter(email__in=[u["email"] for u in data["users"]]).delete()
+    return data
+
+
+def import_file(data, tmp_path, *options):
+    path = tmp_path / "import.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    call_command("import_collectivite", str(path), *options, stdout=io.StringIO())
+
+
+def row_counts():
+    models = [
+        User,
+        Collectivite,
+        Membership,
+        Invitation,
+        Diagnostic,
+        RecommendationScore,
+        Answer,
+        AnswerChange,
+        PlanAction,
+        PlanActionChange,
+    ]
+    return {model.__name__: model.objects.count() for model in models}
+
+
+def refused(data, tmp_path, *options) -> str:
+    before = row_counts()
+    with pytest.raises(CommandError) as error:
+        import_file(data, tmp_path, *options)
+    assert row_counts() == before
+    return str(error.value)
+
+
+def answer_of_kind(data, kind, *, diagnostic=0):
+    codes = set(
+        Question.objects.filter(kind=kind, recommendation__catalogue__code="2026.1").values_list(
+            "code", flat=True
+        )
+    )
+    return next(a for a in data["diagnostics"][diagnostic]["answers"] if a["question"] in codes)
+
+
+def set_answer(kind, value):
+    def change(data):
+        row = answer_of_kind(data, kind)
+        row["value"] = value
+        return row["question"]
+
+    return change
+
+
+def set_in(path, value):
+    def change(data):
+        target = data
+        for key in path[:-1]:
+            target = target[key]
+        target[path[-1]] = value
+
+    return change
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        pytest.param(
+            set_answer(QuestionKind.NUMBER, "pas un nombre"),
+            "diagnostic 1 › {code}\u00a0: «\u00a0pas un nombre\u00a0» n’est pas un nombre",
+            id="number-answer-not-a-number",
+        ),
+        pytest.param(
+            set_answer(QuestionKind.NUMBER, "-3"),
+            "diagnostic 1 › {code}\u00a0: «\u00a0-3\u00a0»",
+            id="number-answer-negative",
+        ),
+        pytest.param(
+            set_answer(QuestionKind.CHOICE, 99),
+            "diagnostic 1 › {code}\u00a0: «\u00a099\u00a0» ",
+            id="unknown-choice",
+        ),
+        pytest.param(
+            set_answer(QuestionKind.MULTI, [0, 42]),
+            "diagnostic 1 › {code}\u00a0: «\u00a042\u00a0» ",
+            id="unknown-multi-choice",
+        ),
+        pytest.param(
+            set_answer(QuestionKind.MULTI, [1, 1]),
+            "diagnostic 1 › {code}\u00a0: «\u00a0[1, 1]\u00a0» cite deux fois la même option.",
+            id="repeated-multi-choice",
+        ),
+        pytest.param(
+            set_answer(QuestionKind.SCALE, 17),
+            "diagnostic 1 › {code}\u00a0: «\u00a017\u00a0» ",
+            id="scale-level-out-of-range",
+        ),
+        pytest.param(
+            set_answer(QuestionKind.BOOLEAN, "oui"),
+            "diagnostic 1 › {code}\u00a0: «\u00a0oui\u00a0» ",
+            id="boolean-not-a-boolean",
+        ),
+        pytest.param(
+            set_answer(QuestionKind.TEXT, "x" * 5000),
+            "diagnostic 1 › {code}\u00a0: 2000 caractères au plus",
+            id="text-answer-too-long",
+        ),
+        pytest.param(
+            set_in(["collectivite", "kind"], "empire"), "collectivité › kind\u00a0:", id="kind"
+        ),
+        pytest.param(
+            set_in(["collectivite", "siren"], "../../../x"),
+            "collectivité › siren\u00a0:",
+            id="siren",
+        ),
+        pytest.param(
+            set_in(["collectivite", "name"], "É" * 5000), "collectivité › name\u00a0:", id="name"
+        ),
+        pytest.param(
+            set_in(["collectivite", "name"], "Ville\x00 de Nulle part"),
+            "collectivité › name\u00a0: ",
+            id="nul-character",
+        ),
+        pytest.param(
+            set_in(["memberships", 0, "role"], "dieu"), "membre 1 › role\u00a0:", id="role"
+        ),
+        pytest.param(
+            set_in(["invitations", 0, "role"], "dieu"), "invitation 1 › role\u00a0:", id="inv-role"
+        ),
+        pytest.param(
+            set_in(["diagnostics", 0, "status"], "pirate"),
+            "diagnostic 1 › status\u00a0:",
+            id="status",
+        ),
+        pytest.param(
+            set_in(["diagnostics", 0, "created_at"], "hier"),
+            "diagnostic 1 › created_at\u00a0:",
+            id="date",
+        ),
+        pytest.param(
+            set_in(["diagnostics", 0, "overall_score"], 250),
+            "diagnostic 1 › overall_score\u00a0:",
+            id="score-above-100",
+        ),
+        pytest.param(
+            set_in(["diagnostics", 0, "plan", 0, "status"], "pirate"),
+            "diagnostic 1 › action 1 › status\u00a0:",
+            id="plan-status",
+        ),
+        pytest.param(
+            set_in(["diagnostics", 0, "plan", 0, "deadline_quarter"], "2027T2"),
+            "diagnostic 1 › action 1 › deadline_quarter\u00a0:",
+            id="plan-quarter",
+        ),
+        pytest.param(
+            set_in(["users", 0, "email"], "pas une adresse"),
+            "compte 1 › email\u00a0:",
+            id="email",
+        ),
+        pytest.param(
+            set_in(["diagnostics", 0, "answers", 0, "question"], "R99.Q1"),
+            "diagnostic 1 › réponse 1 › question\u00a0: La question «\u00a0R99.Q1\u00a0»",
+            id="unknown-question",
+        ),
+        pytest.param(
+            set_in(["diagnostics", 1, "public_id"], "not-a-uuid"),
+            "diagnostic 2 › public_id\u00a0:",
+            id="public-id",
+        ),
+        pytest.param(
+            set_in(["diagnostics", 0, "plan", 0, "changes", 0, "new_state", "couleur"], "rouge"),
+            "diagnostic 1 › action 1 › historique 1 › new_state › couleur\u00a0:",
+            id="plan-history-unknown-field",
+        ),
+        pytest.param(
+            set_in(["users", 0, "password"], None), "compte 1 › password\u00a0:", id="password"
+        ),
+    ],
+)
+def test_the_import_refuses_a_value_the_forms_would_refuse_and_writes_nothing(
+    exported, tmp_path, change, expected
+):
+    code = change(exported)
+
+    message = refused(exported, tmp_path)
+
+    assert expected.format(code=code) in message
+    assert "rien n’a été importé" in message
+
+
+def test_a_history_state_is_checked_like_the_answer(exported, tmp_path):
+    row = answer_of_kind(exported, QuestionKind.NUMBER)
+    row["changes"][0]["new_state"]["value"] = "douze"
+
+    message = refused(exported, tmp_path)
+
+    where = f"diagnostic 1 › {row['question']} › historique 1 › new_state"
+    assert f"{where}\u00a0: «\u00a0douze\u00a0» n’est pas un nombre." in message
+
+
+def test_the_refusal_lists_every_problem_up_to_fifty(exported, tmp_path):
+    answers = [a for d in exported["diagnostics"] for a in d["answers"]]
+    for row in answers:
+        row["revision"] = "trois"
+    exported["collectivite"]["kind"] = "empire"
+
+    message = refused(exported, tmp_path)
+
+    total = len(answers) + 1
+    assert total > 50
+    assert f"{total}\u00a0problèmes" in message
+    assert message.count("\n- ") == 50
+    assert f"… et {total - 50}\u00a0autres problèmes" in message
+
+
+def test_an_existing_account_is_not_attached_without_the_option(exported, tmp_path):
+    claire = UserFactory(email="claire@exemple.localhost", full_name="Claire Déjà-là")
+    entry = next(u for u in exported["users"] if u["full_name"] == "Claire Martin")
+    old_email = entry["email"]
+    entry["email"] = "  Claire@Exemple.LOCALHOST "
+    for row in [*exported["memberships"], *exported["invitations"]]:
+        for name in ("user", "invited_by"):
+            if row.get(name) == old_email:
+                row[name] = "claire@exemple.localhost"
+    for diagnostic in exported["diagnostics"]:
+        for name in ("created_by", "submitted_by", "reopened_by"):
+            if diagnostic[name] == old_email:
+                diagnostic[name] = "CLAIRE@exemple.localhost"
+        for row in [*diagnostic["answers"], *diagnostic["plan"]]:
+            for name in ("created_by", "updated_by"):
+                if row.get(name) == old_email:
+                    row[name] = "claire@exemple.localhost"
+            for change in row["changes"]:
+                if change["changed_by"] == old_email:
+                    change["changed_by"] = "claire@exemple.localhost"
+
+    message = refused(exported, tmp_path)
+
+    assert "claire@exemple.localhost" in message
+    assert "--attach-existing-accounts" in message
+    assert not claire.memberships.exists()
+
+    import_file(exported, tmp_path, "--attach-existing-accounts")
+
+    claire.refresh_from_db()
+    assert claire.full_name == "Claire Déjà-là"
+    assert claire.check_password("mot-de-passe-de-test")
+    assert claire.email == "claire@exemple.localhost"
+    assert list(claire.memberships.values_list("role", flat=True)) == ["referent"]
+    assert User.objects.filter(email__iexact="claire@exemple.localhost").count() == 1
+    diagnostic = Diagnostic.objects.get(public_id=exported["diagnostics"][0]["public_id"])
+    assert diagnostic.created_by == claire
+
+
+def test_a_missing_value_a_repeated_row_and_a_not_applicable_answer_are_refused(exported, tmp_path):
+    diagnostic = exported["diagnostics"][0]
+    del diagnostic["title"]
+    diagnostic["answers"].append(dict(diagnostic["answers"][0]))
+    exported["diagnostics"][1]["public_id"] = diagnostic["public_id"]
+    codes = set(
+        Question.objects.filter(
+            allows_not_applicable=False, recommendation__catalogue__code="2026.1"
+        ).values_list("code", flat=True)
+    )
+    row = next(a for a in diagnostic["answers"] if a["question"] in codes)
+    row.update(value=None, not_applicable=True)
+
+    message = refused(exported, tmp_path)
+
+    first = diagnostic["answers"][0]["question"]
+    assert "diagnostic 1 › title\u00a0: Cette valeur manque." in message
+    assert f"diagnostic 1 › {first}\u00a0: Cette question a déjà une réponse plus haut." in message
+    assert (
+        "diagnostic 2 › public_id\u00a0: Cet identifiant est déjà celui de diagnostic 1." in message
+    )
+    assert f"diagnostic 1 › {row['question']} › not_applicable\u00a0:" in message
+
+
+def test_an_existing_account_that_only_wrote_history_is_reused_without_the_option(
+    exported, tmp_path
+):
+    former = next(u for u in exported["users"] if u["full_name"] == "Ancien agent")
+    assert former["email"] not in [m["user"] for m in exported["memberships"]]
+    existing = UserFactory(email=former["email"].upper(), full_name="Toujours là")
+
+    import_file(exported, tmp_path)
+
+    existing.refresh_from_db()
+    assert existing.full_name == "Toujours là"
+    assert not existing.memberships.exists()
+    assert Answer.objects.filter(updated_by=existing).exists()

@@ -70,6 +70,7 @@ def test_a_sample_answer_of_every_kind_goes_through_the_form_scoring_words_and_b
 
             exported = handler.export_value(value, rank_of.__getitem__)
             assert handler.import_value(exported, option_of.__getitem__) == value
+            handler.validate(question, options, value)
 
 
 @pytest.mark.django_db

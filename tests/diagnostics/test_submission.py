@@ -205,7 +205,8 @@ def test_an_imported_collectivite_has_its_latest_submitted_diagnostic_flagged(
     data = export_collectivite(collectivite)
     collectivite.delete()
 
-    imported = import_collectivite(data).collectivite
+    # The référent's account is still there: attached again, as the file says.
+    imported = import_collectivite(data, attach_existing_accounts=True).collectivite
     assert latest_submitted(imported) == ["2025"]
     reopened = Diagnostic.objects.get(title="2026")
     assert reopened.reopened_by.email == referent.email
