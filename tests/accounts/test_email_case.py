@@ -4,7 +4,7 @@ import json
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
@@ -224,7 +224,11 @@ def test_the_import_reuses_the_account_whose_address_differs_only_by_case(
     )
     path.write_text(json.dumps(shouted), encoding="utf-8")
 
-    call_command("import_collectivite", str(path))
+    # Without the option, the import names the existing account (in its stored spelling)…
+    with pytest.raises(CommandError, match=OWNER):
+        call_command("import_collectivite", str(path))
+    # …and with it, attaches that account rather than creating a second one.
+    call_command("import_collectivite", str(path), "--attach-existing-accounts")
 
     assert list(User.objects.filter(email__iexact=OWNER)) == [owner]
     assert owner.memberships.get().role == "referent"
