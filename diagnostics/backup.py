@@ -424,8 +424,8 @@ class ImportRefused(BackupError):
         count = len(problems)
         lines = [
             ngettext(
-                "%(n)s\u00a0problème dans le fichier, rien n’a été importé\u00a0:",
-                "%(n)s\u00a0problèmes dans le fichier, rien n’a été importé\u00a0:",
+                "%(n)s problème dans le fichier, rien n’a été importé :",
+                "%(n)s problèmes dans le fichier, rien n’a été importé :",
                 count,
             )
             % {"n": count}
@@ -434,9 +434,7 @@ class ImportRefused(BackupError):
         hidden = count - MAX_PROBLEMS_SHOWN
         if hidden > 0:
             lines.append(
-                ngettext(
-                    "… et %(n)s\u00a0autre problème.", "… et %(n)s\u00a0autres problèmes.", hidden
-                )
+                ngettext("… et %(n)s autre problème.", "… et %(n)s autres problèmes.", hidden)
                 % {"n": hidden}
             )
         super().__init__("\n".join(lines))
