@@ -245,7 +245,9 @@ def invitation_from_token(token: str) -> Invitation:
 @transaction.atomic
 def accept_invitation(*, invitation: Invitation, user: User) -> Membership:
     invitation = (
-        Invitation.objects.select_for_update()
+        # Only the invitation's row: PostgreSQL refuses FOR UPDATE on the nullable side of the
+        # outer join to its sender.
+        Invitation.objects.select_for_update(of=("self",))
         .select_related("collectivite", "invited_by")
         .get(pk=invitation.pk)
     )
@@ -325,7 +327,7 @@ def revoke_invitation(*, invitation: Invitation, by: User) -> None:
 
 def _lock_membership(membership: Membership) -> Membership:
     return (
-        Membership.objects.select_for_update()
+        Membership.objects.select_for_update(of=("self",))
         .select_related("user", "collectivite")
         .get(pk=membership.pk)
     )
