@@ -16,9 +16,10 @@ from diagnostics.enums import ReportStatus
 from diagnostics.models import AnswerChange, DashboardVisit, Diagnostic, ReportFile
 
 MAX_CHANGES = 5
-# A visit is a run of dashboard views less than this apart: reloading the page keeps the list,
-# and the dashboard writes at most once in that time.
-VISIT_GAP = timedelta(minutes=10)
+# A visit is a run of dashboard views less than VISIT_GAP apart: reloading the page keeps its
+# list. The time of the last view is written at most every SEEN_PRECISION.
+VISIT_GAP = timedelta(minutes=30)
+SEEN_PRECISION = timedelta(minutes=2)
 
 
 @dataclass(frozen=True)
@@ -29,14 +30,20 @@ class Change:
 
 
 def record_visit(user: User) -> datetime | None:
-    """Note the visit; return when the previous one began (None for a first visit)."""
+    """Note the view; return since when this visit lists changes (None on a first visit)."""
     now = timezone.now()
-    seen_at = DashboardVisit.objects.filter(user=user).values_list("seen_at", flat=True).first()
-    if seen_at is None:
-        DashboardVisit.objects.update_or_create(user=user, defaults={"seen_at": now})
-    elif now - seen_at > VISIT_GAP:
-        DashboardVisit.objects.filter(user=user).update(seen_at=now)
-    return seen_at
+    visit = DashboardVisit.objects.filter(user=user).first()
+    if visit is None:
+        DashboardVisit.objects.create(user=user, last_seen_at=now)
+        return None
+    if now - visit.last_seen_at > VISIT_GAP:  # a new visit: what happened since the last one
+        visit.changes_since = visit.last_seen_at
+        visit.last_seen_at = now
+        visit.save(update_fields=["changes_since", "last_seen_at"])
+    elif now - visit.last_seen_at > SEEN_PRECISION:
+        visit.last_seen_at = now
+        visit.save(update_fields=["last_seen_at"])
+    return visit.changes_since
 
 
 def _name(user: User | None) -> str:
@@ -130,8 +137,9 @@ def changes_since(*, user: User, collectivite_ids: list[int], since: datetime) -
             Change(
                 row["last"],
                 ngettext(
-                    "%(count)s réponse enregistrée par d’autres dans «\u00a0%(title)s\u00a0».",
-                    "%(count)s réponses enregistrées par d’autres dans «\u00a0%(title)s\u00a0».",
+                    "%(count)s\u00a0réponse enregistrée par d’autres dans «\u00a0%(title)s\u00a0».",
+                    "%(count)s\u00a0réponses enregistrées par d’autres dans "
+                    "«\u00a0%(title)s\u00a0».",
                     row["count"],
                 )
                 % {"count": row["count"], "title": row["answer__diagnostic__title"]},

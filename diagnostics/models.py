@@ -315,7 +315,8 @@ class ReportFile(models.Model):
         """
         if self.finished_at is None:
             return False
-        seen = max(t for t in (self.queued_at, self.last_polled_at, self.created_at) if t)
+        asked = self.queued_at or self.created_at
+        seen = max(asked, self.last_polled_at) if self.last_polled_at else asked
         return self.finished_at - seen > REQUESTER_AWAY_AFTER
 
 
@@ -323,7 +324,8 @@ REQUESTER_AWAY_AFTER = timedelta(seconds=15)
 
 
 class DashboardVisit(models.Model):
-    """When a person last looked at the dashboard: what changed since is listed there."""
+    """When a person last looked at the dashboard, and since when its current visit lists the
+    changes (the end of the previous visit); see diagnostics.changes.record_visit."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -331,7 +333,8 @@ class DashboardVisit(models.Model):
         on_delete=models.CASCADE,
         related_name="dashboard_visit",
     )
-    seen_at = models.DateTimeField()
+    last_seen_at = models.DateTimeField()
+    changes_since = models.DateTimeField(null=True, blank=True)
 
     def __str__(self):
-        return f"{self.user_id} {self.seen_at:%Y-%m-%d %H:%M}"
+        return f"{self.user_id} {self.last_seen_at:%Y-%m-%d %H:%M}"
