@@ -1,6 +1,7 @@
 """Each event of the services queues its mail: the receivers run on commit and only enqueue."""
 
 from accounts.signals import invitation_accepted
+from diagnostics.models import ReportFile
 from diagnostics.signals import diagnostic_reopened, diagnostic_submitted, report_ready
 from notifications import mails
 
@@ -14,7 +15,11 @@ def _reopened(sender, *, diagnostic_id, by_id, **kwargs):
 
 
 def _report_ready(sender, *, report_id, **kwargs):
-    mails.send_report_ready_mail.enqueue(report_id=report_id)
+    # Sent by the render task, in the worker: most requesters are still watching the page, and
+    # their report needs no task at all.
+    report = ReportFile.objects.filter(pk=report_id).first()
+    if report is not None and report.requester_left():
+        mails.send_report_ready_mail.enqueue(report_id=report_id)
 
 
 def _invitation_accepted(sender, *, invitation_id, user_id, **kwargs):
