@@ -23,6 +23,7 @@ from accounts.models import (
     User,
     normalize_email_address,
 )
+from accounts.signals import invitation_accepted
 
 INVITATION_SALT = "aeict.invitation"
 
@@ -269,6 +270,11 @@ def accept_invitation(*, invitation: Invitation, user: User) -> Membership:
         target_email=user.email,
         target_name=user.full_name,
         new_role=membership.role,
+    )
+    transaction.on_commit(
+        lambda: invitation_accepted.send(
+            sender=Invitation, invitation_id=invitation.pk, user_id=user.pk
+        )
     )
     return membership
 

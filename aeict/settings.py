@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "accounts",
     "recommendations",
     "diagnostics",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -146,6 +147,9 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "Diagnostic AEICT <ne-pas-repondre@aeict.localhost>"
 )
+# The address of the site as its users reach it, for the links of the mails the worker sends
+# (it has no request to read it from).
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
 
 # PDF reports and mails are made outside the request by a worker (manage.py db_worker) sharing
 # the queue through the database; TASKS_BACKEND=immediate runs them in the request instead.

@@ -31,6 +31,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
     path("", include("diagnostics.urls")),
+    path("", include("notifications.urls")),
 ]
 
 handler400 = "aeict.views.bad_request"

@@ -1,6 +1,7 @@
 """Diagnostics: answers and their history, stored scores, plan actions, report files."""
 
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -291,6 +292,8 @@ class ReportFile(models.Model):
     queued_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The last time its requester's status page asked how the generation goes (see requester_left).
+    last_polled_at = models.DateTimeField(null=True, blank=True)
     size = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -302,3 +305,36 @@ class ReportFile(models.Model):
 
     def __str__(self):
         return f"{self.diagnostic_id} {self.variant} {self.content_hash[:8]}"
+
+    def requester_left(self) -> bool:
+        """Whether whoever asked for the report had left its status page when it was finished.
+
+        The page polls at least every 5 seconds while the report is generated; no sign of its
+        requester (the request itself, or a poll) in the REQUESTER_AWAY_AFTER before the end
+        means the page was closed, and a mail should tell them instead.
+        """
+        if self.finished_at is None:
+            return False
+        asked = self.queued_at or self.created_at
+        seen = max(asked, self.last_polled_at) if self.last_polled_at else asked
+        return self.finished_at - seen > REQUESTER_AWAY_AFTER
+
+
+REQUESTER_AWAY_AFTER = timedelta(seconds=15)
+
+
+class DashboardVisit(models.Model):
+    """When a person last looked at the dashboard, and since when its current visit lists the
+    changes (the end of the previous visit); see diagnostics.changes.record_visit."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="dashboard_visit",
+    )
+    last_seen_at = models.DateTimeField()
+    changes_since = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.user_id} {self.last_seen_at:%Y-%m-%d %H:%M}"

@@ -11,6 +11,7 @@ from diagnostics.enums import DiagnosticStatus
 from diagnostics.models import Diagnostic, RecommendationScore
 from diagnostics.scoring import DiagnosticResult
 from diagnostics.selectors import answers_by_question, missing_required, score_answers
+from diagnostics.signals import diagnostic_reopened, diagnostic_submitted
 from recommendations.models import CatalogueVersion, Question
 
 
@@ -128,6 +129,7 @@ def submit_diagnostic(*, diagnostic: Diagnostic, by: User | None) -> Diagnostic:
         update_fields=["status", "submitted_at", "submitted_by", "overall_score", "method_version"]
     )
     _flag_latest_submitted(group)
+    transaction.on_commit(lambda: _tell(diagnostic_submitted, diagnostic=diagnostic, by=by))
     return diagnostic
 
 
@@ -147,4 +149,9 @@ def reopen_diagnostic(*, diagnostic: Diagnostic, by: User | None) -> Diagnostic:
         update_fields=["status", "submitted_at", "submitted_by", "reopened_at", "reopened_by"]
     )
     _flag_latest_submitted(group)
+    transaction.on_commit(lambda: _tell(diagnostic_reopened, diagnostic=diagnostic, by=by))
     return diagnostic
+
+
+def _tell(signal, *, diagnostic: Diagnostic, by: User | None) -> None:
+    signal.send(sender=Diagnostic, diagnostic_id=diagnostic.pk, by_id=by.pk if by else None)

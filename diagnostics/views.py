@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts.access import CollectiviteAccess, get_collectivite_access
 from accounts.models import Membership
+from diagnostics.changes import changes_since, record_visit
 from diagnostics.forms import DiagnosticCreateForm
 from diagnostics.models import Diagnostic
 from diagnostics.services import NoPublishedCatalogue, create_diagnostic
@@ -27,10 +28,23 @@ def dashboard(request):
         .order_by("collectivite__name")
     )
     accesses = [CollectiviteAccess(collectivite=m.collectivite, role=m.role) for m in memberships]
+    last_visit = record_visit(request.user)
+    changes = None
+    if last_visit is not None:
+        changes = changes_since(
+            user=request.user,
+            collectivite_ids=[a.collectivite.pk for a in accesses],
+            since=last_visit,
+        )
     return render(
         request,
         "diagnostics/dashboard.html",
-        {"accesses": accesses, "create_form": DiagnosticCreateForm()},
+        {
+            "accesses": accesses,
+            "create_form": DiagnosticCreateForm(),
+            "last_visit": last_visit,
+            "changes": changes,
+        },
     )
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("accounts", "aeict", "diagnostics", "recommendations")
+PACKAGES = ("accounts", "aeict", "diagnostics", "notifications", "recommendations")
 
 
 @dataclass(frozen=True)
@@ -201,6 +201,14 @@ def test_the_catalogue_app_knows_nothing_of_accounts_or_diagnostics(graph):
 
 def test_accounts_know_nothing_of_diagnostics(graph):
     found = _imports_from(graph, "accounts", {"diagnostics"})
+    assert not found, "\n".join(found)
+
+
+def test_only_the_notifications_app_knows_of_notifications(graph):
+    # The services tell what happened through signals (accounts.signals, diagnostics.signals).
+    found = _imports_from(graph, "accounts", {"notifications"}) + _imports_from(
+        graph, "diagnostics", {"notifications"}
+    )
     assert not found, "\n".join(found)
 
 

@@ -25,6 +25,7 @@ from diagnostics.reports.pdf import (
     render_report,
     report_snapshot,
 )
+from diagnostics.signals import report_ready
 
 logger = logging.getLogger(__name__)
 
@@ -140,7 +141,9 @@ def request_report(
                 file="",
                 started_at=None,
                 finished_at=None,
+                last_polled_at=None,
                 queued_at=now,
+                requested_by=by,
             )
     generate_report.using(priority=priority).enqueue(report.pk)
     report.refresh_from_db()
@@ -177,6 +180,7 @@ def generate_report(report_id: int) -> None:
     ReportFile.objects.filter(pk=report_id).update(
         status=ReportStatus.READY, file=stored, size=len(pdf), finished_at=timezone.now()
     )
+    report_ready.send(sender=ReportFile, report_id=report_id)
 
 
 def _fail(report_id: int, message: str) -> None:

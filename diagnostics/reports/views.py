@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_POST, require_safe
 from diagnostics.access import get_diagnostic_access
 from diagnostics.enums import ReportStatus
 from diagnostics.models import ReportFile
-from diagnostics.reports.files import RenderLimitReached, request_report
+from diagnostics.reports.files import IN_FLIGHT, RenderLimitReached, request_report
 from diagnostics.reports.pdf import REPORTS, report_snapshot
 
 
@@ -65,6 +66,9 @@ def _get_report(access, report_id) -> ReportFile:
 def report_status(request, public_id, report_id):
     access = get_diagnostic_access(request.user, public_id)
     report = _get_report(access, report_id)
+    if report.requested_by_id == request.user.pk and report.status in IN_FLIGHT:
+        # The requester is still watching: no mail needed when it is ready (requester_left).
+        ReportFile.objects.filter(pk=report.pk).update(last_polled_at=timezone.now())
     download_url = reverse("report_download", args=[public_id, report.public_id])
     if "application/json" in request.headers.get("Accept", ""):
         return JsonResponse(

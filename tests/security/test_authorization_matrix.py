@@ -28,6 +28,7 @@ from diagnostics.models import (
 )
 from diagnostics.plan import services as plan_service
 from diagnostics.reports.pdf import report_snapshot
+from notifications.models import NotificationPreference
 from tests.diagnostics.helpers import answer_everything, answer_payload
 from tests.factories import DiagnosticFactory, UserFactory
 
@@ -190,6 +191,12 @@ RULES = {
     "report_request": Rule({"POST": MEMBER}, success={"POST": 302}),
     "report_status": Rule(READ),
     "report_download": Rule(READ),
+    # Notifications: everyone's own choices. Posting nothing turns every mail off.
+    "notification_settings": Rule(
+        {"GET": LOGGED_IN, "HEAD": LOGGED_IN, "POST": LOGGED_IN},
+        success={"POST": 302},
+        changes="notification_preferences",
+    ),
 }
 
 
@@ -392,6 +399,7 @@ def traces(world):
         "member_events": MemberEvent.objects.count(),
         "diagnostics": Diagnostic.objects.count(),
         "status": diagnostic.status,
+        "notification_preferences": list(NotificationPreference.objects.values()),
     }
 
 
