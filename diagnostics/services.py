@@ -234,7 +234,10 @@ def _lock_with_siblings(diagnostic: Diagnostic) -> tuple[Diagnostic, list[Diagno
         .filter(collectivite_id=diagnostic.collectivite_id, catalogue_id=diagnostic.catalogue_id)
         .order_by("pk")
     )
-    [locked] = [d for d in group if d.pk == diagnostic.pk]
+    locked = next((d for d in group if d.pk == diagnostic.pk), None)
+    if locked is None:
+        # Deleted by someone else while this request waited for the lock.
+        raise Diagnostic.DoesNotExist
     return locked, group
 
 

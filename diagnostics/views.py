@@ -3,6 +3,7 @@ delete, archive."""
 
 from django.contrib import messages
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -142,6 +143,8 @@ def diagnostic_rename(request, public_id):
             _year_taken_error(form, "year", existing)
         except InvalidYear:
             form.add_error("year", _("Indiquez l’année du diagnostic."))
+        except Diagnostic.DoesNotExist:
+            raise Http404 from None  # deleted meanwhile
         else:
             messages.success(request, _("Diagnostic renommé."))
             return redirect("diagnostic_overview", public_id=diagnostic.public_id)
@@ -168,6 +171,8 @@ def diagnostic_delete(request, public_id):
         except SubmittedDiagnosticKept:
             refused = True
             status = 409
+        except Diagnostic.DoesNotExist:
+            raise Http404 from None
         else:
             messages.success(
                 request, _("Diagnostic « %(title)s » supprimé.") % {"title": diagnostic.title}
@@ -191,6 +196,8 @@ def diagnostic_archive(request, public_id):
     archived = request.POST.get("decision") != "desarchiver"
     try:
         archive_diagnostic(diagnostic=diagnostic, by=request.user, archived=archived)
+    except Diagnostic.DoesNotExist:
+        raise Http404 from None
     except NotArchivable:
         messages.error(
             request,

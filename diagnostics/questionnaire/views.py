@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from diagnostics.access import get_diagnostic_access
 from diagnostics.catalogue import catalogue_data
 from diagnostics.forms import ReopenForm
-from diagnostics.models import AnswerChange, DiagnosticEvent
+from diagnostics.models import AnswerChange, Diagnostic, DiagnosticEvent
 from diagnostics.questionnaire.answers import (
     AnswerConflict,
     DiagnosticLocked,
@@ -439,6 +439,8 @@ def submit(request, public_id):
     except AlreadySubmitted:
         messages.info(request, _("Ce diagnostic est déjà soumis."))
         return redirect("diagnostic_overview", public_id=public_id)
+    except Diagnostic.DoesNotExist:
+        raise Http404 from None  # deleted meanwhile
     except MissingRequiredAnswers as error:
         messages.error(
             request,
@@ -473,6 +475,8 @@ def reopen(request, public_id):
             )
         except ReasonRequired:
             form.add_error("reason", _("Indiquez le motif de la réouverture."))
+        except Diagnostic.DoesNotExist:
+            raise Http404 from None
         except NotSubmitted:
             messages.info(request, _("Ce diagnostic n’est pas soumis."))
             return redirect("diagnostic_overview", public_id=public_id)
