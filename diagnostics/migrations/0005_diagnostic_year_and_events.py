@@ -94,7 +94,7 @@ def record_past_events(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0004_member_events'),
+        ('accounts', '0002_rename_tables'),
         ('diagnostics', '0004_report_queued_at'),
         ('recommendations', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
