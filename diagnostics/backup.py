@@ -344,6 +344,8 @@ def _export(collectivite: Collectivite) -> dict:
                 "public_id": str(diagnostic.public_id),
                 "catalogue": diagnostic.catalogue.code,
                 "title": diagnostic.title,
+                "year": diagnostic.year,
+                "archived_at": _moment(diagnostic.archived_at),
                 "status": diagnostic.status,
                 "created_by": person(diagnostic.created_by_id),
                 "created_at": _moment(diagnostic.created_at),
@@ -640,6 +642,7 @@ class _Reading:
         self.memberships: list[Membership] = []
         self.invitations: list[Invitation] = []
         self.diagnostics: list[_DiagnosticRows] = []
+        self.diagnostic_years: set[int] = set()
 
     # Problems
 
@@ -850,6 +853,8 @@ class _Reading:
             # Absent from the files of earlier versions.
             reopened_at=entry("reopened_at", _date_time_or_none, optional=True),
             reopened_by=entry.person("reopened_by", optional=True),
+            year=entry("year", _integer_or_none, optional=True),
+            archived_at=entry("archived_at", _date_time_or_none, optional=True),
             overall_score=entry("overall_score", _score),
             method_version=entry("method_version", _text),
         )
@@ -867,6 +872,14 @@ class _Reading:
                 _at(entry.where, "submitted_at"),
                 _("Un diagnostic soumis a une date de soumission."),
             )
+        if diagnostic.year is not None:
+            if diagnostic.year in self.diagnostic_years:
+                self.add(
+                    _at(entry.where, "year"),
+                    _("Deux diagnostics de la collectivité ont la même année, %(year)s.")
+                    % {"year": diagnostic.year},
+                )
+            self.diagnostic_years.add(diagnostic.year)
         self._note_public_id(Diagnostic, entry, diagnostic.public_id)
         rows = _DiagnosticRows(diagnostic=diagnostic, scores=[], answers=[], plan=[])
         self.diagnostics.append(rows)

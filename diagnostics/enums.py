@@ -1,4 +1,4 @@
-"""Choices of the diagnostics app: statuses of diagnostics, plan actions and reports."""
+"""Choices of the diagnostics app: statuses and events of diagnostics, plan actions, reports."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -8,6 +8,16 @@ class DiagnosticStatus(models.TextChoices):
     DRAFT = "brouillon", _("Brouillon")
     IN_PROGRESS = "en_cours", _("En cours")
     SUBMITTED = "soumis", _("Soumis")
+
+
+class DiagnosticEventKind(models.TextChoices):
+    CREATED = "cree", _("Créé")
+    RENAMED = "renomme", _("Renommé")
+    SUBMITTED = "soumis", _("Soumis")
+    REOPENED = "rouvert", _("Rouvert")
+    ARCHIVED = "archive", _("Archivé")
+    UNARCHIVED = "desarchive", _("Désarchivé")
+    DELETED = "supprime", _("Supprimé")
 
 
 class ActionStatus(models.TextChoices):

@@ -4,7 +4,7 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -13,10 +13,14 @@ from diagnostics.deadlines import deadline_text
 from diagnostics.enums import (
     ActionPriority,
     ActionStatus,
+    DiagnosticEventKind,
     DiagnosticStatus,
     ReportStatus,
     ReportVariant,
 )
+
+FIRST_YEAR = 2000
+LAST_YEAR = 2100
 
 
 class DiagnosticQuerySet(models.QuerySet):
@@ -48,6 +52,14 @@ class Diagnostic(models.Model):
         related_name="diagnostics",
     )
     title = models.CharField(_("titre"), max_length=200)
+    # The exercise the diagnostic reviews: one diagnostic per collectivité and year. None only for
+    # diagnostics made before years existed whose year another diagnostic already had.
+    year = models.PositiveSmallIntegerField(
+        _("année"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)],
+    )
     status = models.CharField(
         _("statut"),
         max_length=20,
@@ -75,6 +87,7 @@ class Diagnostic(models.Model):
         related_name="+",
         verbose_name=_("rouvert par"),
     )
+    archived_at = models.DateTimeField(_("archivé le"), null=True, blank=True)
     # The collectivité's latest submitted diagnostic on its catalogue, by (submitted_at, pk): the
     # one peers are compared with. Kept by the submission and reopen services (and the import).
     is_latest_submitted = models.BooleanField(
@@ -104,6 +117,10 @@ class Diagnostic(models.Model):
                 condition=models.Q(is_latest_submitted=True),
                 name="one_latest_submitted",
             ),
+            # NULL years (legacy diagnostics) never collide, on SQLite as on PostgreSQL.
+            models.UniqueConstraint(
+                fields=["collectivite", "year"], name="one_diagnostic_per_year"
+            ),
         ]
 
     def __str__(self):
@@ -112,6 +129,62 @@ class Diagnostic(models.Model):
     @property
     def is_submitted(self) -> bool:
         return self.status == DiagnosticStatus.SUBMITTED
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+
+class DiagnosticEventQuerySet(models.QuerySet):
+    def for_diagnostic(self, diagnostic):
+        return self.filter(diagnostic=diagnostic)
+
+
+class DiagnosticEvent(models.Model):
+    """One step in a diagnostic's life: who created, renamed, submitted, reopened (and why),
+    archived or deleted it, and when. Kept after the diagnostic's deletion."""
+
+    diagnostic = models.ForeignKey(
+        Diagnostic,
+        verbose_name=_("diagnostic"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events",
+    )
+    collectivite = models.ForeignKey(
+        "accounts.Collectivite",
+        verbose_name=_("collectivité"),
+        on_delete=models.CASCADE,
+        related_name="diagnostic_events",
+    )
+    kind = models.CharField(_("action"), max_length=20, choices=DiagnosticEventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("auteur"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    title = models.CharField(_("titre du diagnostic"), max_length=200)
+    year = models.PositiveSmallIntegerField(_("année"), null=True, blank=True)
+    reason = models.TextField(_("motif"), blank=True)
+    details = models.CharField(_("précisions"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("le"), default=timezone.now)
+
+    objects = DiagnosticEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("événement d’un diagnostic")
+        verbose_name_plural = _("historique des diagnostics")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["diagnostic", "-created_at"], name="diagnostic_event_recent")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.title}"
 
 
 class RecommendationScore(models.Model):

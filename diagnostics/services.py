@@ -1,14 +1,24 @@
-"""The life of a diagnostic: creation, submission, reopening."""
+"""The life of a diagnostic: creation, renaming, submission, reopening, archiving, deletion.
+
+Each change locks what it changes, checks, writes and records a DiagnosticEvent (who, when, why).
+"""
 
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Collectivite, User
 from diagnostics.catalogue import catalogue_data
-from diagnostics.enums import DiagnosticStatus
-from diagnostics.models import Diagnostic, RecommendationScore
+from diagnostics.enums import DiagnosticEventKind, DiagnosticStatus
+from diagnostics.models import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    Diagnostic,
+    DiagnosticEvent,
+    RecommendationScore,
+)
 from diagnostics.scoring import DiagnosticResult
 from diagnostics.selectors import answers_by_question, missing_required, score_answers
 from diagnostics.signals import diagnostic_reopened, diagnostic_submitted
@@ -27,6 +37,33 @@ class NotSubmitted(Exception):
     """Only a submitted diagnostic can be reopened."""
 
 
+class YearTaken(Exception):
+    """The collectivité already has a diagnostic for this year."""
+
+    def __init__(self, existing: Diagnostic):
+        super().__init__(f"year {existing.year} is taken by diagnostic {existing.pk}")
+        self.existing = existing
+
+
+class InvalidYear(ValueError):
+    """The year is outside the range a diagnostic may review."""
+
+
+class SubmittedDiagnosticKept(Exception):
+    """A submitted diagnostic is never deleted (it may be archived)."""
+
+
+class NotArchivable(Exception):
+    """Only a submitted diagnostic is archived."""
+
+
+class ReasonRequired(ValueError):
+    """Reopening needs a reason, recorded in the history."""
+
+
+REASON_MAX_LENGTH = 2000
+
+
 class MissingRequiredAnswers(Exception):
     """Required questions are still unanswered: the diagnostic cannot be submitted."""
 
@@ -35,14 +72,156 @@ class MissingRequiredAnswers(Exception):
         self.questions = questions
 
 
+def _record(
+    diagnostic: Diagnostic, kind: DiagnosticEventKind, by: User | None, **fields
+) -> DiagnosticEvent:
+    return DiagnosticEvent.objects.create(
+        diagnostic=diagnostic,
+        collectivite_id=diagnostic.collectivite_id,
+        kind=kind,
+        actor=by,
+        title=diagnostic.title,
+        year=diagnostic.year,
+        **fields,
+    )
+
+
+def _check_year(year: int) -> None:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise InvalidYear(year)
+
+
+def _lock_collectivite(collectivite_id: int) -> None:
+    """Serialise the changes of years within one collectivité (the unique constraint is the last
+    guard; this lock makes the refusal a YearTaken rather than an IntegrityError)."""
+    Collectivite.objects.select_for_update().filter(pk=collectivite_id).first()
+
+
+def _holder_of(collectivite_id: int, year: int, *, exclude: int | None = None):
+    holders = Diagnostic.objects.filter(collectivite_id=collectivite_id, year=year)
+    if exclude is not None:
+        holders = holders.exclude(pk=exclude)
+    return holders.first()
+
+
+def first_free_year(taken: Iterable[int | None], *, start: int | None = None) -> int | None:
+    """The first year from ``start`` (this year by default) that is not ``taken``."""
+    taken = set(taken)
+    year = start or timezone.localdate().year
+    while year <= LAST_YEAR:
+        if year not in taken:
+            return year
+        year += 1
+    return None
+
+
+def free_year(collectivite: Collectivite) -> int | None:
+    """The first year from this year on for which the collectivité has no diagnostic."""
+    return first_free_year(
+        Diagnostic.objects.filter(collectivite=collectivite).values_list("year", flat=True)
+    )
+
+
 @transaction.atomic
-def create_diagnostic(*, collectivite: Collectivite, title: str, by: User) -> Diagnostic:
+def create_diagnostic(
+    *, collectivite: Collectivite, title: str, by: User, year: int | None = None
+) -> Diagnostic:
+    """Create a diagnostic for ``year`` (the first free one from this year by default).
+
+    Raises NoPublishedCatalogue, InvalidYear, or YearTaken with the diagnostic that has the year.
+    """
     catalogue = CatalogueVersion.objects.latest_published()
     if catalogue is None:
         raise NoPublishedCatalogue
-    return Diagnostic.objects.create(
-        collectivite=collectivite, catalogue=catalogue, title=title, created_by=by
+    _lock_collectivite(collectivite.pk)
+    if year is None:
+        year = free_year(collectivite)
+        if year is None:
+            raise InvalidYear(year)
+    _check_year(year)
+    existing = _holder_of(collectivite.pk, year)
+    if existing is not None:
+        raise YearTaken(existing)
+    try:
+        with transaction.atomic():
+            diagnostic = Diagnostic.objects.create(
+                collectivite=collectivite,
+                catalogue=catalogue,
+                title=title,
+                year=year,
+                created_by=by,
+            )
+    except IntegrityError:
+        raise YearTaken(_holder_of(collectivite.pk, year)) from None
+    _record(diagnostic, DiagnosticEventKind.CREATED, by)
+    return diagnostic
+
+
+def _lock(diagnostic: Diagnostic) -> Diagnostic:
+    return Diagnostic.objects.select_for_update().get(pk=diagnostic.pk)
+
+
+@transaction.atomic
+def rename_diagnostic(
+    *, diagnostic: Diagnostic, title: str, year: int | None, by: User
+) -> Diagnostic:
+    """Change a diagnostic's title and year; the year only to one no other diagnostic has.
+
+    A diagnostic without a year (made before years existed) may keep none. Raises InvalidYear or
+    YearTaken.
+    """
+    _lock_collectivite(diagnostic.collectivite_id)
+    diagnostic = _lock(diagnostic)
+    if year is None and diagnostic.year is not None:
+        raise InvalidYear(year)
+    if year is not None and year != diagnostic.year:
+        _check_year(year)
+        existing = _holder_of(diagnostic.collectivite_id, year, exclude=diagnostic.pk)
+        if existing is not None:
+            raise YearTaken(existing)
+    if (title, year) == (diagnostic.title, diagnostic.year):
+        return diagnostic
+    before = _("« %(title)s » (%(year)s)") % {
+        "title": diagnostic.title,
+        "year": diagnostic.year or _("année non précisée"),
+    }
+    diagnostic.title = title
+    diagnostic.year = year
+    diagnostic.save(update_fields=["title", "year"])
+    _record(
+        diagnostic,
+        DiagnosticEventKind.RENAMED,
+        by,
+        details=_("Avant : %(before)s") % {"before": before},
     )
+    return diagnostic
+
+
+@transaction.atomic
+def delete_diagnostic(*, diagnostic: Diagnostic, by: User) -> None:
+    """Delete a draft or in-progress diagnostic with its answers and plan; the deletion stays in
+    the collectivité's history. Raises SubmittedDiagnosticKept."""
+    diagnostic, _group = _lock_with_siblings(diagnostic)
+    if diagnostic.is_submitted:
+        raise SubmittedDiagnosticKept
+    _record(diagnostic, DiagnosticEventKind.DELETED, by)
+    diagnostic.delete()
+
+
+@transaction.atomic
+def archive_diagnostic(*, diagnostic: Diagnostic, by: User, archived: bool = True) -> Diagnostic:
+    """Archive (or bring back) a submitted diagnostic: it leaves the dashboard's main list and
+    nothing else changes. Raises NotArchivable."""
+    diagnostic, _group = _lock_with_siblings(diagnostic)
+    if archived and not diagnostic.is_submitted:
+        raise NotArchivable
+    if diagnostic.is_archived == archived:
+        return diagnostic
+    diagnostic.archived_at = timezone.now() if archived else None
+    diagnostic.save(update_fields=["archived_at"])
+    kind = DiagnosticEventKind.ARCHIVED if archived else DiagnosticEventKind.UNARCHIVED
+    _record(diagnostic, kind, by)
+    return diagnostic
 
 
 def _lock_with_siblings(diagnostic: Diagnostic) -> tuple[Diagnostic, list[Diagnostic]]:
@@ -56,7 +235,10 @@ def _lock_with_siblings(diagnostic: Diagnostic) -> tuple[Diagnostic, list[Diagno
         .filter(collectivite_id=diagnostic.collectivite_id, catalogue_id=diagnostic.catalogue_id)
         .order_by("pk")
     )
-    [locked] = [d for d in group if d.pk == diagnostic.pk]
+    locked = next((d for d in group if d.pk == diagnostic.pk), None)
+    if locked is None:
+        # Deleted by someone else while this request waited for the lock.
+        raise Diagnostic.DoesNotExist
     return locked, group
 
 
@@ -129,14 +311,18 @@ def submit_diagnostic(*, diagnostic: Diagnostic, by: User | None) -> Diagnostic:
         update_fields=["status", "submitted_at", "submitted_by", "overall_score", "method_version"]
     )
     _flag_latest_submitted(group)
+    _record(diagnostic, DiagnosticEventKind.SUBMITTED, by, created_at=diagnostic.submitted_at)
     transaction.on_commit(lambda: _tell(diagnostic_submitted, diagnostic=diagnostic, by=by))
     return diagnostic
 
 
 @transaction.atomic
-def reopen_diagnostic(*, diagnostic: Diagnostic, by: User | None) -> Diagnostic:
-    """Make a submitted diagnostic editable again; its stored scores stay until the next
-    submission. Raises NotSubmitted."""
+def reopen_diagnostic(*, diagnostic: Diagnostic, by: User | None, reason: str) -> Diagnostic:
+    """Make a submitted diagnostic editable again, for the reason recorded in its history; its
+    stored scores stay until the next submission. Raises ReasonRequired or NotSubmitted."""
+    reason = (reason or "").strip()
+    if not reason or len(reason) > REASON_MAX_LENGTH:
+        raise ReasonRequired
     diagnostic, group = _lock_with_siblings(diagnostic)
     if not diagnostic.is_submitted:
         raise NotSubmitted
@@ -145,10 +331,26 @@ def reopen_diagnostic(*, diagnostic: Diagnostic, by: User | None) -> Diagnostic:
     diagnostic.submitted_by = None
     diagnostic.reopened_at = timezone.now()
     diagnostic.reopened_by = by
+    # A reopened diagnostic is being worked on again: back on the dashboard.
+    diagnostic.archived_at = None
     diagnostic.save(
-        update_fields=["status", "submitted_at", "submitted_by", "reopened_at", "reopened_by"]
+        update_fields=[
+            "status",
+            "submitted_at",
+            "submitted_by",
+            "reopened_at",
+            "reopened_by",
+            "archived_at",
+        ]
     )
     _flag_latest_submitted(group)
+    _record(
+        diagnostic,
+        DiagnosticEventKind.REOPENED,
+        by,
+        reason=reason,
+        created_at=diagnostic.reopened_at,
+    )
     transaction.on_commit(lambda: _tell(diagnostic_reopened, diagnostic=diagnostic, by=by))
     return diagnostic
 

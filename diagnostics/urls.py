@@ -15,6 +15,21 @@ urlpatterns = [
         name="diagnostic_create",
     ),
     # Diagnostics
+    path(
+        "diagnostics/<uuid:public_id>/renommer/",
+        views.diagnostic_rename,
+        name="diagnostic_rename",
+    ),
+    path(
+        "diagnostics/<uuid:public_id>/supprimer/",
+        views.diagnostic_delete,
+        name="diagnostic_delete",
+    ),
+    path(
+        "diagnostics/<uuid:public_id>/archiver/",
+        views.diagnostic_archive,
+        name="diagnostic_archive",
+    ),
     path("diagnostics/<uuid:public_id>/", questionnaire.overview, name="diagnostic_overview"),
     path(
         "diagnostics/<uuid:public_id>/preconisations/<int:number>/",

@@ -1,17 +1,39 @@
-"""The dashboard of a member's collectivités and the creation of a diagnostic."""
+"""The dashboard of a member's collectivités and the life of a diagnostic: create, rename,
+delete, archive."""
 
 from django.contrib import messages
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.access import CollectiviteAccess, get_collectivite_access
 from accounts.models import Membership
+from diagnostics.access import get_diagnostic_access
 from diagnostics.changes import changes_since, record_visit
-from diagnostics.forms import DiagnosticCreateForm
+from diagnostics.forms import DiagnosticCreateForm, DiagnosticDeleteForm, DiagnosticRenameForm
 from diagnostics.models import Diagnostic
-from diagnostics.services import NoPublishedCatalogue, create_diagnostic
+from diagnostics.services import (
+    InvalidYear,
+    NoPublishedCatalogue,
+    NotArchivable,
+    SubmittedDiagnosticKept,
+    YearTaken,
+    archive_diagnostic,
+    create_diagnostic,
+    delete_diagnostic,
+    first_free_year,
+    free_year,
+    rename_diagnostic,
+)
+
+
+def _create_form(collectivite, data=None, *, year=None):
+    year = year or free_year(collectivite)
+    initial = {"year": year, "title": _("Diagnostic %(year)s") % {"year": year}} if year else {}
+    # Ids of its own: the dashboard shows one form per collectivité.
+    return DiagnosticCreateForm(data, initial=initial, auto_id=f"c{collectivite.pk}-%s")
 
 
 @require_safe
@@ -22,50 +44,182 @@ def dashboard(request):
         .prefetch_related(
             Prefetch(
                 "collectivite__diagnostics",
-                queryset=Diagnostic.objects.select_related("catalogue").order_by("-created_at"),
+                queryset=Diagnostic.objects.select_related("catalogue").order_by(
+                    "-year", "-created_at"
+                ),
             )
         )
         .order_by("collectivite__name")
     )
-    accesses = [CollectiviteAccess(collectivite=m.collectivite, role=m.role) for m in memberships]
+    rows = []
+    for m in memberships:
+        access = CollectiviteAccess(collectivite=m.collectivite, role=m.role)
+        diagnostics = list(m.collectivite.diagnostics.all())
+        rows.append(
+            {
+                "access": access,
+                "current": [d for d in diagnostics if not d.is_archived],
+                "archived": [d for d in diagnostics if d.is_archived],
+                "create_form": _create_form(
+                    m.collectivite, year=first_free_year(d.year for d in diagnostics)
+                )
+                if access.is_referent
+                else None,
+            }
+        )
     last_visit = record_visit(request.user)
     changes = None
     if last_visit is not None:
         changes = changes_since(
             user=request.user,
-            collectivite_ids=[a.collectivite.pk for a in accesses],
+            collectivite_ids=[row["access"].collectivite.pk for row in rows],
             since=last_visit,
         )
     return render(
         request,
         "diagnostics/dashboard.html",
-        {
-            "accesses": accesses,
-            "create_form": DiagnosticCreateForm(),
-            "last_visit": last_visit,
-            "changes": changes,
-        },
+        {"rows": rows, "last_visit": last_visit, "changes": changes},
     )
 
 
-@require_POST
+def _year_taken_error(form, field, existing):
+    form.add_error(
+        field,
+        _("Cette année a déjà son diagnostic, « %(title)s ».") % {"title": existing.title},
+    )
+
+
+@require_http_methods(["GET", "POST"])
 def diagnostic_create(request, public_id):
     access = get_collectivite_access(request.user, public_id)
     access.require_referent()
     collectivite = access.collectivite
-    form = DiagnosticCreateForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Donnez un titre au diagnostic (200 caractères au plus)."))
-        return redirect("dashboard")
+    form = _create_form(collectivite, request.POST if request.method == "POST" else None)
+    existing = None
+    status = 200
+    if form.is_valid():
+        try:
+            diagnostic = create_diagnostic(
+                collectivite=collectivite,
+                title=form.cleaned_data["title"],
+                year=form.cleaned_data["year"],
+                by=request.user,
+            )
+        except NoPublishedCatalogue:
+            form.add_error(
+                None,
+                _("Aucune version du catalogue n’est publiée : adressez-vous à l’administrateur."),
+            )
+        except YearTaken as taken:
+            existing = taken.existing
+            _year_taken_error(form, "year", existing)
+        except InvalidYear:
+            form.add_error("year", _("L’année doit être comprise entre 2000 et 2100."))
+        else:
+            messages.success(
+                request, _("Diagnostic « %(title)s » créé.") % {"title": diagnostic.title}
+            )
+            return redirect("diagnostic_overview", public_id=diagnostic.public_id)
+    if form.is_bound:
+        status = 400
+    return render(
+        request,
+        "diagnostics/create.html",
+        {"collectivite": collectivite, "form": form, "existing": existing},
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def diagnostic_rename(request, public_id):
+    access = get_diagnostic_access(request.user, public_id)
+    access.require_referent()
+    diagnostic = access.diagnostic
+    year_required = diagnostic.year is not None
+    data = request.POST if request.method == "POST" else None
+    form = DiagnosticRenameForm(
+        data,
+        initial={"title": diagnostic.title, "year": diagnostic.year},
+        year_required=year_required,
+    )
+    existing = None
+    if form.is_valid():
+        try:
+            rename_diagnostic(
+                diagnostic=diagnostic,
+                title=form.cleaned_data["title"],
+                year=form.cleaned_data["year"],
+                by=request.user,
+            )
+        except YearTaken as taken:
+            existing = taken.existing
+            _year_taken_error(form, "year", existing)
+        except InvalidYear:
+            form.add_error("year", _("Indiquez l’année du diagnostic."))
+        except Diagnostic.DoesNotExist:
+            raise Http404 from None  # deleted meanwhile
+        else:
+            messages.success(request, _("Diagnostic renommé."))
+            return redirect("diagnostic_overview", public_id=diagnostic.public_id)
+    return render(
+        request,
+        "diagnostics/rename.html",
+        {"access": access, "diagnostic": diagnostic, "form": form, "existing": existing},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def diagnostic_delete(request, public_id):
+    access = get_diagnostic_access(request.user, public_id)
+    access.require_referent()
+    diagnostic = access.diagnostic
+    data = request.POST if request.method == "POST" else None
+    form = DiagnosticDeleteForm(data, title=diagnostic.title)
+    refused = diagnostic.is_submitted
+    status = 409 if refused and request.method == "POST" else 200
+    if not refused and form.is_valid():
+        try:
+            delete_diagnostic(diagnostic=diagnostic, by=request.user)
+        except SubmittedDiagnosticKept:
+            refused = True
+            status = 409
+        except Diagnostic.DoesNotExist:
+            raise Http404 from None
+        else:
+            messages.success(
+                request, _("Diagnostic « %(title)s » supprimé.") % {"title": diagnostic.title}
+            )
+            return redirect("dashboard")
+    elif form.is_bound and not refused:
+        status = 400
+    return render(
+        request,
+        "diagnostics/delete.html",
+        {"access": access, "diagnostic": diagnostic, "form": form, "refused": refused},
+        status=status,
+    )
+
+
+@require_POST
+def diagnostic_archive(request, public_id):
+    access = get_diagnostic_access(request.user, public_id)
+    access.require_referent()
+    diagnostic = access.diagnostic
+    archived = request.POST.get("decision") != "desarchiver"
     try:
-        diagnostic = create_diagnostic(
-            collectivite=collectivite, title=form.cleaned_data["title"], by=request.user
-        )
-    except NoPublishedCatalogue:
+        archive_diagnostic(diagnostic=diagnostic, by=request.user, archived=archived)
+    except Diagnostic.DoesNotExist:
+        raise Http404 from None
+    except NotArchivable:
         messages.error(
             request,
-            _("Aucune version du catalogue n’est publiée : adressez-vous à l’administrateur."),
+            _("Seul un diagnostic soumis peut être archivé ; un brouillon peut être supprimé."),
         )
-        return redirect("dashboard")
-    messages.success(request, _("Diagnostic « %(title)s » créé.") % {"title": diagnostic.title})
-    return redirect("diagnostic_overview", public_id=diagnostic.public_id)
+    else:
+        if archived:
+            text = _("Diagnostic « %(title)s » archivé : il reste consultable.")
+        else:
+            text = _("Diagnostic « %(title)s » retiré des archives.")
+        messages.success(request, text % {"title": diagnostic.title})
+    return redirect("dashboard")

@@ -65,8 +65,12 @@ def send_diagnostic_submitted_mail(*, diagnostic_id: int, by_id: int | None) -> 
             collectivite_id=diagnostic.collectivite_id, actor_id=by_id, kind=kind
         ),
         kind=kind,
-        subject=_("Les résultats du diagnostic «\u00a0%(title)s\u00a0» sont prêts")
-        % {"title": diagnostic.title},
+        subject=(
+            _("Les résultats du diagnostic %(year)s sont prêts") % {"year": diagnostic.year}
+            if diagnostic.year
+            else _("Les résultats du diagnostic «\u00a0%(title)s\u00a0» sont prêts")
+            % {"title": diagnostic.title}
+        ),
         template="emails/notification_submitted.txt",
         context={
             "diagnostic": diagnostic,
@@ -89,8 +93,12 @@ def send_diagnostic_reopened_mail(*, diagnostic_id: int, by_id: int | None) -> N
             collectivite_id=diagnostic.collectivite_id, actor_id=by_id, kind=kind
         ),
         kind=kind,
-        subject=_("Le diagnostic «\u00a0%(title)s\u00a0» est rouvert")
-        % {"title": diagnostic.title},
+        subject=(
+            _("Le diagnostic %(year)s est rouvert") % {"year": diagnostic.year}
+            if diagnostic.year
+            else _("Le diagnostic «\u00a0%(title)s\u00a0» est rouvert")
+            % {"title": diagnostic.title}
+        ),
         template="emails/notification_reopened.txt",
         context={
             "diagnostic": diagnostic,

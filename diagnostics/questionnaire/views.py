@@ -20,7 +20,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from diagnostics.access import get_diagnostic_access
 from diagnostics.catalogue import catalogue_data
-from diagnostics.models import AnswerChange
+from diagnostics.forms import ReopenForm
+from diagnostics.models import AnswerChange, Diagnostic, DiagnosticEvent
 from diagnostics.questionnaire.answers import (
     AnswerConflict,
     DiagnosticLocked,
@@ -34,6 +35,7 @@ from diagnostics.services import (
     AlreadySubmitted,
     MissingRequiredAnswers,
     NotSubmitted,
+    ReasonRequired,
     reopen_diagnostic,
     submit_diagnostic,
 )
@@ -54,6 +56,7 @@ def overview(request, public_id):
     answers = answers_by_question(diagnostic)
     result = score_answers(data, answers)
     missing = missing_required(data, answers) if access.is_referent else []
+    events = DiagnosticEvent.objects.for_diagnostic(diagnostic).select_related("actor")[:50]
     return render(
         request,
         "diagnostics/overview.html",
@@ -63,6 +66,7 @@ def overview(request, public_id):
             "rows": _rec_rows(data, result),
             "result": result,
             "missing": missing,
+            "events": events,
         },
     )
 
@@ -403,15 +407,40 @@ def answer_history(request, public_id, code):
     )
 
 
-@require_POST
+def _submission_context(access):
+    diagnostic = access.diagnostic
+    data = catalogue_data(diagnostic.catalogue_id)
+    answers = answers_by_question(diagnostic)
+    result = score_answers(data, answers)
+    required = [q for q in data.questions if q.required]
+    missing = missing_required(data, answers)
+    return {
+        "access": access,
+        "diagnostic": diagnostic,
+        "result": result,
+        "required_count": len(required),
+        "required_answered": len(required) - len(missing),
+        "missing": missing,
+    }
+
+
+@require_http_methods(["GET", "POST"])
 def submit(request, public_id):
+    """A confirmation page (completeness, what happens next); its POST submits."""
     access = get_diagnostic_access(request.user, public_id)
     access.require_referent()
+    if request.method == "GET":
+        if access.diagnostic.is_submitted:
+            messages.info(request, _("Ce diagnostic est déjà soumis."))
+            return redirect("diagnostic_overview", public_id=public_id)
+        return render(request, "diagnostics/submit.html", _submission_context(access))
     try:
         submit_diagnostic(diagnostic=access.diagnostic, by=request.user)
     except AlreadySubmitted:
         messages.info(request, _("Ce diagnostic est déjà soumis."))
         return redirect("diagnostic_overview", public_id=public_id)
+    except Diagnostic.DoesNotExist:
+        raise Http404 from None  # deleted meanwhile
     except MissingRequiredAnswers as error:
         messages.error(
             request,
@@ -424,21 +453,41 @@ def submit(request, public_id):
             )
             % {"n": len(error.questions)},
         )
-        return redirect(reverse("diagnostic_overview", args=[public_id]) + "#soumission")
+        return redirect(reverse("diagnostic_submit", args=[public_id]) + "#manquantes")
     messages.success(request, _("Diagnostic soumis : il est désormais en lecture seule."))
     return redirect("diagnostic_overview", public_id=public_id)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def reopen(request, public_id):
+    """A confirmation page asking why; its POST reopens with the reason in the history."""
     access = get_diagnostic_access(request.user, public_id)
     access.require_referent()
-    try:
-        reopen_diagnostic(diagnostic=access.diagnostic, by=request.user)
-    except NotSubmitted:
+    diagnostic = access.diagnostic
+    if not diagnostic.is_submitted:
         messages.info(request, _("Ce diagnostic n’est pas soumis."))
-    else:
-        messages.success(
-            request, _("Diagnostic rouvert : les réponses sont de nouveau modifiables.")
-        )
-    return redirect("diagnostic_overview", public_id=public_id)
+        return redirect("diagnostic_overview", public_id=public_id)
+    form = ReopenForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        try:
+            reopen_diagnostic(
+                diagnostic=diagnostic, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ReasonRequired:
+            form.add_error("reason", _("Indiquez le motif de la réouverture."))
+        except Diagnostic.DoesNotExist:
+            raise Http404 from None
+        except NotSubmitted:
+            messages.info(request, _("Ce diagnostic n’est pas soumis."))
+            return redirect("diagnostic_overview", public_id=public_id)
+        else:
+            messages.success(
+                request, _("Diagnostic rouvert : les réponses sont de nouveau modifiables.")
+            )
+            return redirect("diagnostic_overview", public_id=public_id)
+    return render(
+        request,
+        "diagnostics/reopen.html",
+        {"access": access, "diagnostic": diagnostic, "form": form},
+        status=400 if form.is_bound else 200,
+    )

@@ -81,7 +81,7 @@ def test_wrong_methods_get_405(client, diagnostic, agent, questions):
     question = questions.questions[0]
     assert client.get(save_url(diagnostic, question)).status_code == 405
     assert client.delete(overview_url(diagnostic)).status_code == 405
-    assert client.get(reverse("diagnostic_submit", args=[diagnostic.public_id])).status_code == 405
+    assert client.put(reverse("diagnostic_submit", args=[diagnostic.public_id])).status_code == 405
 
 
 def test_diagnostic_urls_use_uuids(diagnostic):
@@ -384,7 +384,9 @@ def test_a_complete_diagnostic_is_submitted_scored_and_reopened(
     assert diagnostic.status == "soumis"
     assert diagnostic.overall_score == pytest.approx(100)
     assert diagnostic.recommendation_scores.count() == 10
-    response = client.post(reverse("diagnostic_reopen", args=[diagnostic.public_id]))
+    response = client.post(
+        reverse("diagnostic_reopen", args=[diagnostic.public_id]), {"reason": "Une erreur"}
+    )
     assert response.status_code == 302
     diagnostic.refresh_from_db()
     assert diagnostic.status == "en_cours"
@@ -395,13 +397,15 @@ def test_a_referent_creates_a_diagnostic_on_the_latest_published_catalogue(
 ):
     client.force_login(referent)
     response = client.post(
-        reverse("diagnostic_create", args=[collectivite.public_id]), {"title": "Diagnostic 2027"}
+        reverse("diagnostic_create", args=[collectivite.public_id]),
+        {"title": "Diagnostic 2027", "year": "2027"},
     )
     diagnostic = Diagnostic.objects.get(title="Diagnostic 2027")
     assert response.url == overview_url(diagnostic)
     assert diagnostic.catalogue == catalogue
     assert diagnostic.created_by == referent
     assert diagnostic.status == "brouillon"
+    assert diagnostic.year == 2027
 
 
 def test_an_agent_cannot_create_a_diagnostic(client, catalogue, collectivite, agent):

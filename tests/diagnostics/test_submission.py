@@ -128,7 +128,7 @@ def test_reopening_records_who_and_makes_answers_editable(two_questions, collect
         DiagnosticFactory(collectivite=collectivite, catalogue=two_questions), referent
     )
     submit_diagnostic(diagnostic=diagnostic, by=referent)
-    reopen_diagnostic(diagnostic=diagnostic, by=referent)
+    reopen_diagnostic(diagnostic=diagnostic, by=referent, reason="Correction")
     diagnostic.refresh_from_db()
     assert diagnostic.status == "en_cours"
     assert diagnostic.submitted_at is None
@@ -143,7 +143,7 @@ def test_reopening_a_diagnostic_that_is_not_submitted_is_refused(
 ):
     diagnostic = DiagnosticFactory(collectivite=collectivite, catalogue=two_questions)
     with pytest.raises(NotSubmitted):
-        reopen_diagnostic(diagnostic=diagnostic, by=referent)
+        reopen_diagnostic(diagnostic=diagnostic, by=referent, reason="Correction")
     diagnostic.refresh_from_db()
     assert diagnostic.reopened_by is None
 
@@ -170,9 +170,9 @@ def test_only_the_latest_submitted_diagnostic_of_a_collectivite_is_flagged(
     assert latest_submitted(collectivite) == ["2026"]
     assert latest_submitted(other.collectivite) == ["Ailleurs"]
 
-    reopen_diagnostic(diagnostic=newer, by=referent)
+    reopen_diagnostic(diagnostic=newer, by=referent, reason="Correction")
     assert latest_submitted(collectivite) == ["2025"]
-    reopen_diagnostic(diagnostic=older, by=referent)
+    reopen_diagnostic(diagnostic=older, by=referent, reason="Correction")
     assert latest_submitted(collectivite) == []
     submit_diagnostic(diagnostic=older, by=referent)
     assert latest_submitted(collectivite) == ["2025"]
@@ -201,7 +201,9 @@ def test_an_imported_collectivite_has_its_latest_submitted_diagnostic_flagged(
             referent,
         )
         submit_diagnostic(diagnostic=diagnostic, by=referent)
-    reopen_diagnostic(diagnostic=Diagnostic.objects.get(title="2026"), by=referent)
+    reopen_diagnostic(
+        diagnostic=Diagnostic.objects.get(title="2026"), by=referent, reason="Correction"
+    )
     data = export_collectivite(collectivite)
     collectivite.delete()
 

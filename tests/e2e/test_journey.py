@@ -29,7 +29,8 @@ def create_diagnostic_and_invite_an_agent(page: Page, mailoutbox) -> str:
     """The référent's part; returns the invitation link read from the e-mail."""
     expect(page.get_by_role("heading", name=NAME)).to_be_visible()
     check_page(page, "dashboard without diagnostic")
-    page.get_by_label("Titre du nouveau diagnostic").fill("Diagnostic 2026")
+    page.get_by_label("Année de l’exercice évalué").fill("2026")
+    page.get_by_label("Titre du diagnostic").fill("Diagnostic 2026")
     page.get_by_role("button", name="Créer le diagnostic").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Diagnostic 2026")
     expect(page.get_by_role("status")).to_contain_text("Diagnostic « Diagnostic 2026 » créé.")
@@ -185,7 +186,11 @@ def submit_the_diagnostic(page: Page, diagnostic: Diagnostic) -> None:
     expect(page.get_by_role("main")).to_contain_text(
         "Toutes les questions obligatoires ont une réponse."
     )
-    page.get_by_role("button", name="Soumettre le diagnostic").click()
+    page.get_by_role("link", name="Soumettre le diagnostic…").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Soumettre le diagnostic")
+    expect(page.get_by_role("main")).to_contain_text("Ce qui se passe ensuite")
+    check_page(page, "submit confirmation")
+    page.get_by_role("button", name="Confirmer la soumission").click()
     expect(page.get_by_role("status")).to_contain_text("Diagnostic soumis")
     expect(page.get_by_role("main")).to_contain_text("Soumis")
     check_page(page, "submitted diagnostic's overview")

@@ -33,7 +33,7 @@ SETTINGS_LINK = "http://testserver/compte/notifications/"
 @pytest.fixture
 def diagnostic(db, collectivite, referent):
     return DiagnosticFactory(
-        collectivite=collectivite, catalogue=small_catalogue(), created_by=referent
+        collectivite=collectivite, catalogue=small_catalogue(), created_by=referent, year=2026
     )
 
 
@@ -56,7 +56,10 @@ def submit(client, diagnostic, referent, capture):
 def reopen(client, diagnostic, referent, capture):
     client.force_login(referent)
     with capture(execute=True):
-        response = client.post(reverse("diagnostic_reopen", args=[diagnostic.public_id]))
+        response = client.post(
+            reverse("diagnostic_reopen", args=[diagnostic.public_id]),
+            {"reason": "Une réponse était fausse."},
+        )
     assert response.status_code == 302
 
 
@@ -90,7 +93,7 @@ def test_a_submission_queues_one_task_on_commit_and_sends_nothing_in_the_request
     assert sorted(message.to[0] for message in mail_server) == sorted([agent.email, elu.email])
     assert all(len(message.to) == 1 and not message.bcc for message in mail_server)
     message = mail_server[0]
-    assert message.subject == "Les résultats du diagnostic «\u00a0Diagnostic 2026\u00a0» sont prêts"
+    assert message.subject == "Les résultats du diagnostic 2026 sont prêts"
     link = f"http://testserver/diagnostics/{diagnostic.public_id}/resultats/"
     assert link in message.body
     assert SETTINGS_LINK in message.body
@@ -137,9 +140,7 @@ def test_no_submission_mail_for_a_diagnostic_reopened_before_the_worker_ran(
         send_diagnostic_reopened_mail,
     ]
     run_queued_tasks(queue)
-    assert {message.subject for message in mail_server} == {
-        "Le diagnostic «\u00a0Diagnostic 2026\u00a0» est rouvert"
-    }
+    assert {message.subject for message in mail_server} == {"Le diagnostic 2026 est rouvert"}
 
 
 def test_members_of_other_collectivites_and_inactive_members_are_not_told(

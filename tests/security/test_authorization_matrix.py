@@ -22,6 +22,7 @@ from diagnostics.models import (
     Answer,
     AnswerChange,
     Diagnostic,
+    DiagnosticEvent,
     PlanAction,
     PlanActionChange,
     ReportFile,
@@ -144,11 +145,31 @@ RULES = {
         changes="live_invitations",
     ),
     "diagnostic_create": Rule(
-        {"POST": REFERENT},
+        {"GET": REFERENT, "POST": REFERENT},
         target="collectivite",
-        data={"title": "Diagnostic 2027"},
+        data={"title": "Diagnostic 2027", "year": "2027"},
         success={"POST": 302},
         changes="diagnostics",
+    ),
+    # The life of a diagnostic: each write goes through a confirmation page (GET) first.
+    "diagnostic_rename": Rule(
+        {"GET": REFERENT, "POST": REFERENT},
+        data={"title": "Diagnostic renommé", "year": "2031"},
+        success={"POST": 302},
+        changes="title",
+    ),
+    "diagnostic_delete": Rule(
+        {"GET": REFERENT, "POST": REFERENT},
+        data={"confirmation": "Diagnostic 2026"},
+        success={"POST": 302},
+        changes="diagnostics",
+    ),
+    "diagnostic_archive": Rule(
+        {"POST": REFERENT},
+        data={"decision": "archiver"},
+        success={"POST": 302},
+        changes="archived",
+        diagnostic="soumis",
     ),
     # Questionnaire
     "diagnostic_overview": Rule(READ),
@@ -163,10 +184,17 @@ RULES = {
     ),
     "diagnostic_answer_history": Rule(READ),
     "diagnostic_submit": Rule(
-        {"POST": REFERENT}, success={"POST": 302}, changes="status", diagnostic="complet"
+        {"GET": REFERENT, "POST": REFERENT},
+        success={"POST": 302},
+        changes="status",
+        diagnostic="complet",
     ),
     "diagnostic_reopen": Rule(
-        {"POST": REFERENT}, success={"POST": 302}, changes="status", diagnostic="soumis"
+        {"GET": REFERENT, "POST": REFERENT},
+        data={"reason": "Une réponse à corriger."},
+        success={"POST": 302},
+        changes="status",
+        diagnostic="soumis",
     ),
     # Results
     "diagnostic_results": Rule(READ),
@@ -384,21 +412,25 @@ def prepare(client, world, state):
 
 def traces(world):
     """Everything a write could leave behind."""
-    diagnostic = Diagnostic.objects.get(pk=world.diagnostic.pk)
-    action = PlanAction.objects.get(pk=world.action.pk)
+    # The référent may delete the world's diagnostic (and its plan with it).
+    diagnostic = Diagnostic.objects.filter(pk=world.diagnostic.pk).first()
+    action = PlanAction.objects.filter(pk=world.action.pk).first()
     return {
         "answers": Answer.objects.count(),
         "answer_changes": AnswerChange.objects.count(),
         "actions": PlanAction.objects.count(),
         "action_changes": PlanActionChange.objects.count(),
-        "action": (action.revision, action.dismissed, action.title),
+        "action": action and (action.revision, action.dismissed, action.title),
         "invitations": Invitation.objects.count(),
         "memberships": Membership.objects.count(),
         "roles": tuple(Membership.objects.order_by("pk").values_list("role", flat=True)),
         "live_invitations": Invitation.objects.pending().count(),
         "member_events": MemberEvent.objects.count(),
         "diagnostics": Diagnostic.objects.count(),
-        "status": diagnostic.status,
+        "status": diagnostic and diagnostic.status,
+        "title": diagnostic and (diagnostic.title, diagnostic.year),
+        "archived": diagnostic and diagnostic.archived_at,
+        "diagnostic_events": DiagnosticEvent.objects.count(),
         "notification_preferences": list(NotificationPreference.objects.values()),
     }
 

@@ -513,7 +513,7 @@ def test_another_collectivite_cannot_be_reached_through_its_public_id(client, te
     client.force_login(team["referent"])
     for name, data in [
         ("members", {"email": "x@exemple.localhost", "role": "referent"}),
-        ("diagnostic_create", {"title": "Intrus"}),
+        ("diagnostic_create", {"title": "Intrus", "year": "2030"}),
     ]:
         assert client.post(reverse(name, args=[other.public_id]), data).status_code == 404
     assert not Invitation.objects.filter(collectivite=other).exists()
@@ -530,9 +530,11 @@ def test_creating_a_diagnostic_takes_a_valid_title_only(client, team):
     @given(title=st.one_of(hostile, marked))
     def check(title):
         count = Diagnostic.objects.count()
-        response = client.post(url, {"title": title})
-        assert response.status_code == 302
-        form = DiagnosticCreateForm(as_posted({"title": title}))
+        # A year of its own for each example: one diagnostic per year.
+        fields = {"title": title, "year": str(2000 + count)}
+        response = client.post(url, fields)
+        form = DiagnosticCreateForm(as_posted(fields))
+        assert response.status_code == (302 if form.is_valid() else 400)
         if form.is_valid():
             created = Diagnostic.objects.latest("pk")
             assert Diagnostic.objects.count() == count + 1

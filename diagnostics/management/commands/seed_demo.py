@@ -7,6 +7,7 @@ import random
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import Q
 
 from accounts.enums import CollectiviteKind, Role
 from accounts.models import Collectivite, Membership, User
@@ -117,13 +118,16 @@ class Command(BaseCommand):
         return accounts
 
     def _diagnostic(self, collectivite, catalogue, data, title, by, maturity, *, submit):
-        diagnostic, created = Diagnostic.objects.get_or_create(
-            collectivite=collectivite,
-            title=title,
-            defaults={"catalogue": catalogue, "created_by": by},
+        year = int(title.rsplit(" ", 1)[-1])
+        # Run again, or on a database whose diagnostics predate years: keep what is there.
+        existing = Diagnostic.objects.filter(collectivite=collectivite).filter(
+            Q(year=year) | Q(title=title)
         )
-        if not created:
-            return diagnostic
+        if existing.exists():
+            return existing.order_by("-year", "pk").first()
+        diagnostic = Diagnostic.objects.create(
+            collectivite=collectivite, catalogue=catalogue, title=title, year=year, created_by=by
+        )
         rng = random.Random(f"{collectivite.siren}-{title}")
         questions = data.questions
         if not submit:

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
-        ('diagnostics', '0004_report_queued_at'),
+        ('diagnostics', '0005_diagnostic_year_and_events'),
     ]
 
     operations = [
