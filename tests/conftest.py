@@ -54,3 +54,15 @@ def elu(collectivite):
 def outsider(db):
     """A référent of another collectivité."""
     return MembershipFactory(role="referent").user
+
+
+@pytest.fixture
+def migrations_restored(transactional_db):
+    """For tests that migrate the test database back and forth: whatever happens in the test,
+    every app is brought back to its latest migration, so that later tests see today's tables."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    yield
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())

@@ -238,7 +238,7 @@ def test_peers_are_the_flagged_diagnostics(two_questions, referent):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_migration_flags_the_latest_submitted_diagnostic_of_existing_data():
+def test_the_migration_flags_the_latest_submitted_diagnostic_of_existing_data(migrations_restored):
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 

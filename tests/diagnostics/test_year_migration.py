@@ -16,7 +16,7 @@ def moment(year, month=6):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_migration_gives_years_and_leaves_duplicates_without_one():
+def test_the_migration_gives_years_and_leaves_duplicates_without_one(migrations_restored):
     executor = MigrationExecutor(connection)
     others = [node for node in executor.loader.graph.leaf_nodes() if node[0] != "diagnostics"]
     before, after = [*others, BEFORE], [*others, AFTER]
