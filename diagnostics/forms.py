@@ -76,7 +76,7 @@ class DiagnosticStartForm(DiagnosticCreateForm):
         ]
         self.fields["start"].help_text = _(
             "En partant du diagnostic %(year)s, ses réponses sont reprises et restent à confirmer "
-            "une à une ou par préconisation avant la soumission ; les actions du plan non "
+            "une à une ou par préconisation avant la soumission ; les actions du plan non "
             "réalisées sont reprises avec leur historique."
         ) % {"year": year}
 

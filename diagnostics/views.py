@@ -130,8 +130,20 @@ def diagnostic_create(request, public_id):
         except InvalidYear:
             form.add_error("year", _("L’année doit être comprise entre 2000 et 2100."))
         else:
+            if carry_from is not None:
+                text = _(
+                    "Diagnostic « %(title)s » créé à partir du diagnostic %(year)s : confirmez "
+                    "ou modifiez chaque réponse reprise."
+                )
+            else:
+                text = _("Diagnostic « %(title)s » créé.")
             messages.success(
-                request, _("Diagnostic « %(title)s » créé.") % {"title": diagnostic.title}
+                request,
+                text
+                % {
+                    "title": diagnostic.title,
+                    "year": (carry_from and carry_from.year) or _("précédent"),
+                },
             )
             return redirect("diagnostic_overview", public_id=diagnostic.public_id)
     if form.is_bound:

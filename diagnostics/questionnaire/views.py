@@ -232,8 +232,8 @@ def recommendation_page(request, public_id, number):
             messages.success(
                 request,
                 ngettext(
-                    "Vos réponses sont enregistrées ; %(n)s réponse reprise est confirmée.",
-                    "Vos réponses sont enregistrées ; %(n)s réponses reprises sont confirmées.",
+                    "Vos réponses sont enregistrées ; %(n)s réponse reprise est confirmée.",
+                    "Vos réponses sont enregistrées ; %(n)s réponses reprises sont confirmées.",
                     len(confirmed),
                 )
                 % {"n": len(confirmed)},
@@ -281,7 +281,7 @@ def recommendation_page(request, public_id, number):
 
 _SUBMITTED_EDIT = _lazy("Ce diagnostic est soumis : ses réponses ne peuvent plus être modifiées.")
 _SUBMITTED_CONFIRM = _lazy(
-    "Ce diagnostic est soumis : ses réponses reprises ne peuvent plus être confirmées."
+    "Ce diagnostic est soumis : ses réponses reprises ne peuvent plus être confirmées."
 )
 
 
@@ -521,9 +521,9 @@ def submit(request, public_id):
         messages.error(
             request,
             ngettext(
-                "Le diagnostic ne peut pas être soumis : %(n)s réponse reprise du diagnostic "
+                "Le diagnostic ne peut pas être soumis : %(n)s réponse reprise du diagnostic "
                 "précédent reste à confirmer, listée ci-dessous.",
-                "Le diagnostic ne peut pas être soumis : %(n)s réponses reprises du diagnostic "
+                "Le diagnostic ne peut pas être soumis : %(n)s réponses reprises du diagnostic "
                 "précédent restent à confirmer, listées ci-dessous.",
                 len(error.questions),
             )
