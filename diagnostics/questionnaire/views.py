@@ -439,6 +439,7 @@ def save_answer_view(request, public_id, code):
             "revision": answer.revision if answer else 0,
             "at": _saved_at(answer) if answer else _saved_at_now(),
             "answered": bool(answer and answer.is_given),
+            "to_confirm": bool(answer and answer.needs_confirmation),
         }
     )
 

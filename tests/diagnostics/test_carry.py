@@ -569,3 +569,27 @@ def test_the_recommendation_page_queries_do_not_grow_with_carried_answers(
         counts.append(len(context.captured_queries))
     assert counts[0] == counts[1]
     assert len(data.questions_by_rec[1]) > 1
+
+
+def test_outsiders_cannot_confirm_and_anonymous_visitors_are_sent_to_log_in(
+    client, version, collectivite, agent, outsider
+):
+    diagnostic = start_from(last_year(collectivite, version, agent), agent)
+    payload = _page_post(diagnostic, 2, confirmer_tout="1")
+    response = client.post(rec_url(diagnostic, 2), payload)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+    client.force_login(outsider)
+    assert client.post(rec_url(diagnostic, 2), payload).status_code == 404
+    assert Answer.objects.filter(diagnostic=diagnostic, needs_confirmation=True).count() == 7
+
+
+def test_carried_actions_are_marked_in_the_plan(client, version, collectivite, agent):
+    source = last_year(collectivite, version, agent)
+    PlanAction.objects.create(
+        diagnostic=source, recommendation=version.recommendations.get(number=1), title="Écrire"
+    )
+    diagnostic = start_from(source, agent)
+    client.force_login(agent)
+    content = client.get(reverse("diagnostic_plan", args=[diagnostic.public_id])).content.decode()
+    assert "Reprise du plan 2025" in content
