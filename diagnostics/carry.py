@@ -187,14 +187,23 @@ def _carry_plan(
         )
         for old, new in pairs:
             new.pk = ids[old.pk]
+    # The history names recommendations by id, which differ between catalogue versions.
+    rec_ids = {old.recommendation_id: new.recommendation_id for old, new in pairs}
+
+    def state(value: dict | None) -> dict | None:
+        if value is None or same_catalogue or "recommendation_id" not in value:
+            return value
+        old_id = value["recommendation_id"]
+        return {**value, "recommendation_id": rec_ids.get(old_id, old_id)}
+
     PlanActionChange.objects.bulk_create(
         PlanActionChange(
             action=new,
             revision=change.revision,
             changed_by_id=change.changed_by_id,
             changed_at=change.changed_at,
-            old_state=change.old_state,
-            new_state=change.new_state,
+            old_state=state(change.old_state),
+            new_state=state(change.new_state),
         )
         for old, new in pairs
         for change in old.changes.all()

@@ -593,3 +593,21 @@ def test_carried_actions_are_marked_in_the_plan(client, version, collectivite, a
     client.force_login(agent)
     content = client.get(reverse("diagnostic_plan", args=[diagnostic.public_id])).content.decode()
     assert "Reprise du plan 2025" in content
+
+
+def test_across_catalogue_versions_actions_serve_the_recommendation_of_the_same_number(
+    version, collectivite, agent
+):
+    source = last_year(collectivite, version, agent)
+    rec = version.recommendations.get(number=2)
+    action = PlanAction.objects.create(diagnostic=source, recommendation=rec, title="Former")
+    PlanActionChange.objects.create(
+        action=action, revision=1, old_state=None, new_state={"recommendation_id": rec.pk}
+    )
+    newer = small_catalogue("test-2", change=_new_version)
+    diagnostic = start_from(source, agent)
+    carried = PlanAction.objects.get(diagnostic=diagnostic)
+    new_rec = newer.recommendations.get(number=2)
+    assert carried.recommendation == new_rec
+    assert carried.suggested_action is None
+    assert carried.changes.get().new_state == {"recommendation_id": new_rec.pk}
