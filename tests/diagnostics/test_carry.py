@@ -611,3 +611,33 @@ def test_across_catalogue_versions_actions_serve_the_recommendation_of_the_same_
     assert carried.recommendation == new_rec
     assert carried.suggested_action is None
     assert carried.changes.get().new_state == {"recommendation_id": new_rec.pk}
+
+
+def test_a_backup_keeps_the_answers_to_confirm(version, collectivite, agent, tmp_path):
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    from accounts.models import User
+    from diagnostics.backup import export_collectivite
+
+    diagnostic = start_from(last_year(collectivite, version, agent), agent)
+    confirm_carried_answers(
+        diagnostic=diagnostic, by=agent, questions=catalogue_data(version.pk).questions_by_rec[2]
+    )
+    data = json.loads(json.dumps(export_collectivite(collectivite)))
+    collectivite.delete()
+    User.objects.filter(email__in=[u["email"] for u in data["users"]]).delete()
+    path = tmp_path / "sauvegarde.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    call_command("import_collectivite", str(path), stdout=io.StringIO())
+    restored = answers_of(Diagnostic.objects.get(public_id=diagnostic.public_id))
+    assert {code for code, a in restored.items() if a.needs_confirmation} == {
+        "A1", "A2", "A3", "A4", "C1"
+    }  # fmt: skip
+    assert {a.carried_from_year for a in restored.values()} == {2025}
+    assert list(restored["B1"].changes.order_by("revision").values_list("kind", flat=True)) == [
+        AnswerChangeKind.CARRIED,
+        AnswerChangeKind.CONFIRMED,
+    ]
