@@ -42,8 +42,10 @@ def _option_signature(data: CatalogueData, question: Question) -> list[tuple]:
 
 def _value_mapper(source: CatalogueData, old: Question, target: CatalogueData, new: Question):
     """A function turning ``old``'s stored values into ``new``'s, or None when the question is not
-    the same: another kind or, for kinds with options, other options (labels, scores, order)."""
-    if old.kind != new.kind:
+    the same: another kind or unit or, for kinds with options, other options (labels, scores,
+    order). An answer « Non concerné » is not carried either where the new question no longer
+    allows it."""
+    if old.kind != new.kind or old.unit != new.unit:
         return None
     if new.kind not in OPTION_KINDS:
         return lambda value: value
@@ -85,11 +87,11 @@ def carry_over(*, source: Diagnostic, target: Diagnostic, by: User) -> CarryResu
         if old is None:
             continue
         mapper = _value_mapper(source_data, old_question, target_data, question)
-        if mapper is None:
+        if mapper is None or (old.not_applicable and not question.allows_not_applicable):
             result.uncarried_questions.append(question.code)
             continue
         value = None if old.value is None else mapper(old.value)
-        not_applicable = old.not_applicable and question.allows_not_applicable
+        not_applicable = old.not_applicable
         new_answers.append(
             Answer(
                 diagnostic=target,

@@ -641,3 +641,18 @@ def test_a_backup_keeps_the_answers_to_confirm(version, collectivite, agent, tmp
         AnswerChangeKind.CARRIED,
         AnswerChangeKind.CONFIRMED,
     ]
+
+
+def _no_more_not_applicable(data):
+    data["recommendations"][1]["questions"][1]["allows_not_applicable"] = False
+
+
+def test_an_answer_non_concerne_is_not_carried_where_the_question_no_longer_allows_it(
+    version, collectivite, agent
+):
+    source = last_year(collectivite, version, agent)
+    small_catalogue("test-4", change=_no_more_not_applicable)
+    diagnostic = start_from(source, agent)
+    assert "B2" not in answers_of(diagnostic)
+    diagnostic.refresh_from_db()
+    assert diagnostic.uncarried_questions == ["B2"]
