@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 from accounts.models import Collectivite, Invitation, Membership, User, normalize_email_address
 from aeict.text import quoted
 from diagnostics.catalogue import catalogue_data
-from diagnostics.enums import DiagnosticStatus
+from diagnostics.enums import AnswerChangeKind, DiagnosticStatus
 from diagnostics.models import (
     Answer,
     AnswerChange,
@@ -296,8 +296,11 @@ def _export(collectivite: Collectivite) -> dict:
             "revision": answer.revision,
             "updated_by": person(answer.updated_by_id),
             "updated_at": _moment(answer.updated_at),
+            "carried_from_year": answer.carried_from_year,
+            "to_confirm": answer.needs_confirmation,
             "changes": [
                 {
+                    "kind": change.kind,
                     "revision": change.revision,
                     "changed_by": person(change.changed_by_id),
                     "changed_at": _moment(change.changed_at),
@@ -961,6 +964,9 @@ class _Reading:
             revision=entry("revision", _integer),
             updated_by=entry.person("updated_by"),
             updated_at=entry("updated_at", _date_time),
+            # Files written before the carry-over have neither key.
+            carried_from_year=entry("carried_from_year", _integer_or_none, optional=True),
+            needs_confirmation=entry("to_confirm", _flag, optional=True, default=False),
         )
         self.check(entry, answer, exclude={"diagnostic", "question", "updated_by", "value"})
         changes = []
@@ -969,6 +975,7 @@ class _Reading:
             old, new = change("old_state"), change("new_state")
             row = AnswerChange(
                 answer=answer,
+                kind=change("kind", optional=True, default=AnswerChangeKind.CHANGED),
                 revision=change("revision", _integer),
                 changed_by=change.person("changed_by"),
                 changed_at=change("changed_at", _date_time),

@@ -20,6 +20,12 @@ class DiagnosticEventKind(models.TextChoices):
     DELETED = "supprime", _("Supprimé")
 
 
+class AnswerChangeKind(models.TextChoices):
+    CHANGED = "modifiee", _("Modifiée")
+    CARRIED = "reprise", _("Reprise du diagnostic précédent")
+    CONFIRMED = "confirmee", _("Confirmée")
+
+
 class ActionStatus(models.TextChoices):
     TO_START = "a_lancer", _("À lancer")
     IN_PROGRESS = "en_cours", _("En cours")

@@ -50,6 +50,41 @@ class DiagnosticCreateForm(forms.Form):
         return cleaned
 
 
+START_CARRY = "reprise"
+START_EMPTY = "vide"
+
+
+class DiagnosticStartForm(DiagnosticCreateForm):
+    """The create page's form when the collectivité has a submitted diagnostic to start from.
+
+    The source is never posted: it is the collectivité's latest submitted diagnostic, looked up
+    on the server. A post without the choice (the dashboard's short form) starts empty."""
+
+    start = forms.ChoiceField(
+        label=_("Point de départ"),
+        widget=forms.RadioSelect,
+        required=False,
+        initial=START_CARRY,
+    )
+
+    def __init__(self, *args, source, **kwargs):
+        super().__init__(*args, **kwargs)
+        year = source.year or _("précédent")
+        self.fields["start"].choices = [
+            (START_CARRY, _("Partir du diagnostic %(year)s (soumis)") % {"year": year}),
+            (START_EMPTY, _("Partir d’un questionnaire vide")),
+        ]
+        self.fields["start"].help_text = _(
+            "En partant du diagnostic %(year)s, ses réponses sont reprises et restent à confirmer "
+            "une à une ou par préconisation avant la soumission ; les actions du plan non "
+            "réalisées sont reprises avec leur historique."
+        ) % {"year": year}
+
+    @property
+    def carries_over(self) -> bool:
+        return self.cleaned_data.get("start") == START_CARRY
+
+
 class DiagnosticRenameForm(forms.Form):
     title = title_field()
     year = year_field()

@@ -13,6 +13,7 @@ from diagnostics.deadlines import deadline_text
 from diagnostics.enums import (
     ActionPriority,
     ActionStatus,
+    AnswerChangeKind,
     DiagnosticEventKind,
     DiagnosticStatus,
     ReportStatus,
@@ -88,6 +89,20 @@ class Diagnostic(models.Model):
         verbose_name=_("rouvert par"),
     )
     archived_at = models.DateTimeField(_("archivé le"), null=True, blank=True)
+    # The submitted diagnostic it started from (see diagnostics.carry), that diagnostic's year,
+    # and the codes of the questions that changed since and so started empty.
+    carried_from = models.ForeignKey(
+        "self",
+        verbose_name=_("repris du diagnostic"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    carried_from_year = models.PositiveSmallIntegerField(
+        _("reprise de l’année"), null=True, blank=True
+    )
+    uncarried_questions = models.JSONField(default=list, blank=True, editable=False)
     # The collectivité's latest submitted diagnostic on its catalogue, by (submitted_at, pk): the
     # one peers are compared with. Kept by the submission and reopen services (and the import).
     is_latest_submitted = models.BooleanField(
@@ -220,6 +235,19 @@ class Answer(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     updated_at = models.DateTimeField(default=timezone.now)
+    # Carried over from the collectivité's previous diagnostic (see diagnostics.carry): the answer
+    # it was copied from and that diagnostic's year, and whether someone has confirmed it since.
+    carried_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    carried_from_year = models.PositiveSmallIntegerField(
+        _("reprise de l’année"), null=True, blank=True
+    )
+    needs_confirmation = models.BooleanField(_("à confirmer"), default=False)
+    confirmed_at = models.DateTimeField(_("confirmée le"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("réponse")
@@ -254,6 +282,12 @@ class StateChange(models.Model):
 
 class AnswerChange(StateChange):
     answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(
+        _("nature"),
+        max_length=12,
+        choices=AnswerChangeKind.choices,
+        default=AnswerChangeKind.CHANGED,
+    )
 
     class Meta(StateChange.Meta):
         constraints = [
@@ -318,6 +352,13 @@ class PlanAction(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     updated_at = models.DateTimeField(default=timezone.now)
+    # Carried over, not done, from the plan of the collectivité's previous diagnostic.
+    carried_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    carried_from_year = models.PositiveSmallIntegerField(
+        _("reprise de l’année"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("action du plan")

@@ -35,3 +35,8 @@ def missing_required(data: CatalogueData, answers: dict[int, Answer]) -> list[Qu
     return [
         q for q in data.questions if q.required and not (q.pk in answers and answers[q.pk].is_given)
     ]
+
+
+def unconfirmed_questions(data: CatalogueData, answers: dict[int, Answer]) -> list[Question]:
+    """The questions whose answer, carried over from the previous diagnostic, is to confirm."""
+    return [q for q in data.questions if q.pk in answers and answers[q.pk].needs_confirmation]

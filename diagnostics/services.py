@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Collectivite, User
+from diagnostics.carry import carry_over
 from diagnostics.catalogue import catalogue_data
 from diagnostics.enums import DiagnosticEventKind, DiagnosticStatus
 from diagnostics.models import (
@@ -20,7 +21,12 @@ from diagnostics.models import (
     RecommendationScore,
 )
 from diagnostics.scoring import DiagnosticResult
-from diagnostics.selectors import answers_by_question, missing_required, score_answers
+from diagnostics.selectors import (
+    answers_by_question,
+    missing_required,
+    score_answers,
+    unconfirmed_questions,
+)
 from diagnostics.signals import diagnostic_reopened, diagnostic_submitted
 from recommendations.models import CatalogueVersion, Question
 
@@ -55,6 +61,18 @@ class SubmittedDiagnosticKept(Exception):
 
 class NotArchivable(Exception):
     """Only a submitted diagnostic is archived."""
+
+
+class InvalidCarrySource(ValueError):
+    """A diagnostic starts only from a submitted diagnostic of its own collectivité."""
+
+
+class UnconfirmedAnswers(Exception):
+    """Answers carried over from the previous diagnostic are not confirmed yet."""
+
+    def __init__(self, questions: list[Question]):
+        super().__init__(f"{len(questions)} carried answer(s) to confirm")
+        self.questions = questions
 
 
 class ReasonRequired(ValueError):
@@ -124,11 +142,19 @@ def free_year(collectivite: Collectivite) -> int | None:
 
 @transaction.atomic
 def create_diagnostic(
-    *, collectivite: Collectivite, title: str, by: User, year: int | None = None
+    *,
+    collectivite: Collectivite,
+    title: str,
+    by: User,
+    year: int | None = None,
+    carry_from: Diagnostic | None = None,
 ) -> Diagnostic:
-    """Create a diagnostic for ``year`` (the first free one from this year by default).
+    """Create a diagnostic for ``year`` (the first free one from this year by default), empty or
+    starting from ``carry_from``, a submitted diagnostic of the same collectivité (see
+    diagnostics.carry: its answers are carried over to be confirmed, its plan's open actions too).
 
-    Raises NoPublishedCatalogue, InvalidYear, or YearTaken with the diagnostic that has the year.
+    Raises NoPublishedCatalogue, InvalidYear, YearTaken with the diagnostic that has the year, or
+    InvalidCarrySource.
     """
     catalogue = CatalogueVersion.objects.latest_published()
     if catalogue is None:
@@ -142,6 +168,15 @@ def create_diagnostic(
     existing = _holder_of(collectivite.pk, year)
     if existing is not None:
         raise YearTaken(existing)
+    if carry_from is not None:
+        carry_from = (
+            Diagnostic.objects.for_collectivite(collectivite)
+            .submitted()
+            .filter(pk=carry_from.pk)
+            .first()
+        )
+        if carry_from is None:
+            raise InvalidCarrySource
     try:
         with transaction.atomic():
             diagnostic = Diagnostic.objects.create(
@@ -153,7 +188,18 @@ def create_diagnostic(
             )
     except IntegrityError:
         raise YearTaken(_holder_of(collectivite.pk, year)) from None
-    _record(diagnostic, DiagnosticEventKind.CREATED, by)
+    details = ""
+    if carry_from is not None:
+        carried = carry_over(source=carry_from, target=diagnostic, by=by)
+        details = _(
+            "Repris du diagnostic %(year)s\u00a0: réponses reprises\u00a0: %(answers)s, "
+            "actions du plan reprises\u00a0: %(actions)s."
+        ) % {
+            "year": carry_from.year or _("précédent"),
+            "answers": carried.answers,
+            "actions": carried.actions,
+        }
+    _record(diagnostic, DiagnosticEventKind.CREATED, by, details=details)
     return diagnostic
 
 
@@ -292,7 +338,8 @@ def _store_scores(diagnostic: Diagnostic, result: DiagnosticResult) -> None:
 def submit_diagnostic(*, diagnostic: Diagnostic, by: User | None) -> Diagnostic:
     """Score the answers, store the scores and make the diagnostic read-only.
 
-    Raises AlreadySubmitted, or MissingRequiredAnswers with the questions to answer first. The
+    Raises AlreadySubmitted, MissingRequiredAnswers with the questions to answer first, or
+    UnconfirmedAnswers with those whose carried-over answer is still to confirm. The
     answers are read under the lock that save_answer takes too: each one is in, or refused.
     """
     diagnostic, group = _lock_with_siblings(diagnostic)
@@ -303,6 +350,9 @@ def submit_diagnostic(*, diagnostic: Diagnostic, by: User | None) -> Diagnostic:
     missing = missing_required(data, answers)
     if missing:
         raise MissingRequiredAnswers(missing)
+    unconfirmed = unconfirmed_questions(data, answers)
+    if unconfirmed:
+        raise UnconfirmedAnswers(unconfirmed)
     _store_scores(diagnostic, score_answers(data, answers))
     diagnostic.status = DiagnosticStatus.SUBMITTED
     diagnostic.submitted_at = timezone.now()

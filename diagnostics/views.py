@@ -11,8 +11,14 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.access import CollectiviteAccess, get_collectivite_access
 from accounts.models import Membership
 from diagnostics.access import get_diagnostic_access
+from diagnostics.carry import carry_source
 from diagnostics.changes import changes_since, record_visit
-from diagnostics.forms import DiagnosticCreateForm, DiagnosticDeleteForm, DiagnosticRenameForm
+from diagnostics.forms import (
+    DiagnosticCreateForm,
+    DiagnosticDeleteForm,
+    DiagnosticRenameForm,
+    DiagnosticStartForm,
+)
 from diagnostics.models import Diagnostic
 from diagnostics.services import (
     InvalidYear,
@@ -29,11 +35,14 @@ from diagnostics.services import (
 )
 
 
-def _create_form(collectivite, data=None, *, year=None):
+def _create_form(collectivite, data=None, *, year=None, source=None):
     year = year or free_year(collectivite)
     initial = {"year": year, "title": _("Diagnostic %(year)s") % {"year": year}} if year else {}
     # Ids of its own: the dashboard shows one form per collectivité.
-    return DiagnosticCreateForm(data, initial=initial, auto_id=f"c{collectivite.pk}-%s")
+    auto_id = f"c{collectivite.pk}-%s"
+    if source is not None:
+        return DiagnosticStartForm(data, initial=initial, auto_id=auto_id, source=source)
+    return DiagnosticCreateForm(data, initial=initial, auto_id=auto_id)
 
 
 @require_safe
@@ -94,16 +103,21 @@ def diagnostic_create(request, public_id):
     access = get_collectivite_access(request.user, public_id)
     access.require_referent()
     collectivite = access.collectivite
-    form = _create_form(collectivite, request.POST if request.method == "POST" else None)
+    source = carry_source(collectivite)
+    form = _create_form(
+        collectivite, request.POST if request.method == "POST" else None, source=source
+    )
     existing = None
     status = 200
     if form.is_valid():
+        carry_from = source if source is not None and form.carries_over else None
         try:
             diagnostic = create_diagnostic(
                 collectivite=collectivite,
                 title=form.cleaned_data["title"],
                 year=form.cleaned_data["year"],
                 by=request.user,
+                carry_from=carry_from,
             )
         except NoPublishedCatalogue:
             form.add_error(
@@ -116,8 +130,20 @@ def diagnostic_create(request, public_id):
         except InvalidYear:
             form.add_error("year", _("L’année doit être comprise entre 2000 et 2100."))
         else:
+            if carry_from is not None:
+                text = _(
+                    "Diagnostic « %(title)s » créé à partir du diagnostic %(year)s : confirmez "
+                    "ou modifiez chaque réponse reprise."
+                )
+            else:
+                text = _("Diagnostic « %(title)s » créé.")
             messages.success(
-                request, _("Diagnostic « %(title)s » créé.") % {"title": diagnostic.title}
+                request,
+                text
+                % {
+                    "title": diagnostic.title,
+                    "year": (carry_from and carry_from.year) or _("précédent"),
+                },
             )
             return redirect("diagnostic_overview", public_id=diagnostic.public_id)
     if form.is_bound:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from diagnostics.enums import DiagnosticStatus
+from diagnostics.enums import AnswerChangeKind, DiagnosticStatus
 from diagnostics.models import Answer, AnswerChange, Diagnostic
 from diagnostics.question_kinds import kind_of
 from recommendations.models import Question
@@ -17,6 +17,7 @@ from recommendations.models import Question
 EMPTY_STATE = {"value": None, "not_applicable": False, "comment": ""}
 # What a save writes; the answer's diagnostic and question never change.
 ANSWER_STATE_FIELDS = ["value", "not_applicable", "comment", "revision", "updated_by", "updated_at"]
+CONFIRMATION_FIELDS = ["needs_confirmation", "confirmed_at", "confirmed_by"]
 
 
 class DiagnosticLocked(Exception):
@@ -142,7 +143,12 @@ def _save_answer(*, diagnostic, question, by, state, base_revision, diagnostic_l
     answer.revision += 1
     answer.updated_by = by
     answer.updated_at = timezone.now()
-    answer.save(update_fields=ANSWER_STATE_FIELDS)
+    fields = ANSWER_STATE_FIELDS
+    if answer.needs_confirmation:
+        # Changing a carried-over answer confirms it.
+        _confirm(answer, by)
+        fields = ANSWER_STATE_FIELDS + CONFIRMATION_FIELDS
+    answer.save(update_fields=fields)
     AnswerChange.objects.create(
         answer=answer,
         revision=answer.revision,
@@ -155,6 +161,56 @@ def _save_answer(*, diagnostic, question, by, state, base_revision, diagnostic_l
         Diagnostic.objects.filter(pk=diagnostic.pk).update(status=DiagnosticStatus.IN_PROGRESS)
         diagnostic.status = DiagnosticStatus.IN_PROGRESS
     return answer, True
+
+
+def _confirm(answer: Answer, by: User) -> None:
+    answer.needs_confirmation = False
+    answer.confirmed_at = answer.updated_at
+    answer.confirmed_by = by
+
+
+@transaction.atomic
+def confirm_carried_answers(
+    *, diagnostic: Diagnostic, by: User, questions: list[Question]
+) -> list[Answer]:
+    """Confirm, as they are, the carried-over answers of ``questions`` still to confirm (one
+    question's, or a whole recommendation's after reviewing it); returns those confirmed.
+
+    Each gets a new revision and a history entry. Raises DiagnosticLocked once submitted."""
+    status = (
+        Diagnostic.objects.select_for_update()
+        .values_list("status", flat=True)
+        .get(pk=diagnostic.pk)
+    )
+    if status == DiagnosticStatus.SUBMITTED:
+        raise DiagnosticLocked
+    answers = list(
+        Answer.objects.select_for_update().filter(
+            diagnostic=diagnostic,
+            question_id__in=[q.pk for q in questions],
+            needs_confirmation=True,
+        )
+    )
+    now = timezone.now()
+    for answer in answers:
+        answer.revision += 1
+        answer.updated_by = by
+        answer.updated_at = now
+        _confirm(answer, by)
+    Answer.objects.bulk_update(answers, ANSWER_STATE_FIELDS + CONFIRMATION_FIELDS)
+    AnswerChange.objects.bulk_create(
+        AnswerChange(
+            answer=answer,
+            revision=answer.revision,
+            changed_by=by,
+            changed_at=now,
+            old_state=state_of(answer),
+            new_state=state_of(answer),
+            kind=AnswerChangeKind.CONFIRMED,
+        )
+        for answer in answers
+    )
+    return answers
 
 
 def describe_value(question: Question, value, options_by_id: dict) -> str:

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from diagnostics.access import get_diagnostic_access
@@ -25,17 +26,24 @@ from diagnostics.models import AnswerChange, Diagnostic, DiagnosticEvent
 from diagnostics.questionnaire.answers import (
     AnswerConflict,
     DiagnosticLocked,
+    confirm_carried_answers,
     describe_state,
     save_answer,
     state_of,
 )
 from diagnostics.questionnaire.forms import AnswerForm, initial_for
-from diagnostics.selectors import answers_by_question, missing_required, score_answers
+from diagnostics.selectors import (
+    answers_by_question,
+    missing_required,
+    score_answers,
+    unconfirmed_questions,
+)
 from diagnostics.services import (
     AlreadySubmitted,
     MissingRequiredAnswers,
     NotSubmitted,
     ReasonRequired,
+    UnconfirmedAnswers,
     reopen_diagnostic,
     submit_diagnostic,
 )
@@ -56,6 +64,7 @@ def overview(request, public_id):
     answers = answers_by_question(diagnostic)
     result = score_answers(data, answers)
     missing = missing_required(data, answers) if access.is_referent else []
+    unconfirmed = [] if diagnostic.is_submitted else unconfirmed_questions(data, answers)
     events = DiagnosticEvent.objects.for_diagnostic(diagnostic).select_related("actor")[:50]
     return render(
         request,
@@ -66,12 +75,21 @@ def overview(request, public_id):
             "rows": _rec_rows(data, result),
             "result": result,
             "missing": missing,
+            "unconfirmed": unconfirmed,
+            "uncarried": _uncarried(diagnostic, data),
             "events": events,
         },
     )
 
 
-def _question_item(data, question, answer, *, form=None, conflict=None, read_only=False):
+def _uncarried(diagnostic, data) -> list:
+    """The questions that changed since the diagnostic it started from, so started empty."""
+    return [q for q in map(data.question_by_code, diagnostic.uncarried_questions) if q]
+
+
+def _question_item(
+    data, question, answer, *, form=None, conflict=None, read_only=False, uncarried_from=None
+):
     if form is None:
         form = AnswerForm(
             question=question,
@@ -86,6 +104,7 @@ def _question_item(data, question, answer, *, form=None, conflict=None, read_onl
         "form": form,
         "answer": answer,
         "conflict": conflict,
+        "uncarried_from": uncarried_from,
         "conflict_text": describe_state(question, state_of(conflict), data.options_by_id)
         if conflict
         else "",
@@ -95,12 +114,22 @@ def _question_item(data, question, answer, *, form=None, conflict=None, read_onl
 CARD_CACHE_SECONDS = 300
 
 
+def _uncarried_from(diagnostic, question):
+    """The year whose answer to ``question`` was not carried over (the question changed)."""
+    if question.code in diagnostic.uncarried_questions:
+        return diagnostic.carried_from_year or "—"
+    return None
+
+
 def _card_key(diagnostic, question, answer, read_only) -> str:
     parts = [
         diagnostic.public_id,
         question.pk,
         answer.revision if answer else 0,
         answer.updated_at.timestamp() if answer else 0,
+        int(bool(answer and answer.needs_confirmation)),
+        answer.carried_from_year if answer else None,
+        _uncarried_from(diagnostic, question),
         int(read_only),
         get_language(),
     ]
@@ -131,6 +160,7 @@ def _question_items(request, diagnostic, data, rec, answers, forms_by_code, conf
             form=forms_by_code.get(question.code),
             conflict=conflicts.get(question.code),
             read_only=read_only,
+            uncarried_from=_uncarried_from(diagnostic, question),
         )
         item["html"] = render_to_string(
             "diagnostics/_question.html",
@@ -157,11 +187,9 @@ def recommendation_page(request, public_id, number):
     forms_by_code, conflicts, has_errors = {}, {}, False
     if request.method == "POST":
         access.require_editor()
+        confirming = "confirmer" in request.POST or "confirmer_tout" in request.POST
         if diagnostic.is_submitted:
-            messages.error(
-                request,
-                _("Ce diagnostic est soumis : ses réponses ne peuvent plus être modifiées."),
-            )
+            messages.error(request, _SUBMITTED_CONFIRM if confirming else _SUBMITTED_EDIT)
             return redirect("diagnostic_recommendation", public_id=public_id, number=number)
         for question in data.questions_by_rec[rec.number]:
             form = AnswerForm(
@@ -195,6 +223,22 @@ def recommendation_page(request, public_id, number):
                     ),
                 )
                 return redirect("diagnostic_recommendation", public_id=public_id, number=number)
+        if not has_errors and not conflicts and confirming:
+            try:
+                confirmed = _confirm(request, diagnostic, data, rec)
+            except DiagnosticLocked:
+                messages.error(request, _SUBMITTED_CONFIRM)
+                return redirect("diagnostic_recommendation", public_id=public_id, number=number)
+            messages.success(
+                request,
+                ngettext(
+                    "Vos réponses sont enregistrées ; %(n)s réponse reprise est confirmée.",
+                    "Vos réponses sont enregistrées ; %(n)s réponses reprises sont confirmées.",
+                    len(confirmed),
+                )
+                % {"n": len(confirmed)},
+            )
+            return redirect("diagnostic_recommendation", public_id=public_id, number=number)
         if not has_errors and not conflicts:
             messages.success(request, _("Vos réponses sont enregistrées."))
             if "suivante" in request.POST and number < data.recommendations[-1].number:
@@ -207,6 +251,7 @@ def recommendation_page(request, public_id, number):
             form.data[f"{code}-revision"] = answer.revision
     numbers = [r.number for r in data.recommendations]
     index = numbers.index(rec.number)
+    to_confirm = sum(1 for a in answers.values() if a.needs_confirmation)
     status = 400 if has_errors else 409 if conflicts else 200
     context = {
         "access": access,
@@ -227,10 +272,26 @@ def recommendation_page(request, public_id, number):
         "has_errors": has_errors,
         "conflicts": conflicts,
         "read_only": not access.can_answer,
+        "to_confirm": to_confirm,
     }
     if status != 200 or len(messages.get_messages(request)):
         return render(request, "diagnostics/recommendation.html", context, status=status)
     return HttpResponse(_cached_page(request, context))
+
+
+_SUBMITTED_EDIT = _lazy("Ce diagnostic est soumis : ses réponses ne peuvent plus être modifiées.")
+_SUBMITTED_CONFIRM = _lazy(
+    "Ce diagnostic est soumis : ses réponses reprises ne peuvent plus être confirmées."
+)
+
+
+def _confirm(request, diagnostic, data, rec):
+    """Confirm the carried-over answers the page's button names: one question's, or all."""
+    questions = data.questions_by_rec[rec.number]
+    if "confirmer_tout" not in request.POST:
+        code = request.POST.get("confirmer")
+        questions = [q for q in questions if q.code == code]
+    return confirm_carried_answers(diagnostic=diagnostic, by=request.user, questions=questions)
 
 
 PAGE_CACHE_SECONDS = 300
@@ -265,6 +326,7 @@ def _page_key(request, context) -> str:
         context["previous"],
         context["next"],
         context["read_only"],
+        context["to_confirm"],
         tuple(str(item["html"]) for item in context["items"]),
     )
     return "qpage:" + hashlib.sha256(repr(shown).encode()).hexdigest()
@@ -377,6 +439,7 @@ def save_answer_view(request, public_id, code):
             "revision": answer.revision if answer else 0,
             "at": _saved_at(answer) if answer else _saved_at_now(),
             "answered": bool(answer and answer.is_given),
+            "to_confirm": bool(answer and answer.needs_confirmation),
         }
     )
 
@@ -415,6 +478,7 @@ def _submission_context(access):
     required = [q for q in data.questions if q.required]
     missing = missing_required(data, answers)
     return {
+        "unconfirmed": unconfirmed_questions(data, answers),
         "access": access,
         "diagnostic": diagnostic,
         "result": result,
@@ -454,6 +518,19 @@ def submit(request, public_id):
             % {"n": len(error.questions)},
         )
         return redirect(reverse("diagnostic_submit", args=[public_id]) + "#manquantes")
+    except UnconfirmedAnswers as error:
+        messages.error(
+            request,
+            ngettext(
+                "Le diagnostic ne peut pas être soumis : %(n)s réponse reprise du diagnostic "
+                "précédent reste à confirmer, listée ci-dessous.",
+                "Le diagnostic ne peut pas être soumis : %(n)s réponses reprises du diagnostic "
+                "précédent restent à confirmer, listées ci-dessous.",
+                len(error.questions),
+            )
+            % {"n": len(error.questions)},
+        )
+        return redirect(reverse("diagnostic_submit", args=[public_id]) + "#a-confirmer")
     messages.success(request, _("Diagnostic soumis : il est désormais en lecture seule."))
     return redirect("diagnostic_overview", public_id=public_id)
 

@@ -133,6 +133,9 @@
       s.retryDelay = 0;
       if (result.status === 200) {
         el.querySelector("input[name='" + code + "-revision']").value = data.revision;
+        // A carried-over answer, once changed, is confirmed: its mark goes.
+        var carried = el.querySelector("[data-carried]");
+        if (carried && data.to_confirm === false) { carried.remove(); }
         clearErrors(el);
         if (s.dirty) { send(code); return; }
         forget(code);

@@ -33,8 +33,9 @@ def answer_everything(client, diagnostic, data, *, high=True):
 LEVELS = [{"label": f"Niveau {i}", "description": f"Description du niveau {i}"} for i in range(4)]
 
 
-def small_catalogue(code="test-1"):
-    """Three recommendations whose scores are easy to compute by hand."""
+def small_catalogue(code="test-1", change=None):
+    """Three recommendations whose scores are easy to compute by hand; ``change``, if given,
+    alters the catalogue's data before it is loaded (another version of it)."""
 
     def scale(code, weight=1, na=False):
         return {
@@ -95,5 +96,7 @@ def small_catalogue(code="test-1"):
             },
         ],
     }
+    if change is not None:
+        change(data)
     version, _ = load_catalogue(catalogue=normalise_catalogue(data))
     return version
