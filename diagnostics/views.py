@@ -5,15 +5,18 @@ from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.access import CollectiviteAccess, get_collectivite_access
 from accounts.models import Membership
 from diagnostics.access import get_diagnostic_access
+from diagnostics.catalogue import catalogue_data
 from diagnostics.changes import changes_since, record_visit
 from diagnostics.forms import DiagnosticCreateForm, DiagnosticDeleteForm, DiagnosticRenameForm
 from diagnostics.models import Diagnostic
+from diagnostics.selectors import answers_by_question, resume_point
 from diagnostics.services import (
     InvalidYear,
     NoPublishedCatalogue,
@@ -223,3 +226,29 @@ def diagnostic_archive(request, public_id):
             text = _("Diagnostic « %(title)s » retiré des archives.")
         messages.success(request, text % {"title": diagnostic.title})
     return redirect("dashboard")
+
+
+def resume_url(diagnostic, point) -> str:
+    """The recommendation page scrolled to the question to pick up (see selectors.resume_point)."""
+    url = reverse(
+        "diagnostic_recommendation",
+        kwargs={"public_id": diagnostic.public_id, "number": point.recommendation_number},
+    )
+    return f"{url}#q-{point.question.code}"
+
+
+@require_safe
+def diagnostic_open(request, public_id):
+    """Where a member lands on opening a diagnostic, by role: the élu (and the agent, once it is
+    submitted) on its results; the agent on the question where the questionnaire stands; the
+    référent on the overview, which says what comes next. The overview keeps its own URL."""
+    access = get_diagnostic_access(request.user, public_id, related=False)
+    diagnostic = access.diagnostic
+    if diagnostic.is_submitted and not access.is_referent:
+        return redirect("diagnostic_results", public_id=diagnostic.public_id)
+    if access.can_answer and not access.is_referent:
+        data = catalogue_data(diagnostic.catalogue_id)
+        point = resume_point(data, answers_by_question(diagnostic))
+        if point is not None:
+            return redirect(resume_url(diagnostic, point))
+    return redirect("diagnostic_overview", public_id=diagnostic.public_id)

@@ -18,6 +18,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.models import Membership
 from diagnostics.access import get_diagnostic_access
 from diagnostics.catalogue import catalogue_data
 from diagnostics.forms import ReopenForm
@@ -30,7 +31,12 @@ from diagnostics.questionnaire.answers import (
     state_of,
 )
 from diagnostics.questionnaire.forms import AnswerForm, initial_for
-from diagnostics.selectors import answers_by_question, missing_required, score_answers
+from diagnostics.selectors import (
+    answers_by_question,
+    missing_required,
+    resume_point,
+    score_answers,
+)
 from diagnostics.services import (
     AlreadySubmitted,
     MissingRequiredAnswers,
@@ -39,6 +45,7 @@ from diagnostics.services import (
     reopen_diagnostic,
     submit_diagnostic,
 )
+from diagnostics.views import resume_url
 
 
 def _rec_rows(data, result):
@@ -57,6 +64,7 @@ def overview(request, public_id):
     result = score_answers(data, answers)
     missing = missing_required(data, answers) if access.is_referent else []
     events = DiagnosticEvent.objects.for_diagnostic(diagnostic).select_related("actor")[:50]
+    point = None if diagnostic.is_submitted else resume_point(data, answers)
     return render(
         request,
         "diagnostics/overview.html",
@@ -67,8 +75,33 @@ def overview(request, public_id):
             "result": result,
             "missing": missing,
             "events": events,
+            "next_step": _next_step(access, answers, missing),
+            "resume": point,
+            "resume_url": resume_url(diagnostic, point) if point else None,
         },
     )
+
+
+def _next_step(access, answers, missing) -> str:
+    """What the overview puts forward: « resultats », « inviter », « commencer », « reprendre »,
+    « soumettre », or « attendre » (an élu, or an agent once every question has its answer)."""
+    diagnostic = access.diagnostic
+    if diagnostic.is_submitted:
+        return "resultats"
+    if access.is_referent:
+        if not answers and not _has_colleagues(diagnostic.collectivite_id):
+            return "inviter"
+        if not missing:
+            return "soumettre"
+    if access.can_answer:
+        if not any(answer.is_given for answer in answers.values()):
+            return "commencer"
+        return "reprendre"
+    return "attendre"
+
+
+def _has_colleagues(collectivite_id) -> bool:
+    return Membership.objects.filter(collectivite_id=collectivite_id).count() > 1
 
 
 def _question_item(data, question, answer, *, form=None, conflict=None, read_only=False):
