@@ -14,6 +14,7 @@ from accounts.models import Membership
 from diagnostics.access import get_diagnostic_access
 from diagnostics.catalogue import catalogue_data
 from diagnostics.changes import changes_since, record_visit
+from diagnostics.dashboard import diagnostic_states, score_timeline, with_last_activity
 from diagnostics.forms import DiagnosticCreateForm, DiagnosticDeleteForm, DiagnosticRenameForm
 from diagnostics.models import Diagnostic
 from diagnostics.selectors import answers_by_question, resume_point
@@ -47,22 +48,35 @@ def dashboard(request):
         .prefetch_related(
             Prefetch(
                 "collectivite__diagnostics",
-                queryset=Diagnostic.objects.select_related("catalogue").order_by(
-                    "-year", "-created_at"
+                queryset=with_last_activity(
+                    Diagnostic.objects.select_related("catalogue").order_by("-year", "-created_at")
                 ),
             )
         )
         .order_by("collectivite__name")
     )
+    memberships = list(memberships)
+    diagnostics_of = {m.pk: list(m.collectivite.diagnostics.all()) for m in memberships}
+    # The current diagnostic of a collectivité is its latest not archived: its year's, usually.
+    current = {
+        next((d.pk for d in diagnostics if not d.is_archived), None)
+        for diagnostics in diagnostics_of.values()
+    }
+    states = diagnostic_states(
+        [d for diagnostics in diagnostics_of.values() for d in diagnostics], detailed=current
+    )
     rows = []
     for m in memberships:
         access = CollectiviteAccess(collectivite=m.collectivite, role=m.role)
-        diagnostics = list(m.collectivite.diagnostics.all())
+        diagnostics = diagnostics_of[m.pk]
+        current_states = [states[d.pk] for d in diagnostics if not d.is_archived]
         rows.append(
             {
                 "access": access,
-                "current": [d for d in diagnostics if not d.is_archived],
-                "archived": [d for d in diagnostics if d.is_archived],
+                "current": current_states,
+                "in_focus": current_states[0] if current_states else None,
+                "archived": [states[d.pk] for d in diagnostics if d.is_archived],
+                "timeline": score_timeline([states[d.pk] for d in diagnostics]),
                 "create_form": _create_form(
                     m.collectivite, year=first_free_year(d.year for d in diagnostics)
                 )

@@ -4,35 +4,12 @@ stands, the référent on the overview with the next step."""
 import pytest
 from django.urls import reverse
 
-from diagnostics.question_kinds import kind_of
-from diagnostics.questionnaire.answers import make_state, save_answer
 from diagnostics.selectors import answers_by_question, resume_point
 from diagnostics.services import submit_diagnostic
+from tests.diagnostics.helpers import give, give_required
 from tests.factories import DiagnosticFactory
 
 NBSP = "\u00a0"
-
-
-def give(diagnostic, question, data, *, by):
-    options = data.options_by_question.get(question.pk, [])
-    value = kind_of(question).sample(question, options, level=1.0)
-    save_answer(
-        diagnostic=diagnostic,
-        question=question,
-        by=by,
-        state=make_state(value=value, not_applicable=False, comment=""),
-        base_revision=0,
-    )
-
-
-def give_required(diagnostic, data, *, by, until=None):
-    """Answer the required questions in catalogue order, stopping before ``until``."""
-    for rec in data.recommendations:
-        for question in data.questions_by_rec[rec.number]:
-            if question == until:
-                return
-            if question.required:
-                give(diagnostic, question, data, by=by)
 
 
 def open_url(diagnostic):
