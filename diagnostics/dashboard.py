@@ -143,3 +143,44 @@ def score_timeline(states: list[DiagnosticState]) -> list[DiagnosticState]:
         key=lambda s: s.diagnostic.year,
     )
     return timeline if len(timeline) >= 2 else []
+
+
+# The timeline's drawing, in SVG user units; integers, so that no decimal comma of the locale
+# ever reaches the SVG.
+TIMELINE_WIDTH = 320
+TIMELINE_HEIGHT = 120
+TIMELINE_MARGIN = 24
+# What the template draws around the points: the lines of 0 and 100, the row of the years.
+TIMELINE_FRAME = {
+    "width": TIMELINE_WIDTH,
+    "height": TIMELINE_HEIGHT,
+    "left": TIMELINE_MARGIN,
+    "right": TIMELINE_WIDTH - TIMELINE_MARGIN,
+    "top": TIMELINE_MARGIN,
+    "bottom": TIMELINE_HEIGHT - TIMELINE_MARGIN,
+    "years": TIMELINE_HEIGHT - 7,
+}
+
+
+@dataclass(frozen=True)
+class TimelinePoint:
+    x: int
+    y: int
+    state: DiagnosticState
+
+
+def timeline_points(timeline: list[DiagnosticState]) -> list[TimelinePoint]:
+    """Where each year's overall score sits on the line: years evenly spaced, 0 at the bottom
+    and 100 at the top."""
+    if len(timeline) < 2:
+        return []
+    width = TIMELINE_WIDTH - 2 * TIMELINE_MARGIN
+    height = TIMELINE_HEIGHT - 2 * TIMELINE_MARGIN
+    return [
+        TimelinePoint(
+            x=TIMELINE_MARGIN + round(i * width / (len(timeline) - 1)),
+            y=TIMELINE_MARGIN + round(height * (1 - state.overall_score / 100)),
+            state=state,
+        )
+        for i, state in enumerate(timeline)
+    ]

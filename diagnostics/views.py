@@ -14,7 +14,13 @@ from accounts.models import Membership
 from diagnostics.access import get_diagnostic_access
 from diagnostics.catalogue import catalogue_data
 from diagnostics.changes import changes_since, record_visit
-from diagnostics.dashboard import diagnostic_states, score_timeline, with_last_activity
+from diagnostics.dashboard import (
+    TIMELINE_FRAME,
+    diagnostic_states,
+    score_timeline,
+    timeline_points,
+    with_last_activity,
+)
 from diagnostics.forms import DiagnosticCreateForm, DiagnosticDeleteForm, DiagnosticRenameForm
 from diagnostics.models import Diagnostic
 from diagnostics.selectors import answers_by_question, resume_point
@@ -70,13 +76,15 @@ def dashboard(request):
         access = CollectiviteAccess(collectivite=m.collectivite, role=m.role)
         diagnostics = diagnostics_of[m.pk]
         current_states = [states[d.pk] for d in diagnostics if not d.is_archived]
+        timeline = score_timeline([states[d.pk] for d in diagnostics])
         rows.append(
             {
                 "access": access,
                 "current": current_states,
                 "in_focus": current_states[0] if current_states else None,
                 "archived": [states[d.pk] for d in diagnostics if d.is_archived],
-                "timeline": score_timeline([states[d.pk] for d in diagnostics]),
+                "timeline": timeline,
+                "timeline_points": timeline_points(timeline),
                 "create_form": _create_form(
                     m.collectivite, year=first_free_year(d.year for d in diagnostics)
                 )
@@ -95,7 +103,12 @@ def dashboard(request):
     return render(
         request,
         "diagnostics/dashboard.html",
-        {"rows": rows, "last_visit": last_visit, "changes": changes},
+        {
+            "rows": rows,
+            "last_visit": last_visit,
+            "changes": changes,
+            "timeline_frame": TIMELINE_FRAME,
+        },
     )
 
 

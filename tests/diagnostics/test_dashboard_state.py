@@ -205,3 +205,19 @@ def test_the_timestamp_of_an_answer_saved_after_the_last_event_wins(
     row = dashboard(client).split(">Diagnostic 2026</a>")[1].split("</tr>")[0]
     assert timezone.localtime(later).strftime("%H:%M") in row
     assert answer.updated_by == agent
+
+
+def test_the_timeline_is_also_drawn_as_a_line_that_assistive_technologies_skip(
+    client, catalogue, collectivite, referent, questions
+):
+    low = submitted(collectivite, referent, questions, 2024, level=0.0)
+    high = submitted(collectivite, referent, questions, 2025, level=1.0)
+    client.force_login(referent)
+    figure = dashboard(client).split('<figure class="score-timeline')[1].split("</figure>")[0]
+    svg = figure.split("<svg")[1].split("</svg>")[0]
+    assert 'aria-hidden="true"' in svg
+    # Years left to right, 0 on the line y=96 and 100 on the line y=24.
+    y_low, y_high = (24 + round(72 * (1 - d.overall_score / 100)) for d in (low, high))
+    assert high.overall_score == 100 and y_high == 24
+    assert f'points="24,{y_low} 296,{y_high} "' in svg
+    assert svg.index(">2024<") < svg.index(">2025<")
