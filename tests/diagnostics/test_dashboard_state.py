@@ -1,6 +1,7 @@
 """The dashboard shows where each diagnostic stands: year, status, completeness, stored score and
 level, last activity; the current diagnostic's progress per recommendation; past years' scores."""
 
+from datetime import datetime
 from fractions import Fraction
 
 import pytest
@@ -9,11 +10,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from diagnostics.formatting import percent, score
+from diagnostics.formatting import long_datetime, percent, score
 from diagnostics.scoring import maturity_level
 from diagnostics.services import archive_diagnostic, create_diagnostic, submit_diagnostic
 from tests.diagnostics.helpers import give
-from tests.factories import UserFactory
+from tests.factories import MembershipFactory, UserFactory
 
 NBSP = "\u00a0"
 
@@ -149,8 +150,6 @@ def count_queries(client) -> int:
 @pytest.fixture
 def member(client, collectivite, referent):
     """An élu of the collectivité, who has seen the dashboard before (changes are listed)."""
-    from tests.factories import MembershipFactory
-
     user = UserFactory()
     MembershipFactory(collectivite=collectivite, user=user, role="elu")
     client.force_login(user)
@@ -221,3 +220,9 @@ def test_the_timeline_is_also_drawn_as_a_line_that_assistive_technologies_skip(
     assert high.overall_score == 100 and y_high == 24
     assert f'points="24,{y_low} 296,{y_high} "' in svg
     assert svg.index(">2024<") < svg.index(">2025<")
+
+
+def test_the_first_day_of_a_month_is_written_1er():
+    moment = timezone.make_aware(datetime(2026, 12, 1, 9, 5))
+    assert long_datetime(moment) == "1er décembre 2026 à 09:05"
+    assert long_datetime(moment.replace(day=2)) == "2 décembre 2026 à 09:05"
