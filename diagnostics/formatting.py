@@ -4,7 +4,8 @@ the pages (as template filters) and the PDF data."""
 from decimal import Decimal
 from fractions import Fraction
 
-from django.utils import formats
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 from diagnostics.scoring import round_half_up
 
@@ -31,3 +32,17 @@ def points(value, decimals=1):
     scale = 10 ** int(decimals)
     rounded = Decimal(round_half_up(value * scale)) / scale
     return formats.number_format(rounded, int(decimals), use_l10n=True, force_grouping=True)
+
+
+def long_datetime(value):
+    """A moment as French writes it: « 1er décembre 2026 à 09:05 », in local time."""
+    if value is None or value == "":
+        return None
+    value = timezone.localtime(value)
+    day = "1er" if value.day == 1 else str(value.day)
+    month_year = formats.date_format(value, "F Y")
+    return _("%(day)s %(month_year)s à %(time)s") % {
+        "day": day,
+        "month_year": month_year,
+        "time": formats.date_format(value, "H:i"),
+    }

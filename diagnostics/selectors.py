@@ -1,6 +1,8 @@
 """Reads of a diagnostic's answers as the scoring method sees them: shared by the questionnaire,
 the submission service, the results and the reports."""
 
+from dataclasses import dataclass
+
 from diagnostics import scoring
 from diagnostics.catalogue import CatalogueData
 from diagnostics.models import Answer, Diagnostic
@@ -40,3 +42,28 @@ def missing_required(data: CatalogueData, answers: dict[int, Answer]) -> list[Qu
 def unconfirmed_questions(data: CatalogueData, answers: dict[int, Answer]) -> list[Question]:
     """The questions whose answer, carried over from the previous diagnostic, is to confirm."""
     return [q for q in data.questions if q.pk in answers and answers[q.pk].needs_confirmation]
+
+
+@dataclass(frozen=True)
+class ResumePoint:
+    """Where someone filling the questionnaire picks it up again."""
+
+    question: Question
+    recommendation_number: int
+    position: int  # the question's rank in its recommendation, from 1
+
+
+def resume_point(data: CatalogueData, answers: dict[int, Answer]) -> ResumePoint | None:
+    """The first unanswered required question in catalogue order (recommendation, then position
+    in it); failing that the first unanswered optional one; None once every question has its
+    answer. The same point for every member: it follows the answers, not who gave them."""
+    fallback = None
+    for rec in data.recommendations:
+        for position, question in enumerate(data.questions_by_rec[rec.number], start=1):
+            if question.pk in answers and answers[question.pk].is_given:
+                continue
+            point = ResumePoint(question, rec.number, position)
+            if question.required:
+                return point
+            fallback = fallback or point
+    return fallback

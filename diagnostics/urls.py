@@ -31,6 +31,7 @@ urlpatterns = [
         name="diagnostic_archive",
     ),
     path("diagnostics/<uuid:public_id>/", questionnaire.overview, name="diagnostic_overview"),
+    path("diagnostics/<uuid:public_id>/ouvrir/", views.diagnostic_open, name="diagnostic_open"),
     path(
         "diagnostics/<uuid:public_id>/preconisations/<int:number>/",
         questionnaire.recommendation_page,

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -12,7 +13,15 @@ from accounts.access import CollectiviteAccess, get_collectivite_access
 from accounts.models import Membership
 from diagnostics.access import get_diagnostic_access
 from diagnostics.carry import carry_source
+from diagnostics.catalogue import catalogue_data
 from diagnostics.changes import changes_since, record_visit
+from diagnostics.dashboard import (
+    TIMELINE_FRAME,
+    diagnostic_states,
+    score_timeline,
+    timeline_points,
+    with_last_activity,
+)
 from diagnostics.forms import (
     DiagnosticCreateForm,
     DiagnosticDeleteForm,
@@ -20,6 +29,7 @@ from diagnostics.forms import (
     DiagnosticStartForm,
 )
 from diagnostics.models import Diagnostic
+from diagnostics.selectors import answers_by_question, resume_point
 from diagnostics.services import (
     InvalidYear,
     NoPublishedCatalogue,
@@ -53,22 +63,37 @@ def dashboard(request):
         .prefetch_related(
             Prefetch(
                 "collectivite__diagnostics",
-                queryset=Diagnostic.objects.select_related("catalogue").order_by(
-                    "-year", "-created_at"
+                queryset=with_last_activity(
+                    Diagnostic.objects.select_related("catalogue").order_by("-year", "-created_at")
                 ),
             )
         )
         .order_by("collectivite__name")
     )
+    memberships = list(memberships)
+    diagnostics_of = {m.pk: list(m.collectivite.diagnostics.all()) for m in memberships}
+    # The current diagnostic of a collectivité is its latest not archived: its year's, usually.
+    current = {
+        next((d.pk for d in diagnostics if not d.is_archived), None)
+        for diagnostics in diagnostics_of.values()
+    }
+    states = diagnostic_states(
+        [d for diagnostics in diagnostics_of.values() for d in diagnostics], detailed=current
+    )
     rows = []
     for m in memberships:
         access = CollectiviteAccess(collectivite=m.collectivite, role=m.role)
-        diagnostics = list(m.collectivite.diagnostics.all())
+        diagnostics = diagnostics_of[m.pk]
+        current_states = [states[d.pk] for d in diagnostics if not d.is_archived]
+        timeline = score_timeline([states[d.pk] for d in diagnostics])
         rows.append(
             {
                 "access": access,
-                "current": [d for d in diagnostics if not d.is_archived],
-                "archived": [d for d in diagnostics if d.is_archived],
+                "current": current_states,
+                "in_focus": current_states[0] if current_states else None,
+                "archived": [states[d.pk] for d in diagnostics if d.is_archived],
+                "timeline": timeline,
+                "timeline_points": timeline_points(timeline),
                 "create_form": _create_form(
                     m.collectivite, year=first_free_year(d.year for d in diagnostics)
                 )
@@ -87,7 +112,12 @@ def dashboard(request):
     return render(
         request,
         "diagnostics/dashboard.html",
-        {"rows": rows, "last_visit": last_visit, "changes": changes},
+        {
+            "rows": rows,
+            "last_visit": last_visit,
+            "changes": changes,
+            "timeline_frame": TIMELINE_FRAME,
+        },
     )
 
 
@@ -249,3 +279,29 @@ def diagnostic_archive(request, public_id):
             text = _("Diagnostic « %(title)s » retiré des archives.")
         messages.success(request, text % {"title": diagnostic.title})
     return redirect("dashboard")
+
+
+def resume_url(diagnostic, point) -> str:
+    """The recommendation page scrolled to the question to pick up (see selectors.resume_point)."""
+    url = reverse(
+        "diagnostic_recommendation",
+        kwargs={"public_id": diagnostic.public_id, "number": point.recommendation_number},
+    )
+    return f"{url}#q-{point.question.code}"
+
+
+@require_safe
+def diagnostic_open(request, public_id):
+    """Where a member lands on opening a diagnostic, by role: the élu (and the agent, once it is
+    submitted) on its results; the agent on the question where the questionnaire stands; the
+    référent on the overview, which says what comes next. The overview keeps its own URL."""
+    access = get_diagnostic_access(request.user, public_id, related=False)
+    diagnostic = access.diagnostic
+    if diagnostic.is_submitted and not access.is_referent:
+        return redirect("diagnostic_results", public_id=diagnostic.public_id)
+    if access.can_answer and not access.is_referent:
+        data = catalogue_data(diagnostic.catalogue_id)
+        point = resume_point(data, answers_by_question(diagnostic))
+        if point is not None:
+            return redirect(resume_url(diagnostic, point))
+    return redirect("diagnostic_overview", public_id=diagnostic.public_id)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.models import Membership
 from diagnostics.access import get_diagnostic_access
 from diagnostics.catalogue import catalogue_data
 from diagnostics.forms import ReopenForm
@@ -35,6 +36,7 @@ from diagnostics.questionnaire.forms import AnswerForm, initial_for
 from diagnostics.selectors import (
     answers_by_question,
     missing_required,
+    resume_point,
     score_answers,
     unconfirmed_questions,
 )
@@ -47,6 +49,7 @@ from diagnostics.services import (
     reopen_diagnostic,
     submit_diagnostic,
 )
+from diagnostics.views import resume_url
 
 
 def _rec_rows(data, result):
@@ -66,6 +69,7 @@ def overview(request, public_id):
     missing = missing_required(data, answers) if access.is_referent else []
     unconfirmed = [] if diagnostic.is_submitted else unconfirmed_questions(data, answers)
     events = DiagnosticEvent.objects.for_diagnostic(diagnostic).select_related("actor")[:50]
+    point = None if diagnostic.is_submitted else resume_point(data, answers)
     return render(
         request,
         "diagnostics/overview.html",
@@ -78,6 +82,9 @@ def overview(request, public_id):
             "unconfirmed": unconfirmed,
             "uncarried": _uncarried(diagnostic, data),
             "events": events,
+            "next_step": _next_step(access, answers, missing, unconfirmed),
+            "resume": point,
+            "resume_url": resume_url(diagnostic, point) if point else None,
         },
     )
 
@@ -85,6 +92,28 @@ def overview(request, public_id):
 def _uncarried(diagnostic, data) -> list:
     """The questions that changed since the diagnostic it started from, so started empty."""
     return [q for q in map(data.question_by_code, diagnostic.uncarried_questions) if q]
+
+
+def _next_step(access, answers, missing, unconfirmed) -> str:
+    """What the overview puts forward: « resultats », « inviter », « commencer », « reprendre »,
+    « soumettre », or « attendre » (an élu, or an agent once every question has its answer)."""
+    diagnostic = access.diagnostic
+    if diagnostic.is_submitted:
+        return "resultats"
+    if access.is_referent:
+        if not answers and not _has_colleagues(diagnostic.collectivite_id):
+            return "inviter"
+        if not missing and not unconfirmed:
+            return "soumettre"
+    if access.can_answer:
+        if not any(answer.is_given for answer in answers.values()):
+            return "commencer"
+        return "reprendre"
+    return "attendre"
+
+
+def _has_colleagues(collectivite_id) -> bool:
+    return Membership.objects.filter(collectivite_id=collectivite_id).count() > 1
 
 
 def _question_item(

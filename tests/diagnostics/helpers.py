@@ -4,7 +4,7 @@ the questionnaire's form posts them."""
 from django.urls import reverse
 
 from diagnostics.question_kinds import kind_of
-from diagnostics.questionnaire.answers import make_state
+from diagnostics.questionnaire.answers import make_state, save_answer
 from diagnostics.questionnaire.forms import post_data
 from recommendations.catalogue_file import normalise_catalogue
 from recommendations.services import load_catalogue
@@ -100,3 +100,26 @@ def small_catalogue(code="test-1", change=None):
         change(data)
     version, _ = load_catalogue(catalogue=normalise_catalogue(data))
     return version
+
+
+def give(diagnostic, question, data, *, by, level=1.0):
+    """Answer one question through the service, as the questionnaire does."""
+    options = data.options_by_question.get(question.pk, [])
+    value = kind_of(question).sample(question, options, level=level)
+    save_answer(
+        diagnostic=diagnostic,
+        question=question,
+        by=by,
+        state=make_state(value=value, not_applicable=False, comment=""),
+        base_revision=0,
+    )
+
+
+def give_required(diagnostic, data, *, by, until=None):
+    """Answer the required questions in catalogue order, stopping before ``until``."""
+    for rec in data.recommendations:
+        for question in data.questions_by_rec[rec.number]:
+            if question == until:
+                return
+            if question.required:
+                give(diagnostic, question, data, by=by)

@@ -80,7 +80,11 @@ def sign_up_from_the_invitation(page: Page, link: str) -> None:
 
 def answer_two_recommendations_with_the_keyboard(page: Page) -> None:
     """Tab, arrows, Space, typing and Enter: no mouse from here on."""
+    # The agent lands where the questionnaire stands: on an empty one, its first question.
     page.get_by_role("link", name="Diagnostic 2026").click()
+    expect(page).to_have_url(re.compile(r"/preconisations/1/#q-R1\.Q1$"))
+    page.get_by_role("link", name="Vue d’ensemble").click()
+    expect(page.get_by_role("link", name="Commencer le questionnaire")).to_be_visible()
     page.get_by_role("link", name="1. Diagnostic de l’internationalisation").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Diagnostic de l’intern")
     check_page(page, "empty questionnaire page")
@@ -210,11 +214,10 @@ def download(page: Page, button: str, tmp_path) -> str:
 
 
 def read_the_results_and_download_the_pdfs(page: Page, diagnostic: Diagnostic, tmp_path):
+    # The élu lands on the results of a submitted diagnostic, the reports first.
     page.get_by_role("link", name="Diagnostic 2026").click()
-    page.get_by_role("navigation", name="Sections du diagnostic").get_by_role(
-        "link", name="Résultats"
-    ).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Résultats")
+    expect(page.get_by_role("region", name="Rapports PDF")).to_be_visible()
     expect(page.get_by_role("main")).not_to_contain_text("Résultats provisoires")
     check_page(page, "results of a submitted diagnostic")
 

@@ -173,6 +173,7 @@ RULES = {
     ),
     # Questionnaire
     "diagnostic_overview": Rule(READ),
+    "diagnostic_open": Rule(READ, success={"GET": 302, "HEAD": 302}),
     "diagnostic_recommendation": Rule(
         {"GET": MEMBER, "POST": EDITOR},
         data="answers",
