@@ -66,3 +66,22 @@ def migrations_restored(transactional_db):
     yield
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.fixture
+def mail_server(settings):
+    """The mails sent, through a backend that records them (see tests.tasks)."""
+    from tests.tasks import RecordingEmailBackend
+
+    RecordingEmailBackend.sent = []
+    settings.EMAIL_BACKEND = "tests.tasks.RecordingEmailBackend"
+    return RecordingEmailBackend.sent
+
+
+@pytest.fixture
+def queue(settings):
+    """Tasks are queued and left there, as for a worker that has not run yet."""
+    from django_tasks import task_backends
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    return task_backends["default"]

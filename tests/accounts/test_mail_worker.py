@@ -6,44 +6,13 @@ import re
 
 import pytest
 from django.core import mail
-from django.core.mail.backends.base import BaseEmailBackend
 from django.urls import reverse
-from django_tasks import task_backends
 
 from accounts.services import send_invitation_mail, send_password_reset_mail
 from tests.factories import UserFactory
+from tests.tasks import run_queued_tasks
 
 PASSWORD = "mot-de-passe-de-test"
-
-
-class RecordingEmailBackend(BaseEmailBackend):
-    """Stands for a slow SMTP server: the tests only look at who calls it, never at the clock."""
-
-    sent: list = []
-
-    def send_messages(self, email_messages):
-        RecordingEmailBackend.sent.extend(email_messages)
-        return len(email_messages)
-
-
-@pytest.fixture
-def slow_mail_server(settings):
-    RecordingEmailBackend.sent = []
-    settings.EMAIL_BACKEND = f"{__name__}.RecordingEmailBackend"
-    return RecordingEmailBackend.sent
-
-
-@pytest.fixture
-def queue(settings):
-    """Tasks are queued and left there, as for a worker that has not run yet."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-    return task_backends["default"]
-
-
-def run_queued_tasks(queue):
-    for result in queue.results:
-        result.task.call(*result.args, **result.kwargs)
-    queue.clear()
 
 
 def ask_reset(client, email, ip="192.0.2.1"):
@@ -54,7 +23,7 @@ def ask_reset(client, email, ip="192.0.2.1"):
 
 
 def test_a_reset_request_queues_the_same_task_whether_the_address_has_an_account_or_not(
-    client, db, queue, slow_mail_server, settings
+    client, db, queue, mail_server, settings
 ):
     UserFactory(email="connue@exemple.localhost")
 
@@ -63,7 +32,7 @@ def test_a_reset_request_queues_the_same_task_whether_the_address_has_an_account
 
     assert known.status_code == unknown.status_code == 302
     assert known.url == unknown.url == reverse("password_reset_done")
-    assert slow_mail_server == []  # neither request waited on the mail server
+    assert mail_server == []  # neither request waited on the mail server
     assert [(r.task, r.args, r.kwargs) for r in queue.results] == [
         (
             send_password_reset_mail,
@@ -140,7 +109,7 @@ def test_the_invitation_mail_is_sent_by_the_worker_not_in_the_request(
     collectivite,
     referent,
     queue,
-    slow_mail_server,
+    mail_server,
     settings,
     django_capture_on_commit_callbacks,
 ):
@@ -151,7 +120,7 @@ def test_the_invitation_mail_is_sent_by_the_worker_not_in_the_request(
             {"email": "nouvelle@exemple.localhost", "role": "agent"},
         )
     assert response.status_code == 302
-    assert slow_mail_server == []
+    assert mail_server == []
     [queued] = queue.results
     assert queued.task == send_invitation_mail
     json.dumps(queued.kwargs)

@@ -25,7 +25,7 @@ from notifications.mails import (
 from notifications.models import NotificationPreference
 from tests.diagnostics.helpers import answer_everything, small_catalogue
 from tests.factories import DiagnosticFactory, MembershipFactory, UserFactory
-from tests.notifications.conftest import queued, run_queued_tasks
+from tests.tasks import queued, run_queued_tasks
 
 SETTINGS_LINK = "http://testserver/compte/notifications/"
 

@@ -1,30 +1,16 @@
-import pytest
+"""Mail and tasks as the worker sees them: a recording mail backend and a queue left unrun."""
+
 from django.core.mail.backends.base import BaseEmailBackend
-from django_tasks import task_backends
 
 
 class RecordingEmailBackend(BaseEmailBackend):
-    """Whatever reaches it was sent; the tests look at who sent it, never at the clock."""
+    """Stands for a (possibly slow) SMTP server: tests look at who calls it, never at the clock."""
 
     sent: list = []
 
     def send_messages(self, email_messages):
         RecordingEmailBackend.sent.extend(email_messages)
         return len(email_messages)
-
-
-@pytest.fixture
-def mail_server(settings):
-    RecordingEmailBackend.sent = []
-    settings.EMAIL_BACKEND = f"{__name__}.RecordingEmailBackend"
-    return RecordingEmailBackend.sent
-
-
-@pytest.fixture
-def queue(settings):
-    """Tasks are queued and left there, as for a worker that has not run yet."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-    return task_backends["default"]
 
 
 def queued(queue) -> list:
