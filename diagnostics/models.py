@@ -229,6 +229,9 @@ class Answer(models.Model):
     )
     value = models.JSONField(null=True, blank=True)
     not_applicable = models.BooleanField(default=False)
+    # « Je ne sais pas » (method v2): answered for completeness, worth 0 in the score; exclusive
+    # with a value and with « Non concerné ».
+    dont_know = models.BooleanField(_("« Je ne sais pas »"), default=False)
     comment = models.TextField(blank=True)
     revision = models.PositiveIntegerField(default=0, validators=[MinValueValidator(0)])
     updated_by = models.ForeignKey(

@@ -132,6 +132,67 @@ def _unique(values: list[int], *, what: str) -> set[int]:
 class AnswerData:
     not_applicable: bool = False
     value: object = None
+    # « Je ne sais pas » (method v2): answered, worth 0.
+    dont_know: bool = False
+
+
+@dataclass(frozen=True)
+class Applicability:
+    """A question's applicability rule (method v2): the kinds of collectivité it applies to
+    (empty: every kind) and an optional condition on another question's stored answer value."""
+
+    kinds: frozenset[str] = frozenset()
+    condition_question: int | None = None
+    condition_values: tuple = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kinds", frozenset(self.kinds))
+        object.__setattr__(self, "condition_values", tuple(self.condition_values))
+
+
+def _definite_value(answer: AnswerData | None) -> object:
+    """The value an applicability condition may rely on; None when there is no definite answer
+    (nothing recorded, « Je ne sais pas » or « Non concerné »)."""
+    if answer is None or answer.not_applicable or answer.dont_know:
+        return None
+    if answer.value in (None, "", []):
+        return None
+    return answer.value
+
+
+def condition_holds(rule: Applicability, answer: AnswerData | None) -> bool:
+    """Whether the condition part of ``rule`` lets the question be asked, given the answer to
+    the condition's question (None when that question is itself not asked)."""
+    if rule.condition_question is None:
+        return True
+    value = _definite_value(answer)
+    if value is None:
+        # Never hide a question on a guess.
+        return True
+    accepted = rule.condition_values
+    if isinstance(value, list):
+        return any(item in accepted for item in value)
+    if isinstance(value, bool):
+        return any(item is value for item in accepted)
+    return any(item == value and not isinstance(item, bool) for item in accepted)
+
+
+def is_asked(
+    rule: Applicability | None,
+    *,
+    collectivite_kind: str | None,
+    condition_answer: AnswerData | None = None,
+) -> bool:
+    """Whether a question is asked of a collectivité (SCORING.md, applicability rule).
+
+    ``condition_answer`` is the answer to the rule's condition question, or None when it has
+    none or when that question is not asked itself (the caller resolves rules in catalogue
+    order, so a chain of conditions is followed)."""
+    if rule is None:
+        return True
+    if rule.kinds and collectivite_kind not in rule.kinds:
+        return False
+    return condition_holds(rule, condition_answer)
 
 
 @dataclass(frozen=True)

@@ -106,6 +106,26 @@ class Question(models.Model):
     allows_not_applicable = models.BooleanField(_("« Non concerné » possible"), default=False)
     required = models.BooleanField(_("obligatoire"), default=True)
     position = models.PositiveIntegerField(_("ordre"), default=0)
+    # Applicability (SCORING.md, method v2). The question is asked only for these kinds of
+    # collectivité (accounts.enums.CollectiviteKind values; empty: every kind) and, when
+    # ``condition_question`` is set, only when that question (same recommendation or an earlier
+    # one) holds one of ``condition_values``, written as Answer.value stores them: an option id
+    # for a choice (any selected one for a multi), a level index for a scale, true/false for a
+    # boolean. An unknown, « Je ne sais pas », « Non concerné » or not-asked condition asks it.
+    applies_to_kinds = models.JSONField(
+        _("types de collectivité concernés"), default=list, blank=True
+    )
+    condition_question = models.ForeignKey(
+        "self",
+        verbose_name=_("posée selon la réponse à"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dependent_questions",
+    )
+    condition_values = models.JSONField(
+        _("réponses qui font poser la question"), default=list, blank=True
+    )
 
     class Meta:
         verbose_name = _("question")
@@ -155,6 +175,8 @@ class Option(models.Model):
         ],
         help_text=_("Entre 0 et 1, pour les choix. Les niveaux d’une échelle n’en ont pas."),
     )
+    # A multi-choice option that excludes every other one (« Aucun financement identifié »).
+    exclusive = models.BooleanField(_("exclusive des autres options"), default=False)
 
     class Meta:
         verbose_name = _("niveau ou option")
