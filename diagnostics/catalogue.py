@@ -46,6 +46,18 @@ class CatalogueData:
         return lookup
 
     @cached_property
+    def rules(self) -> tuple[tuple[int, scoring.Applicability | None], ...]:
+        """(question id, applicability rule or None) in catalogue order (method v2)."""
+        return tuple((q.pk, applicability_rule(q)) for q in self.questions)
+
+    def not_asked(self, *, collectivite_kind: str | None, answers: dict) -> frozenset[int]:
+        """The question ids not asked of a collectivité of that kind, given scoring.AnswerData
+        by question id."""
+        return scoring.not_asked_questions(
+            self.rules, collectivite_kind=collectivite_kind, answers=answers
+        )
+
+    @cached_property
     def _spec(self) -> scoring.CatalogueSpec:
         return self._build_spec()
 
@@ -85,6 +97,17 @@ class CatalogueData:
                 for a in self.actions
             ),
         )
+
+
+def applicability_rule(question: Question) -> scoring.Applicability | None:
+    """The question's applicability rule as the scoring method takes it; None when it has none."""
+    if not question.applies_to_kinds and question.condition_question_id is None:
+        return None
+    return scoring.Applicability(
+        kinds=frozenset(question.applies_to_kinds or ()),
+        condition_question=question.condition_question_id,
+        condition_values=tuple(question.condition_values or ()),
+    )
 
 
 # Catalogue versions used by diagnostics never change (the admin and the loader refuse), so each

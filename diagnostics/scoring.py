@@ -195,6 +195,29 @@ def is_asked(
     return condition_holds(rule, condition_answer)
 
 
+def not_asked_questions(
+    rules: Sequence[tuple[int, Applicability | None]],
+    *,
+    collectivite_kind: str | None,
+    answers: Mapping[int, AnswerData],
+) -> frozenset[int]:
+    """The ids of the questions not asked of a collectivité. ``rules`` holds (question id, rule)
+    in catalogue order, so that a condition's question is resolved before the questions that
+    depend on it (the catalogue loader refuses a condition on a later question, or a cycle)."""
+    not_asked: set[int] = set()
+    for question_id, rule in rules:
+        if rule is None:
+            continue
+        condition_answer = None
+        if rule.condition_question is not None and rule.condition_question not in not_asked:
+            condition_answer = answers.get(rule.condition_question)
+        if not is_asked(
+            rule, collectivite_kind=collectivite_kind, condition_answer=condition_answer
+        ):
+            not_asked.add(question_id)
+    return frozenset(not_asked)
+
+
 @dataclass(frozen=True)
 class MaturityLevel:
     number: int

@@ -22,7 +22,9 @@ def answer_data(answer: Answer, question: Question) -> scoring.AnswerData:
     value = answer.value
     if value is not None:
         value = kind_of(question).scoring_value(value)
-    return scoring.AnswerData(not_applicable=answer.not_applicable, value=value)
+    return scoring.AnswerData(
+        not_applicable=answer.not_applicable, value=value, dont_know=answer.dont_know
+    )
 
 
 def score_answers(data: CatalogueData, answers: dict[int, Answer]) -> scoring.DiagnosticResult:

@@ -76,3 +76,19 @@ def test_kind_and_condition_both_apply():
     assert is_asked(rule, collectivite_kind="commune", condition_answer=yes)
     assert not is_asked(rule, collectivite_kind="commune", condition_answer=no)
     assert not is_asked(rule, collectivite_kind="region", condition_answer=yes)
+
+
+def test_not_asked_questions_follows_a_chain_in_catalogue_order():
+    from diagnostics.scoring import not_asked_questions
+
+    rules = [
+        (1, None),
+        (2, Applicability(condition_question=1, condition_values=(True,))),
+        # Asked when 2 is true: 2 is not asked, so 3 is asked (no definite answer to rely on).
+        (3, Applicability(condition_question=2, condition_values=(True,))),
+        (4, Applicability(kinds={"region"})),
+    ]
+    answers = {1: AnswerData(value=False), 2: AnswerData(value=False)}
+    assert not_asked_questions(rules, collectivite_kind="commune", answers=answers) == {2, 4}
+    answers = {1: AnswerData(value=True), 2: AnswerData(value=False)}
+    assert not_asked_questions(rules, collectivite_kind="region", answers=answers) == {3}
