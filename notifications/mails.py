@@ -13,8 +13,8 @@ from django_tasks import task
 
 from accounts.enums import Role
 from accounts.models import Membership, User
-from diagnostics.enums import ReportStatus
-from diagnostics.models import Diagnostic, ReportFile
+from diagnostics.enums import DiagnosticEventKind, ReportStatus
+from diagnostics.models import Diagnostic, DiagnosticEvent, ReportFile
 from notifications.enums import NotificationKind
 from notifications.models import wanting
 
@@ -103,9 +103,20 @@ def send_diagnostic_reopened_mail(*, diagnostic_id: int, by_id: int | None) -> N
         context={
             "diagnostic": diagnostic,
             "actor": _actor_name(by_id),
+            "reason": _reopening_reason(diagnostic),
             "link": link("diagnostic_overview", diagnostic.public_id),
         },
     )
+
+
+def _reopening_reason(diagnostic: Diagnostic) -> str:
+    """The reason given for the latest reopening (recorded in the diagnostic's history)."""
+    event = (
+        DiagnosticEvent.objects.filter(diagnostic=diagnostic, kind=DiagnosticEventKind.REOPENED)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    return event.reason if event is not None else ""
 
 
 @task()

@@ -181,6 +181,7 @@ def test_a_reopening_is_told_by_the_worker_to_everyone_but_who_reopened(
     message = mail_server[0]
     assert f"http://testserver/diagnostics/{answered.public_id}/" in message.body
     assert other_referent.display_name in message.body
+    assert "Motif de la réouverture\u00a0: Une réponse était fausse." in message.body
     assert SETTINGS_LINK in message.body
 
 
