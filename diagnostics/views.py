@@ -55,6 +55,15 @@ def _create_form(collectivite, data=None, *, year=None, source=None):
     return DiagnosticCreateForm(data, initial=initial, auto_id=auto_id)
 
 
+def _latest_submitted(diagnostics) -> Diagnostic | None:
+    """What carry_source would find, from diagnostics already loaded: the latest submitted."""
+    return max(
+        (d for d in diagnostics if d.is_submitted),
+        key=lambda d: (d.year is not None, d.year or 0, d.submitted_at, d.pk),
+        default=None,
+    )
+
+
 @require_safe
 def dashboard(request):
     memberships = (
@@ -95,7 +104,9 @@ def dashboard(request):
                 "timeline": timeline,
                 "timeline_points": timeline_points(timeline),
                 "create_form": _create_form(
-                    m.collectivite, year=first_free_year(d.year for d in diagnostics)
+                    m.collectivite,
+                    year=first_free_year(d.year for d in diagnostics),
+                    source=_latest_submitted(diagnostics),
                 )
                 if access.is_referent
                 else None,

@@ -388,6 +388,16 @@ def test_the_create_page_starts_empty_when_asked(client, version, collectivite, 
     assert not Answer.objects.filter(diagnostic__year=2026).exists()
 
 
+def test_the_dashboard_s_short_form_offers_to_start_from_last_year_too(
+    client, version, collectivite, agent, referent
+):
+    last_year(collectivite, version, agent)
+    client.force_login(referent)
+    content = client.get(reverse("dashboard")).content.decode()
+    assert "Partir du diagnostic 2025 (soumis)" in content
+    assert re.search(r'<input[^>]*value="reprise"[^>]*checked', content)
+
+
 def test_without_a_submitted_diagnostic_there_is_no_choice(client, version, collectivite, referent):
     client.force_login(referent)
     assert "Partir du diagnostic" not in client.get(create_url(collectivite)).content.decode()
