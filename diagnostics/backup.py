@@ -349,6 +349,8 @@ def _export(collectivite: Collectivite) -> dict:
                 "title": diagnostic.title,
                 "year": diagnostic.year,
                 "archived_at": _moment(diagnostic.archived_at),
+                "carried_from_year": diagnostic.carried_from_year,
+                "uncarried_questions": list(diagnostic.uncarried_questions),
                 "status": diagnostic.status,
                 "created_by": person(diagnostic.created_by_id),
                 "created_at": _moment(diagnostic.created_at),
@@ -570,6 +572,10 @@ def _list(value) -> list:
     if not isinstance(value, list):
         raise ValidationError(_("Une liste est attendue."))
     return value
+
+
+def _texts(value) -> list[str]:
+    return [_text(item) for item in _list(value)]
 
 
 class _Entry:
@@ -858,6 +864,8 @@ class _Reading:
             reopened_by=entry.person("reopened_by", optional=True),
             year=entry("year", _integer_or_none, optional=True),
             archived_at=entry("archived_at", _date_time_or_none, optional=True),
+            carried_from_year=entry("carried_from_year", _integer_or_none, optional=True),
+            uncarried_questions=entry("uncarried_questions", _texts, optional=True, default=[]),
             overall_score=entry("overall_score", _score),
             method_version=entry("method_version", _text),
         )

@@ -636,13 +636,20 @@ def test_a_backup_keeps_the_answers_to_confirm(version, collectivite, agent, tmp
     confirm_carried_answers(
         diagnostic=diagnostic, by=agent, questions=catalogue_data(version.pk).questions_by_rec[2]
     )
+    # As when the catalogue changed since: the overview lists the questions not carried.
+    Diagnostic.objects.filter(pk=diagnostic.pk).update(uncarried_questions=["A5"])
     data = json.loads(json.dumps(export_collectivite(collectivite)))
     collectivite.delete()
     User.objects.filter(email__in=[u["email"] for u in data["users"]]).delete()
     path = tmp_path / "sauvegarde.json"
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     call_command("import_collectivite", str(path), stdout=io.StringIO())
-    restored = answers_of(Diagnostic.objects.get(public_id=diagnostic.public_id))
+    restored_diagnostic = Diagnostic.objects.get(public_id=diagnostic.public_id)
+    assert (restored_diagnostic.carried_from_year, restored_diagnostic.uncarried_questions) == (
+        2025,
+        ["A5"],
+    )
+    restored = answers_of(restored_diagnostic)
     assert {code for code, a in restored.items() if a.needs_confirmation} == {
         "A1", "A2", "A3", "A4", "C1"
     }  # fmt: skip
