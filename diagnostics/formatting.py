@@ -1,10 +1,12 @@
 """How figures are shown: percentages and scores rounded half up, as the method says; shared by
 the pages (as template filters) and the PDF data."""
 
+import datetime
 from decimal import Decimal
 from fractions import Fraction
 
 from django.utils import formats, timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from diagnostics.scoring import round_half_up
@@ -34,15 +36,29 @@ def points(value, decimals=1):
     return formats.number_format(rounded, int(decimals), use_l10n=True, force_grouping=True)
 
 
+def _day(value) -> str:
+    """The day of the month; in French the first is « 1er »."""
+    if value.day == 1 and (get_language() or "fr").startswith("fr"):
+        return "1er"
+    return str(value.day)
+
+
+def long_date(value):
+    """A date as French writes it: « 1er décembre 2026 » (a moment in local time)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value)
+    return f"{_day(value)} {formats.date_format(value, 'F Y')}"
+
+
 def long_datetime(value):
     """A moment as French writes it: « 1er décembre 2026 à 09:05 », in local time."""
     if value is None or value == "":
         return None
     value = timezone.localtime(value)
-    day = "1er" if value.day == 1 else str(value.day)
-    month_year = formats.date_format(value, "F Y")
     return _("%(day)s %(month_year)s à %(time)s") % {
-        "day": day,
-        "month_year": month_year,
+        "day": _day(value),
+        "month_year": formats.date_format(value, "F Y"),
         "time": formats.date_format(value, "H:i"),
     }

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from diagnostics.enums import ActionPriority, ActionStatus
-from diagnostics.formatting import percent, points, score
+from diagnostics.formatting import long_date, percent, points, score
 from diagnostics.models import Diagnostic, PlanAction
 from diagnostics.plan import services as plan_service
 from diagnostics.results.report import QuestionRow, Report, Section, build_report
@@ -47,9 +47,7 @@ def today() -> date:
 
 
 def _date(value: date | datetime) -> str:
-    if isinstance(value, datetime):
-        value = timezone.localtime(value)
-    return formats.date_format(value, "j F Y")
+    return long_date(value)
 
 
 def _euros(amount) -> str:

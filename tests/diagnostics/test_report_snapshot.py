@@ -159,7 +159,7 @@ def test_the_date_printed_on_the_cover_is_hashed(filled):
         first = pdf.report_snapshot(filled, "synthese")
     with mock.patch.object(data, "today", return_value=date(2026, 3, 2)):
         second = pdf.report_snapshot(filled, "synthese")
-    assert first.data["generated_on"] == "1 mars 2026"
+    assert first.data["generated_on"] == "1er mars 2026"
     assert second.content_hash != first.content_hash
 
 
