@@ -69,7 +69,10 @@ audit: install
 # Django's deployment checks, with the environment of a production server.
 deploy-check: install
 	SECRET_KEY="$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(60))')" DEBUG=0 \
-		ALLOWED_HOSTS=aeict.example.fr $(UV) run python manage.py check --deploy --fail-level WARNING
+		ALLOWED_HOSTS=aeict.example.fr PLATFORM_OPERATOR="Exploitant" \
+		PLATFORM_OPERATOR_ADDRESS="Adresse" PUBLICATION_DIRECTOR="Direction" \
+		HOSTING_PROVIDER="Hébergeur" CONTACT_EMAIL=contact@aeict.example.fr \
+		$(UV) run python manage.py check --deploy --fail-level WARNING
 
 ci:
 	bash .ci/run

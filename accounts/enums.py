@@ -36,3 +36,9 @@ class MemberEventKind(models.TextChoices):
     INVITATION_ACCEPTED = "invitation_accepted", _("Invitation acceptée")
     ROLE_CHANGED = "role_changed", _("Rôle modifié")
     MEMBER_REMOVED = "member_removed", _("Membre retiré")
+
+
+class AccessRequestStatus(models.TextChoices):
+    PENDING = "en_attente", _("En attente")
+    ACCEPTED = "acceptee", _("Acceptée")
+    REFUSED = "refusee", _("Refusée")

@@ -6,7 +6,7 @@ from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import Role
-from accounts.models import User, normalize_email_address
+from accounts.models import AccessRequest, User, normalize_email_address
 
 
 class LoginForm(auth_forms.AuthenticationForm):
@@ -16,8 +16,8 @@ class LoginForm(auth_forms.AuthenticationForm):
     )
     error_messages = {
         "invalid_login": _(
-            "Adresse électronique ou mot de passe incorrect. Les deux champs tiennent compte "
-            "des majuscules."
+            "Adresse électronique ou mot de passe incorrect. Le mot de passe tient compte des "
+            "majuscules, l’adresse non."
         ),
         "inactive": _("Ce compte est désactivé."),
     }
@@ -81,3 +81,62 @@ class AccountCreationForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+class AccessRequestForm(forms.ModelForm):
+    """« Demander un accès »: a collectivité not yet on the platform."""
+
+    # Wider than the 9 digits: « 214 401 093 » as printed is accepted, and cleaned.
+    siren = forms.CharField(max_length=20)
+
+    class Meta:
+        model = AccessRequest
+        fields = [
+            "collectivite_name",
+            "siren",
+            "kind",
+            "full_name",
+            "job_title",
+            "email",
+            "message",
+        ]
+        labels = {
+            "collectivite_name": _("Nom de la collectivité"),
+            "siren": _("SIREN de la collectivité"),
+            "kind": _("Type de collectivité"),
+            "full_name": _("Vos prénom et nom"),
+            "job_title": _("Votre fonction"),
+            "email": _("Votre adresse électronique professionnelle"),
+            "message": _("Message (facultatif)"),
+        }
+        help_texts = {
+            "siren": _(
+                "Les 9 chiffres, par exemple 214 401 093 : ils figurent sur l’annuaire"
+                " de l’administration ou l’avis de situation au répertoire SIRENE."
+            ),
+            "job_title": _("Par exemple : chargée de mission relations internationales."),
+            "email": _("L’invitation à créer votre compte y sera envoyée."),
+        }
+        widgets = {
+            "collectivite_name": forms.TextInput(attrs={"autocomplete": "organization"}),
+            "siren": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+            "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "job_title": forms.TextInput(attrs={"autocomplete": "organization-title"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "message": forms.Textarea(attrs={"rows": 4, "maxlength": 2000}),
+        }
+
+    def clean_siren(self):
+        return "".join(self.cleaned_data["siren"].split())
+
+    def clean_email(self):
+        return normalize_email_address(self.cleaned_data["email"])
+
+
+class RefusalForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Motif du refus"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 2000}),
+        help_text=_("Il est envoyé à la personne, telle que vous l’écrivez."),
+    )

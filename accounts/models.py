@@ -12,7 +12,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.enums import AS_ROLE, CollectiviteKind, MemberEventKind, Role
+from accounts.enums import AS_ROLE, AccessRequestStatus, CollectiviteKind, MemberEventKind, Role
 from accounts.siren import has_valid_key
 
 EMAIL_TAKEN = _(
@@ -244,3 +244,62 @@ class MemberEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} — {self.target_email}"
+
+
+class AccessRequestQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status=AccessRequestStatus.PENDING)
+
+
+class AccessRequest(models.Model):
+    """A collectivité asking for an account on the platform, which an administrator reviews:
+    accepting creates the collectivité (or takes the one with that SIREN) and invites the person
+    as its référent; refusing tells them why. Either way they are told by e-mail."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    collectivite_name = models.CharField(_("nom de la collectivité"), max_length=200)
+    siren = models.CharField(_("SIREN"), max_length=9, validators=[validate_siren])
+    kind = models.CharField(_("type"), max_length=20, choices=CollectiviteKind.choices)
+    full_name = models.CharField(_("prénom et nom"), max_length=150)
+    job_title = models.CharField(_("fonction"), max_length=150)
+    email = models.EmailField(_("adresse électronique professionnelle"))
+    message = models.TextField(_("message"), blank=True, max_length=2000)
+    status = models.CharField(
+        _("état"),
+        max_length=20,
+        choices=AccessRequestStatus.choices,
+        default=AccessRequestStatus.PENDING,
+    )
+    created_at = models.DateTimeField(_("reçue le"), default=timezone.now)
+    decided_at = models.DateTimeField(_("traitée le"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("traitée par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    refusal_reason = models.TextField(_("motif du refus"), blank=True)
+    collectivite = models.ForeignKey(
+        Collectivite,
+        verbose_name=_("collectivité"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="access_requests",
+    )
+
+    objects = AccessRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("demande d’accès")
+        verbose_name_plural = _("demandes d’accès")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.collectivite_name} — {self.full_name}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == AccessRequestStatus.PENDING

@@ -118,7 +118,9 @@ def sender_may_invite(invitation: Invitation) -> bool:
     sender = invitation.invited_by
     if sender is None or not sender.is_active:
         return False
-    if sender.is_staff:
+    # A platform administrator: staff, or a reviewer of access requests (who invites the
+    # référent of each collectivité it accepts).
+    if sender.is_staff or sender.has_perm("accounts.change_accessrequest"):
         return True
     return Membership.objects.filter(
         user=sender, collectivite_id=invitation.collectivite_id, role=Role.REFERENT

@@ -1,9 +1,25 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts import views
+from accounts import access_request_views, views
 
 urlpatterns = [
+    path("demander-un-acces/", access_request_views.access_request, name="access_request"),
+    path(
+        "demander-un-acces/envoyee/",
+        access_request_views.access_request_sent,
+        name="access_request_sent",
+    ),
+    path(
+        "plateforme/demandes-d-acces/",
+        access_request_views.access_requests,
+        name="access_requests",
+    ),
+    path(
+        "plateforme/demandes-d-acces/<uuid:public_id>/",
+        access_request_views.access_request_review,
+        name="access_request_review",
+    ),
     path("connexion/", views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path(

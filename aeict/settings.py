@@ -147,6 +147,14 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "Diagnostic AEICT <ne-pas-repondre@aeict.localhost>"
 )
+# Who runs the platform: shown on the « Mentions légales », « Données personnelles » and
+# « Contact » pages. `manage.py check --deploy` warns while they keep these placeholders.
+PLATFORM_OPERATOR = os.environ.get("PLATFORM_OPERATOR", "")
+PLATFORM_OPERATOR_ADDRESS = os.environ.get("PLATFORM_OPERATOR_ADDRESS", "")
+PUBLICATION_DIRECTOR = os.environ.get("PUBLICATION_DIRECTOR", "")
+HOSTING_PROVIDER = os.environ.get("HOSTING_PROVIDER", "")
+CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "contact@aeict.localhost")
+DATA_PROTECTION_EMAIL = os.environ.get("DATA_PROTECTION_EMAIL", "") or CONTACT_EMAIL
 # The address of the site as its users reach it, for the links of the mails the worker sends
 # (it has no request to read it from).
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
@@ -236,6 +244,8 @@ CACHES = {"default": _CACHES[_cache_backend]}
 PASSWORD_RESET_LIMIT_PER_IP = 5
 PASSWORD_RESET_EMAIL_INTERVAL = 5 * 60
 INVITATION_LIMIT_PER_USER = 20
+# Access requests (« Demander un accès ») per IP address and hour.
+ACCESS_REQUEST_LIMIT_PER_IP = 5
 
 LOGGING = {
     "version": 1,

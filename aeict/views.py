@@ -1,5 +1,7 @@
-"""Public pages of the site: home, method, accessibility statement, error pages."""
+"""Public pages of the site: home, method, help, accessibility statement, legal notice,
+personal data, contact, error pages."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -27,10 +29,49 @@ def methode(request):
     return render(request, "pages/methode.html")
 
 
+def _platform() -> dict:
+    """Who runs the platform and how to reach them (settings; see README)."""
+    return {
+        "operator": settings.PLATFORM_OPERATOR,
+        "operator_address": settings.PLATFORM_OPERATOR_ADDRESS,
+        "publication_director": settings.PUBLICATION_DIRECTOR,
+        "hosting_provider": settings.HOSTING_PROVIDER,
+        "contact_email": settings.CONTACT_EMAIL,
+        "data_protection_email": settings.DATA_PROTECTION_EMAIL,
+        "email_host": settings.EMAIL_HOST,
+        "session_hours": settings.SESSION_COOKIE_AGE // 3600,
+        "invitation_days": settings.INVITATION_MAX_AGE // 86400,
+    }
+
+
 @login_not_required
 @require_safe
 def accessibilite(request):
-    return render(request, "pages/accessibilite.html")
+    return render(request, "pages/accessibilite.html", {"platform": _platform()})
+
+
+@login_not_required
+@require_safe
+def mentions_legales(request):
+    return render(request, "pages/mentions_legales.html", {"platform": _platform()})
+
+
+@login_not_required
+@require_safe
+def donnees_personnelles(request):
+    return render(request, "pages/donnees_personnelles.html", {"platform": _platform()})
+
+
+@login_not_required
+@require_safe
+def contact(request):
+    return render(request, "pages/contact.html", {"platform": _platform()})
+
+
+@login_not_required
+@require_safe
+def aide(request):
+    return render(request, "pages/aide.html")
 
 
 @login_not_required
