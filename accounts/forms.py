@@ -87,7 +87,15 @@ class AccessRequestForm(forms.ModelForm):
     """« Demander un accès »: a collectivité not yet on the platform."""
 
     # Wider than the 9 digits: « 214 401 093 » as printed is accepted, and cleaned.
-    siren = forms.CharField(max_length=20)
+    siren = forms.CharField(
+        label=_("SIREN de la collectivité"),
+        max_length=20,
+        help_text=_(
+            "Les 9 chiffres, par exemple 214 401 093 : ils figurent dans l’annuaire de "
+            "l’administration ou sur l’avis de situation au répertoire SIRENE."
+        ),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
 
     class Meta:
         model = AccessRequest
@@ -102,7 +110,6 @@ class AccessRequestForm(forms.ModelForm):
         ]
         labels = {
             "collectivite_name": _("Nom de la collectivité"),
-            "siren": _("SIREN de la collectivité"),
             "kind": _("Type de collectivité"),
             "full_name": _("Vos prénom et nom"),
             "job_title": _("Votre fonction"),
@@ -110,16 +117,11 @@ class AccessRequestForm(forms.ModelForm):
             "message": _("Message (facultatif)"),
         }
         help_texts = {
-            "siren": _(
-                "Les 9 chiffres, par exemple 214 401 093 : ils figurent sur l’annuaire"
-                " de l’administration ou l’avis de situation au répertoire SIRENE."
-            ),
             "job_title": _("Par exemple : chargée de mission relations internationales."),
             "email": _("L’invitation à créer votre compte y sera envoyée."),
         }
         widgets = {
             "collectivite_name": forms.TextInput(attrs={"autocomplete": "organization"}),
-            "siren": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
             "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
             "job_title": forms.TextInput(attrs={"autocomplete": "organization-title"}),
             "email": forms.EmailInput(attrs={"autocomplete": "email"}),
