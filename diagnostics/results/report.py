@@ -151,7 +151,7 @@ class Report:
 def build_report(diagnostic: Diagnostic, *, with_comparisons: bool = True) -> Report:
     data = catalogue_data(diagnostic.catalogue_id, with_actions=True)
     answers = answers_by_question(diagnostic)
-    result = score_answers(data, answers)
+    result = score_answers(data, answers, diagnostic=diagnostic)
     evolution = comparisons.previous_submitted(diagnostic) if with_comparisons else None
     peers = comparisons.peer_figures(diagnostic) if with_comparisons else None
     options_lookup = data.options_by_id
