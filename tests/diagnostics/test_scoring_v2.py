@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from diagnostics.scoring import (
     ActionSpec,
-    Applicability,
     AnswerData,
+    Applicability,
     CatalogueSpec,
     Kind,
     QuestionSpec,
@@ -101,9 +101,7 @@ def test_the_same_answers_of_a_departement_ask_every_question():
 
 def test_a_recommendation_whose_every_question_is_not_asked_is_not_evaluated():
     catalogue = spec(boolean(1), boolean(2, rec=2, applicability=FOR_DEPARTEMENTS))
-    result = score_diagnostic(
-        catalogue, {1: AnswerData(value=False)}, collectivite_kind="commune"
-    )
+    result = score_diagnostic(catalogue, {1: AnswerData(value=False)}, collectivite_kind="commune")
     rec = result.recommendation(2)
     assert rec.score is None and rec.level is None
     assert (rec.asked, rec.completeness) == (0, None)
@@ -186,7 +184,9 @@ def test_dont_know_wins_over_a_value_left_with_it():
 
 
 def test_dont_know_is_counted_per_recommendation():
-    catalogue = spec(boolean(1), boolean(2), boolean(3, rec=8), boolean(4, rec=8), boolean(5, rec=8))
+    catalogue = spec(
+        boolean(1), boolean(2), boolean(3, rec=8), boolean(4, rec=8), boolean(5, rec=8)
+    )
     answers = {1: DONT_KNOW, 3: DONT_KNOW, 4: DONT_KNOW, 5: AnswerData(value=True)}
     result = score_diagnostic(catalogue, answers)
     assert [r.dont_know for r in result.recommendations] == [1, 2]
@@ -234,9 +234,7 @@ def test_an_action_tied_to_a_recommendation_follows_its_score_without_not_asked_
     )
     answers = {1: AnswerData(value=True)}
     assert score_diagnostic(catalogue, answers, collectivite_kind="commune").proposed_actions == ()
-    assert score_diagnostic(catalogue, answers, collectivite_kind="region").proposed_actions == (
-        1,
-    )
+    assert score_diagnostic(catalogue, answers, collectivite_kind="region").proposed_actions == (1,)
 
 
 # Strengths
@@ -317,8 +315,7 @@ def test_the_score_is_the_weighted_mean_over_asked_relevant_questions(answers, k
     assert rec.score == (100 * points / weight if weight else None)
     assert rec.asked == sum(q.asked for q in rec.questions)
     assert rec.answered == sum(
-        q.state in (State.ANSWERED, State.NOT_APPLICABLE, State.DONT_KNOW)
-        for q in rec.questions
+        q.state in (State.ANSWERED, State.NOT_APPLICABLE, State.DONT_KNOW) for q in rec.questions
     )
     assert (rec.questions[1].state == State.NOT_ASKED) is (kind == "commune")
     hidden = given_answers.get(1) == AnswerData(value=False)
