@@ -103,3 +103,26 @@ def test_a_required_question_not_asked_does_not_block_submission(version, collec
     submit_diagnostic(diagnostic=diagnostic, by=referent)
     diagnostic.refresh_from_db()
     assert diagnostic.is_submitted
+
+
+def test_dont_know_answers_are_counted_on_the_results_and_in_the_report(
+    client, version, collectivite, referent
+):
+    from diagnostics.reports.data import full_report
+
+    diagnostic = DiagnosticFactory(collectivite=collectivite, catalogue=version, year=2026)
+    fill(diagnostic, referent, HAND_ANSWERS)
+    Answer.objects.filter(diagnostic=diagnostic, question__code__in=["A1", "A3"]).update(
+        value=None, dont_know=True
+    )
+    client.force_login(referent)
+    content = client.get(reverse("diagnostic_results", args=[diagnostic.public_id])).content
+    assert "2 réponses “Je ne sais pas” en préconisation 1" in content.decode()
+    detail = client.get(reverse("diagnostic_results_detail", args=[diagnostic.public_id, 1]))
+    assert "Je ne sais pas" in detail.content.decode()
+    # A2 is not asked of a commune: shown as such, not as unanswered.
+    assert "Question non posée à cette collectivité" in detail.content.decode()
+    sections = {s["number"]: s for s in full_report(diagnostic)["sections"]}
+    assert sections[1]["dont_know"].startswith("2 réponses “Je ne sais pas” en préconisation 1.")
+    assert "interrogez le service concerné" in sections[1]["dont_know"]
+    assert sections[2]["dont_know"] is None
