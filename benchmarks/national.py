@@ -220,7 +220,7 @@ def populate(seed):
             )
             answers[question.pk] = answer_data(answer, question)
             rows.append(state)
-        result = scoring.score_diagnostic(spec, answers)
+        result = scoring.score_diagnostic(spec, answers, collectivite_kind=collectivite.kind)
         diagnostics.append(
             Diagnostic(
                 collectivite=collectivite,
@@ -350,7 +350,12 @@ def explain(sql):
 def measure_all(args):
     from accounts.models import Collectivite
     from diagnostics.models import Diagnostic
-    from diagnostics.results.comparisons import national_means, peer_figures
+    from diagnostics.results.comparisons import (
+        MIN_PEERS,
+        national_means,
+        peer_figures,
+        population_band,
+    )
 
     diagnostic = (
         Diagnostic.objects.select_related("collectivite")
@@ -359,7 +364,15 @@ def measure_all(args):
         .first()
     )
     peers = peer_figures(diagnostic)
-    expected_peers = Collectivite.objects.filter(kind="commune").count() - 1
+    # Peers of the same population band first (SCORING.md), the whole kind when too few.
+    band = population_band(diagnostic.collectivite.population)
+    communes = Collectivite.objects.filter(kind="commune")
+    in_band = communes.filter(population__gte=band[0])
+    if band[1] is not None:
+        in_band = in_band.filter(population__lt=band[1])
+    expected_peers = in_band.count() - 1
+    if expected_peers < MIN_PEERS:
+        expected_peers = communes.count() - 1
     if peers is None or peers.count != expected_peers:
         raise SetupError(
             f"peer_figures counted {peers.count if peers else None} peers, "

@@ -84,6 +84,7 @@ class CatalogueData:
                         if o.score is not None
                     },
                     position=q.position,
+                    applicability=applicability_rule(q),
                 )
                 for q in self.questions
             ),

@@ -2,6 +2,7 @@
 the pages (as template filters) and the PDF data."""
 
 import datetime
+import math
 from decimal import Decimal
 from fractions import Fraction
 
@@ -19,11 +20,22 @@ def percent(ratio):
     return round_half_up(ratio * 100)
 
 
+# The floors of the maturity levels above the first (SCORING.md, maturity levels).
+LEVEL_BOUNDARIES = frozenset({25, 50, 75})
+
+
 def score(value):
-    """A score out of 100 as displayed everywhere (integer, half up); None stays None."""
+    """A score out of 100 as displayed everywhere: an integer, half up; but one decimal rounded
+    down (« 49,9 ») where the integer would be a level's floor (25, 50, 75) that the unrounded
+    score has not reached, so that the figure never contradicts the level. None stays None."""
     if value is None or value == "":
         return None
-    return round_half_up(value)
+    exact = value if isinstance(value, Fraction) else Fraction(value)
+    shown = round_half_up(exact)
+    if shown in LEVEL_BOUNDARIES and exact < shown:
+        tenths = Decimal(math.floor(exact * 10)) / 10
+        return formats.number_format(tenths, 1, use_l10n=True)
+    return shown
 
 
 def points(value, decimals=1):

@@ -8,7 +8,20 @@ from decimal import Decimal
 from fractions import Fraction
 from types import MappingProxyType
 
-METHOD_VERSION = "1"
+METHOD_VERSION = "2"
+# Every method version this module can still compute: a diagnostic keeps the one it was scored
+# with (SCORING.md), so a submitted method-1 diagnostic keeps its figures.
+METHOD_VERSIONS = ("1", "2")
+
+
+class State:
+    """The state of a question in a diagnostic (method v2)."""
+
+    NOT_ASKED = "not_asked"
+    UNANSWERED = "unanswered"
+    ANSWERED = "answered"
+    NOT_APPLICABLE = "not_applicable"
+    DONT_KNOW = "dont_know"
 
 
 class Kind:
@@ -53,6 +66,8 @@ class QuestionSpec:
     level_count: int = 0
     option_scores: Mapping[int, Fraction] = field(default_factory=dict, hash=False)
     position: int = 0
+    # The catalogue's applicability rule (method v2); None: asked of every collectivité.
+    applicability: "Applicability | None" = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -282,25 +297,50 @@ def _is_not_applicable(question: QuestionSpec, answer: AnswerData | None) -> boo
     return answer is not None and answer.not_applicable and question.allows_not_applicable
 
 
-def answer_is_given(question: QuestionSpec, answer: AnswerData | None) -> bool:
-    """Whether the question counts as answered for completeness; « Non concerné » does.
+def _check_method(method_version: str) -> None:
+    if method_version not in METHOD_VERSIONS:
+        raise ValueError(f"unknown scoring method version {method_version!r}")
+
+
+def question_state(
+    question: QuestionSpec,
+    answer: AnswerData | None,
+    *,
+    asked: bool = True,
+    method_version: str = METHOD_VERSION,
+) -> str:
+    """The question's State (SCORING.md, the state of a question in a diagnostic).
 
     A « Non concerné » flag on a question that does not allow it, and any value that does not fit
-    the question, count as no answer at all."""
+    the question, count as no answer at all. Method 1 knew neither « Je ne sais pas » nor
+    questions not asked: under it every question is asked and « Je ne sais pas » is no answer."""
+    _check_method(method_version)
+    if not asked and method_version != "1":
+        return State.NOT_ASKED
     if answer is None:
-        return False
+        return State.UNANSWERED
     if answer.not_applicable:
-        return question.allows_not_applicable
-    return _is_valid(question, answer.value)
+        return State.NOT_APPLICABLE if question.allows_not_applicable else State.UNANSWERED
+    if answer.dont_know and method_version != "1":
+        return State.DONT_KNOW
+    return State.ANSWERED if _is_valid(question, answer.value) else State.UNANSWERED
 
 
-def answer_value(question: QuestionSpec, answer: AnswerData | None) -> Fraction | None:
-    """v(q) in [0, 1]; None when the question does not count (not scored, or « Non concerné »).
+ANSWERED_STATES = frozenset({State.ANSWERED, State.NOT_APPLICABLE, State.DONT_KNOW})
 
-    An unanswered or invalid answer to a scored question is worth 0."""
-    if question.kind not in SCORED_KINDS or _is_not_applicable(question, answer):
+
+def answer_is_given(
+    question: QuestionSpec, answer: AnswerData | None, *, method_version: str = METHOD_VERSION
+) -> bool:
+    """Whether an asked question counts as answered for completeness: answered, « Non concerné »
+    or « Je ne sais pas »."""
+    return question_state(question, answer, method_version=method_version) in ANSWERED_STATES
+
+
+def _value_in_state(question: QuestionSpec, answer: AnswerData | None, state: str):
+    if question.kind not in SCORED_KINDS or state in (State.NOT_ASKED, State.NOT_APPLICABLE):
         return None
-    if not answer_is_given(question, answer):
+    if state != State.ANSWERED:
         return Fraction(0)
     value = answer.value
     match question.kind:
@@ -315,6 +355,21 @@ def answer_value(question: QuestionSpec, answer: AnswerData | None) -> Fraction 
             return min(Fraction(1), total)
 
 
+def answer_value(
+    question: QuestionSpec,
+    answer: AnswerData | None,
+    *,
+    asked: bool = True,
+    method_version: str = METHOD_VERSION,
+) -> Fraction | None:
+    """v(q) in [0, 1]; None when the question does not count (not scored, not asked, or « Non
+    concerné »).
+
+    An unanswered, « Je ne sais pas » or invalid answer to a scored question is worth 0."""
+    state = question_state(question, answer, asked=asked, method_version=method_version)
+    return _value_in_state(question, answer, state)
+
+
 @dataclass(frozen=True)
 class QuestionResult:
     question_id: int
@@ -324,6 +379,15 @@ class QuestionResult:
     not_applicable: bool
     # Points this question adds to S_r (they sum to S_r exactly); None when it is not counted.
     contribution: Fraction | None
+    state: str = State.UNANSWERED
+
+    @property
+    def asked(self) -> bool:
+        return self.state != State.NOT_ASKED
+
+    @property
+    def dont_know(self) -> bool:
+        return self.state == State.DONT_KNOW
 
 
 @dataclass(frozen=True)
@@ -336,6 +400,8 @@ class RecommendationResult:
     asked: int
     completeness: Fraction | None
     questions: tuple[QuestionResult, ...]
+    # Questions answered « Je ne sais pas » (method v2), every kind included.
+    dont_know: int = 0
 
     @property
     def evaluated(self) -> bool:
@@ -362,6 +428,7 @@ class DiagnosticResult:
     strengths: tuple[int, ...]
     proposed_actions: tuple[int, ...]
     method_version: str = METHOD_VERSION
+    dont_know: int = 0
 
     def recommendation(self, number: int) -> RecommendationResult:
         for result in self.recommendations:
@@ -378,22 +445,32 @@ def _score_recommendation(
     recommendation: RecommendationSpec,
     questions: Sequence[QuestionSpec],
     answers: Mapping[int, AnswerData],
+    *,
+    not_asked: frozenset[int],
+    method_version: str,
 ) -> RecommendationResult:
-    rows = [
-        (question, answers.get(question.id), answer_value(question, answers.get(question.id)))
-        for question in questions
-    ]
+    rows = []
+    for question in questions:
+        answer = answers.get(question.id)
+        state = question_state(
+            question,
+            answer,
+            asked=question.id not in not_asked,
+            method_version=method_version,
+        )
+        rows.append((question, state, _value_in_state(question, answer, state)))
     denominator = sum((q.weight for q, _, value in rows if value is not None), Fraction(0))
     results = tuple(
         QuestionResult(
             question_id=question.id,
             value=value,
             weight=question.weight,
-            answered=answer_is_given(question, answer),
-            not_applicable=_is_not_applicable(question, answer),
+            answered=state in ANSWERED_STATES,
+            not_applicable=state == State.NOT_APPLICABLE,
             contribution=None if value is None else 100 * question.weight * value / denominator,
+            state=state,
         )
-        for question, answer, value in rows
+        for question, state, value in rows
     )
     score = (
         sum((r.contribution for r in results if r.contribution is not None), Fraction(0))
@@ -401,15 +478,17 @@ def _score_recommendation(
         else None
     )
     answered = sum(r.answered for r in results)
+    asked = sum(r.asked for r in results)
     return RecommendationResult(
         number=recommendation.number,
         weight=recommendation.weight,
         score=score,
         level=maturity_level(score),
         answered=answered,
-        asked=len(results),
-        completeness=_completeness(answered, len(results)),
+        asked=asked,
+        completeness=_completeness(answered, asked),
         questions=results,
+        dont_know=sum(r.dont_know for r in results),
     )
 
 
@@ -440,6 +519,8 @@ def _proposed_actions(
 
     def is_proposed(action: ActionSpec) -> bool:
         if action.question_id is not None:
+            # None: not scored, not asked or « Non concerné »; unanswered and « Je ne sais pas »
+            # are worth 0.
             value = values[action.question_id]
             return value is not None and value <= ACTION_QUESTION_THRESHOLD
         result = by_number[action.recommendation]
@@ -454,16 +535,39 @@ def _proposed_actions(
 
 
 def score_diagnostic(
-    catalogue: CatalogueSpec, answers: Mapping[int, AnswerData]
+    catalogue: CatalogueSpec,
+    answers: Mapping[int, AnswerData],
+    *,
+    collectivite_kind: str | None = None,
+    method_version: str = METHOD_VERSION,
 ) -> DiagnosticResult:
-    """Score answers (keyed by question id) against their catalogue version.
+    """Score answers (keyed by question id) against their catalogue version, for a collectivité
+    of ``collectivite_kind`` (the applicability rules' kinds), with a method version.
 
-    Answers to questions outside the catalogue are ignored."""
+    Answers to questions outside the catalogue are ignored, and so is any value a not-asked
+    question still holds."""
+    _check_method(method_version)
+    ordered = sorted(catalogue.questions, key=lambda q: (q.recommendation, q.position, q.id))
+    not_asked = (
+        not_asked_questions(
+            [(q.id, q.applicability) for q in ordered],
+            collectivite_kind=collectivite_kind,
+            answers=answers,
+        )
+        if method_version != "1"
+        else frozenset()
+    )
     questions_by_recommendation: dict[int, list[QuestionSpec]] = {}
-    for question in sorted(catalogue.questions, key=lambda q: (q.position, q.id)):
+    for question in ordered:
         questions_by_recommendation.setdefault(question.recommendation, []).append(question)
     recommendations = tuple(
-        _score_recommendation(rec, questions_by_recommendation.get(rec.number, ()), answers)
+        _score_recommendation(
+            rec,
+            questions_by_recommendation.get(rec.number, ()),
+            answers,
+            not_asked=not_asked,
+            method_version=method_version,
+        )
         for rec in sorted(catalogue.recommendations, key=lambda rec: rec.number)
     )
     evaluated = [r for r in recommendations if r.evaluated]
@@ -486,5 +590,6 @@ def score_diagnostic(
         priorities=tuple(number for number, priority in ranking if priority > 0)[:PRIORITY_COUNT],
         strengths=_strengths(recommendations),
         proposed_actions=_proposed_actions(catalogue.actions, recommendations, ranking),
-        method_version=METHOD_VERSION,
+        method_version=method_version,
+        dont_know=sum(r.dont_know for r in recommendations),
     )

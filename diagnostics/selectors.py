@@ -27,17 +27,52 @@ def answer_data(answer: Answer, question: Question) -> scoring.AnswerData:
     )
 
 
-def score_answers(data: CatalogueData, answers: dict[int, Answer]) -> scoring.DiagnosticResult:
-    questions = {q.pk: q for q in data.questions}
+def scoring_method(diagnostic: Diagnostic) -> str:
+    """The method version a diagnostic is scored with: a submitted diagnostic keeps the one its
+    stored scores were computed with (none recorded: the first); any other uses today's."""
+    if diagnostic.is_submitted:
+        if not diagnostic.method_version:
+            return "1"
+        if diagnostic.method_version in scoring.METHOD_VERSIONS:
+            return diagnostic.method_version
+    return scoring.METHOD_VERSION
+
+
+def score_answers(
+    data: CatalogueData, answers: dict[int, Answer], *, diagnostic: Diagnostic | None = None
+) -> scoring.DiagnosticResult:
+    """Score a diagnostic's answers. With the diagnostic, for its collectivité's kind (the
+    applicability rules) and with its method version; without, as today's method for a
+    collectivité of unknown kind."""
+    kind, method = None, scoring.METHOD_VERSION
+    if diagnostic is not None:
+        kind, method = diagnostic.collectivite.kind, scoring_method(diagnostic)
     return scoring.score_diagnostic(
-        data.spec(),
-        {qid: answer_data(a, questions[qid]) for qid, a in answers.items() if qid in questions},
+        data.spec(), _answer_data(data, answers), collectivite_kind=kind, method_version=method
     )
 
 
-def missing_required(data: CatalogueData, answers: dict[int, Answer]) -> list[Question]:
+def _answer_data(data: CatalogueData, answers: dict[int, Answer]) -> dict[int, scoring.AnswerData]:
+    questions = {q.pk: q for q in data.questions}
+    return {qid: answer_data(a, questions[qid]) for qid, a in answers.items() if qid in questions}
+
+
+def missing_required(
+    data: CatalogueData, answers: dict[int, Answer], *, diagnostic: Diagnostic | None = None
+) -> list[Question]:
+    """The required questions still without an answer (« Je ne sais pas » is one); with the
+    diagnostic, those its collectivité is not asked are left out (method v2)."""
+    not_asked = frozenset()
+    if diagnostic is not None and scoring_method(diagnostic) != "1":
+        not_asked = data.not_asked(
+            collectivite_kind=diagnostic.collectivite.kind, answers=_answer_data(data, answers)
+        )
     return [
-        q for q in data.questions if q.required and not (q.pk in answers and answers[q.pk].is_given)
+        q
+        for q in data.questions
+        if q.required
+        and q.pk not in not_asked
+        and not (q.pk in answers and (answers[q.pk].is_given or answers[q.pk].dont_know))
     ]
 
 

@@ -347,13 +347,13 @@ def submit_diagnostic(*, diagnostic: Diagnostic, by: User | None) -> Diagnostic:
         raise AlreadySubmitted
     data = catalogue_data(diagnostic.catalogue_id)
     answers = answers_by_question(diagnostic)
-    missing = missing_required(data, answers)
+    missing = missing_required(data, answers, diagnostic=diagnostic)
     if missing:
         raise MissingRequiredAnswers(missing)
     unconfirmed = unconfirmed_questions(data, answers)
     if unconfirmed:
         raise UnconfirmedAnswers(unconfirmed)
-    _store_scores(diagnostic, score_answers(data, answers))
+    _store_scores(diagnostic, score_answers(data, answers, diagnostic=diagnostic))
     diagnostic.status = DiagnosticStatus.SUBMITTED
     diagnostic.submitted_at = timezone.now()
     diagnostic.submitted_by = by

@@ -72,7 +72,7 @@ def council_sentences(report: Report, actions: list[PlanAction]) -> list[str]:
                 "de %(name)s se situe au niveau «\u00a0%(level)s\u00a0»."
             )
             % {
-                "score": round_half_up(result.overall),
+                "score": score(result.overall),
                 "name": name,
                 "level": result.overall_level.label,
             }
@@ -108,7 +108,7 @@ def council_sentences(report: Report, actions: list[PlanAction]) -> list[str]:
             text = _("Le score global est stable depuis «\u00a0%(title)s\u00a0».")
         sentences.append(text % {"n": abs(change), "title": report.evolution.previous.title})
     elif report.peers and report.peers.overall_median is not None and result.overall is not None:
-        median = round_half_up(report.peers.overall_median)
+        median = score(report.peers.overall_median)
         sentences.append(
             _("La médiane des %(count)s collectivités comparables est de %(median)s sur 100.")
             % {"count": report.peers.count, "median": median}
@@ -233,6 +233,15 @@ def _section(section: Section) -> dict:
         "level_label": str(result.level.label) if result.level else None,
         "answered": result.answered,
         "asked": result.asked,
+        "dont_know": (
+            _(
+                "%(count)s. Pour compléter le diagnostic, interrogez le service concerné : "
+                "il détient sans doute la réponse."
+            )
+            % {"count": section.dont_know_sentence}
+            if result.dont_know
+            else None
+        ),
         "direction": section.direction,
         "delta_points": section.delta_points,
         "peer_mean": score(section.peer_mean),
@@ -262,9 +271,16 @@ def full_report(diagnostic: Diagnostic) -> dict:
         **_headline(source),
         "sections": [_section(section) for section in report.sections],
         "evolution": (
-            {"same_catalogue": report.evolution.same_catalogue} if report.evolution else None
+            {
+                "same_catalogue": report.evolution.same_catalogue,
+                "same_method": report.evolution.same_method,
+            }
+            if report.evolution
+            else None
         ),
-        "peers": {"count": report.peers.count} if report.peers else None,
+        "peers": (
+            {"count": report.peers.count, "scope": report.peer_scope} if report.peers else None
+        ),
         "plan_groups": _plan_groups(source.actions),
     }
 

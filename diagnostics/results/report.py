@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from diagnostics.catalogue import catalogue_data
 from diagnostics.models import Answer, Diagnostic
@@ -14,6 +15,7 @@ from diagnostics.scoring import (
     DiagnosticResult,
     QuestionResult,
     RecommendationResult,
+    State,
     round_half_up,
 )
 from diagnostics.selectors import answers_by_question, score_answers
@@ -84,6 +86,10 @@ class Section:
         ]
 
     @property
+    def dont_know_sentence(self) -> str:
+        return dont_know_sentence(self)
+
+    @property
     def scored_questions(self) -> list[QuestionRow]:
         return [row for row in self.questions if row.question.is_scored]
 
@@ -117,6 +123,18 @@ class Report:
         return not self.diagnostic.is_submitted
 
     @property
+    def peer_scope(self) -> str | None:
+        """The sentence saying which collectivités the peer figures come from."""
+        if self.peers is None:
+            return None
+        return comparisons.peer_scope_sentence(self.peers, kind=self.diagnostic.collectivite.kind)
+
+    @property
+    def dont_know_sections(self) -> list[Section]:
+        """The recommendations with « Je ne sais pas » answers, in catalogue order."""
+        return [s for s in self.sections if s.result.dont_know]
+
+    @property
     def overall_delta(self) -> float | None:
         if self.evolution is None or self.evolution.previous_overall is None:
             return None
@@ -148,10 +166,31 @@ class Report:
         )
 
 
+def _display(question, answer, result: QuestionResult, options_lookup) -> str:
+    """The answer as the results and the report show it, by the question's state."""
+    if result.state == State.NOT_ASKED:
+        return _("Question non posée à cette collectivité")
+    if result.state == State.DONT_KNOW:
+        return _("Je ne sais pas")
+    if answer is None:
+        return _("Sans réponse")
+    return describe_state(question, state_of(answer), options_lookup)
+
+
+def dont_know_sentence(section: "Section") -> str:
+    """« 3 réponses “Je ne sais pas” en préconisation 8 »."""
+    count = section.result.dont_know
+    return ngettext(
+        "%(count)s réponse “Je ne sais pas” en préconisation %(number)s",
+        "%(count)s réponses “Je ne sais pas” en préconisation %(number)s",
+        count,
+    ) % {"count": count, "number": section.number}
+
+
 def build_report(diagnostic: Diagnostic, *, with_comparisons: bool = True) -> Report:
     data = catalogue_data(diagnostic.catalogue_id, with_actions=True)
     answers = answers_by_question(diagnostic)
-    result = score_answers(data, answers)
+    result = score_answers(data, answers, diagnostic=diagnostic)
     evolution = comparisons.previous_submitted(diagnostic) if with_comparisons else None
     peers = comparisons.peer_figures(diagnostic) if with_comparisons else None
     options_lookup = data.options_by_id
@@ -169,9 +208,7 @@ def build_report(diagnostic: Diagnostic, *, with_comparisons: bool = True) -> Re
                 question=q,
                 answer=answers.get(q.pk),
                 result=question_results[q.pk],
-                display=describe_state(q, state_of(answers.get(q.pk)), options_lookup)
-                if q.pk in answers
-                else _("Sans réponse"),
+                display=_display(q, answers.get(q.pk), question_results[q.pk], options_lookup),
             )
             for q in data.questions_by_rec[rec.number]
         ]

@@ -274,9 +274,15 @@ def test_looking_up_an_unknown_recommendation_raises_key_error():
         score_diagnostic(catalogue(question(1, Kind.BOOLEAN)), {}).recommendation(2)
 
 
-def test_results_carry_the_method_version():
-    assert METHOD_VERSION == "1"
-    assert score_diagnostic(catalogue(), {}).method_version == "1"
+def test_results_carry_the_method_version_they_were_computed_with():
+    assert METHOD_VERSION == "2"
+    assert score_diagnostic(catalogue(), {}).method_version == "2"
+    assert score_diagnostic(catalogue(), {}, method_version="1").method_version == "1"
+
+
+def test_an_unknown_method_version_is_refused():
+    with pytest.raises(ValueError):
+        score_diagnostic(catalogue(), {}, method_version="3")
 
 
 # Maturity levels and display rounding

@@ -90,3 +90,17 @@ def test_the_document_says_what_the_design_document_says(doc):
     assert list(ours) == list(design)
     for heading, text in design.items():
         assert ours[heading] == text, f"docs/scoring.md differs under « {heading} »"
+
+
+@pytest.mark.parametrize("template", ["pages/methode.html", "pdf/_method.html"])
+def test_the_pages_that_explain_the_method_explain_version_2(template):
+    from diagnostics.formatting import score
+
+    text = " ".join((ROOT / "templates" / template).read_text(encoding="utf-8").split())
+    for state in ("Non posée", "Sans réponse", "Répondue", "Non concerné", "Je ne sais pas"):
+        assert state.lower() in text.lower(), state
+    # The display rule's example is what the code shows.
+    assert f"49,94 s’affiche {score(49.94)}" in text
+    assert "score non arrondi" in text
+    # (split() counts non-breaking spaces as spaces)
+    assert "20 000 à 99 999" in text and "200 000 et plus" in text
