@@ -15,7 +15,7 @@ from diagnostics.models import Answer, Diagnostic, DiagnosticEvent
 from diagnostics.scoring import MaturityLevel, maturity_level
 
 # Answer.is_given in SQL: the questionnaire stores an empty value as NULL (see make_state).
-GIVEN = Q(not_applicable=True) | Q(value__isnull=False)
+GIVEN = Q(not_applicable=True) | Q(dont_know=True) | Q(value__isnull=False)
 
 
 def _name(user: str):
