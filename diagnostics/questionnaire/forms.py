@@ -8,7 +8,6 @@ from diagnostics.question_kinds import MAX_TEXT, kind_of
 from diagnostics.questionnaire.answers import make_state, normalized_state
 from recommendations.models import Question
 
-
 FIELD_ORDER = ["value", "not_applicable", "dont_know", "comment", "revision"]
 
 
