@@ -274,3 +274,32 @@ def test_a_backup_answer_with_a_value_and_dont_know_is_refused_with_its_place(
     [problem] = error.value.problems
     assert "R1.Q1 › dont_know" in problem and "une seule est permise" in problem
     assert not Answer.objects.exists()
+
+
+def test_the_dashboard_progress_leaves_out_questions_not_asked(diagnostic, data, agent):
+    from diagnostics.dashboard import diagnostic_states, with_last_activity
+    from diagnostics.models import Diagnostic
+
+    for code, value in (("R1.Q1", True), ("R1.Q2", 3)):
+        save_answer(
+            diagnostic=diagnostic,
+            question=q(data, code),
+            by=agent,
+            state=make_state(value=value, not_applicable=False, comment=""),
+            base_revision=0,
+        )
+    # « Non » to R1.Q1: R1.Q2 is no longer asked; its answer is kept but not counted.
+    save_answer(
+        diagnostic=diagnostic,
+        question=q(data, "R1.Q1"),
+        by=agent,
+        state=make_state(value=False, not_applicable=False, comment=""),
+        base_revision=1,
+    )
+    loaded = list(with_last_activity(Diagnostic.objects.filter(pk=diagnostic.pk)))
+    state = diagnostic_states(loaded, detailed={diagnostic.pk})[diagnostic.pk]
+    first = state.progress[0]
+    # R1.Q4 (départements et régions) and R1.Q2 are not asked of this commune.
+    assert (first.answered, first.asked) == (1, 3)
+    assert (state.progress[1].answered, state.progress[1].asked) == (0, 1)
+    assert Answer.objects.get(diagnostic=diagnostic, question=q(data, "R1.Q2")).value == 3
