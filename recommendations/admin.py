@@ -9,9 +9,14 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.enums import CollectiviteKind
 from recommendations.catalogue_file import dump_catalogue
-from recommendations.enums import LEVEL_KINDS, SCORED_OPTION_KINDS, QuestionKind, VersionStatus
+from recommendations.enums import (
+    LEVEL_KINDS,
+    SCORED_OPTION_KINDS,
+    QuestionKind,
+    VersionStatus,
+    collectivite_kinds,
+)
 from recommendations.models import (
     CatalogueVersion,
     Option,
@@ -111,7 +116,7 @@ class QuestionForm(VersionInUseFormMixin, forms.ModelForm):
 
     applies_to_kinds = forms.TypedMultipleChoiceField(
         label=gettext_lazy("types de collectivité concernés"),
-        choices=CollectiviteKind.choices,
+        choices=collectivite_kinds,
         widget=forms.CheckboxSelectMultiple,
         required=False,
         help_text=gettext_lazy("Aucun coché : la question est posée à toutes les collectivités."),

@@ -4,7 +4,7 @@ Besides texts, weights, levels and options, a question may carry an applicabilit
 v2, SCORING.md), written readably and translated to the model's fields at load:
 
 - ``applies_to: [departement, region]``: the kinds of collectivité it is asked of (values of
-  accounts.enums.CollectiviteKind; absent: every kind);
+  Collectivite.kind; absent: every kind);
 - ``asked_when: {question: "R9.Q1", is: true}``: asked only when an earlier question (of the
   same recommendation, or of one with a smaller number) holds one of the accepted answers:
   ``is: true`` or ``is: false`` for a yes/no question, ``options: [1, 3]`` for a choice or a
@@ -21,8 +21,7 @@ from pathlib import Path
 
 import yaml
 
-from accounts.enums import CollectiviteKind
-from recommendations.enums import LEVEL_KINDS, SCORED_OPTION_KINDS, QuestionKind
+from recommendations.enums import LEVEL_KINDS, SCORED_OPTION_KINDS, QuestionKind, collectivite_kinds
 
 DEFAULT_CATALOGUE_PATH = Path(__file__).resolve().parent / "catalogue" / "aeict.yaml"
 
@@ -176,7 +175,7 @@ def _applies_to(raw: dict, where: str, check: _Checker) -> list[str]:
     if not isinstance(kinds, list):
         check.fail(where, "« applies_to » doit être une liste de types de collectivité")
         return []
-    known = CollectiviteKind.values
+    known = [value for value, _label in collectivite_kinds()]
     for kind in kinds:
         if kind not in known:
             check.fail(
