@@ -303,3 +303,20 @@ def test_the_dashboard_progress_leaves_out_questions_not_asked(diagnostic, data,
     assert (first.answered, first.asked) == (1, 3)
     assert (state.progress[1].answered, state.progress[1].asked) == (0, 1)
     assert Answer.objects.get(diagnostic=diagnostic, question=q(data, "R1.Q2")).value == 3
+
+
+def test_the_conflict_box_shows_the_other_persons_dont_know(client, diagnostic, data, agent):
+    save_answer(
+        diagnostic=diagnostic,
+        question=q(data, "R1.Q1"),
+        by=agent,
+        state=make_state(value=None, not_applicable=False, dont_know=True, comment=""),
+        base_revision=0,
+    )
+    other = MembershipFactory(collectivite=diagnostic.collectivite, role="agent").user
+    client.force_login(other)
+    response = client.post(
+        save_url(diagnostic, q(data, "R1.Q1")), {"R1.Q1-value": "oui", "R1.Q1-revision": "0"}
+    )
+    assert response.status_code == 409
+    assert response.json()["value"] == "Je ne sais pas"
