@@ -32,7 +32,11 @@ def get_diagnostic_access(
     diagnostics = (
         Diagnostic.objects.for_user(user)
         .filter(public_id=public_id)
-        .annotate(user_role=F("collectivite__memberships__role"))
+        .annotate(
+            user_role=F("collectivite__memberships__role"),
+            # Applicability rules depend on it (diagnostics.selectors.collectivite_kind).
+            collectivite_kind=F("collectivite__kind"),
+        )
     )
     if related:
         diagnostics = diagnostics.select_related("collectivite", "catalogue")

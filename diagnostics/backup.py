@@ -31,7 +31,7 @@ from diagnostics.models import (
 )
 from diagnostics.plan.fields import ACTION_FIELDS, FIELDS, action_state
 from diagnostics.question_kinds import kind_of
-from diagnostics.questionnaire.answers import make_state
+from diagnostics.questionnaire.answers import InvalidAnswerState, make_state
 from diagnostics.questionnaire.forms import AnswerForm
 from diagnostics.services import flag_latest_submitted
 from recommendations.models import (
@@ -292,6 +292,7 @@ def _export(collectivite: Collectivite) -> dict:
             "question": question.code,
             "value": catalogue.portable_value(question, answer.value),
             "not_applicable": answer.not_applicable,
+            "dont_know": answer.dont_know,
             "comment": answer.comment,
             "revision": answer.revision,
             "updated_by": person(answer.updated_by_id),
@@ -948,13 +949,29 @@ class _Reading:
         checked as the question's form checks them."""
         value = entry("value", lambda raw: catalogue.local_value(question, raw), at_key=False)
         not_applicable = entry("not_applicable", _flag, default=False)
+        # Files written before « Je ne sais pas » have no such key.
+        dont_know = entry("dont_know", _flag, optional=True, default=False)
         comment = entry("comment", lambda raw: _ANSWER_COMMENT.clean(_text(raw)), default="")
         if not_applicable and not question.allows_not_applicable:
             self.add(
                 _at(entry.where, "not_applicable"),
                 _("Cette question ne propose pas la réponse « Non concerné »."),
             )
-        return make_state(value=value, not_applicable=not_applicable, comment=comment)
+        # The questionnaire refuses a value with « Non concerné » or « Je ne sais pas »; so does
+        # an import, naming the line, rather than silently dropping the value.
+        try:
+            return make_state(
+                value=value, not_applicable=not_applicable, dont_know=dont_know, comment=comment
+            )
+        except InvalidAnswerState:
+            self.add(
+                _at(entry.where, "dont_know" if dont_know else "not_applicable"),
+                _(
+                    "Cette réponse dit plusieurs choses à la fois (une valeur, « Non "
+                    "concerné », « Je ne sais pas ») : une seule est permise."
+                ),
+            )
+            return make_state(value=None, not_applicable=False, comment=comment)
 
     def _read_answer(self, entry, diagnostic_where, diagnostic, catalogue, codes):
         question = entry("question", catalogue.question)

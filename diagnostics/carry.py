@@ -96,8 +96,9 @@ def carry_over(*, source: Diagnostic, target: Diagnostic, by: User) -> CarryResu
             Answer(
                 diagnostic=target,
                 question=question,
-                value=None if not_applicable else value,
+                value=None if not_applicable or old.dont_know else value,
                 not_applicable=not_applicable,
+                dont_know=old.dont_know and not not_applicable,
                 comment=old.comment,
                 revision=1,
                 updated_by=by,
@@ -123,6 +124,7 @@ def carry_over(*, source: Diagnostic, target: Diagnostic, by: User) -> CarryResu
             new_state={
                 "value": answer.value,
                 "not_applicable": answer.not_applicable,
+                "dont_know": answer.dont_know,
                 "comment": answer.comment,
             },
             kind=AnswerChangeKind.CARRIED,

@@ -50,6 +50,29 @@ class CatalogueData:
         """(question id, applicability rule or None) in catalogue order (method v2)."""
         return tuple((q.pk, applicability_rule(q)) for q in self.questions)
 
+    @cached_property
+    def has_rules(self) -> bool:
+        return any(rule is not None for _question, rule in self.rules)
+
+    @cached_property
+    def rule_questions(self) -> dict[int, frozenset[int]]:
+        """For each recommendation number, the ids of the questions whose answers decide which of
+        its questions are asked: the conditions of its rules, followed back through theirs."""
+        by_id = {q.pk: q for q in self.questions}
+        needed: dict[int, frozenset[int]] = {}
+        for number, questions in self.questions_by_rec.items():
+            found: set[int] = set()
+            todo = [q.condition_question_id for q in questions if q.condition_question_id]
+            while todo:
+                qid = todo.pop()
+                if qid in found or qid not in by_id:
+                    continue
+                found.add(qid)
+                if by_id[qid].condition_question_id:
+                    todo.append(by_id[qid].condition_question_id)
+            needed[number] = frozenset(found)
+        return needed
+
     def not_asked(self, *, collectivite_kind: str | None, answers: dict) -> frozenset[int]:
         """The question ids not asked of a collectivité of that kind, given scoring.AnswerData
         by question id."""

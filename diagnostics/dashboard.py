@@ -13,9 +13,10 @@ from django.db.models.functions import Coalesce, NullIf
 from diagnostics.catalogue import catalogue_data
 from diagnostics.models import Answer, Diagnostic, DiagnosticEvent
 from diagnostics.scoring import MaturityLevel, maturity_level
+from diagnostics.selectors import not_asked
 
 # Answer.is_given in SQL: the questionnaire stores an empty value as NULL (see make_state).
-GIVEN = Q(not_applicable=True) | Q(value__isnull=False)
+GIVEN = Q(not_applicable=True) | Q(dont_know=True) | Q(value__isnull=False)
 
 
 def _name(user: str):
@@ -104,22 +105,58 @@ def _answered_by_recommendation(diagnostics: list[Diagnostic]) -> dict[int, dict
     return counts
 
 
+def _not_asked_by_diagnostic(
+    diagnostics: list[Diagnostic],
+) -> dict[int, tuple[frozenset[int], dict[int, int]]]:
+    """For each diagnostic whose catalogue has applicability rules: the questions not asked of its
+    collectivité, and how many of them hold a given answer, per recommendation number. Two
+    queries when some catalogue has rules, none otherwise."""
+    ruled = [d for d in diagnostics if catalogue_data(d.catalogue_id).has_rules]
+    if not ruled:
+        return {}
+    kinds = dict(
+        Diagnostic.objects.filter(pk__in=[d.pk for d in ruled]).values_list(
+            "pk", "collectivite__kind"
+        )
+    )
+    answers: dict[int, dict[int, Answer]] = defaultdict(dict)
+    for answer in Answer.objects.filter(diagnostic_id__in=kinds).only(
+        "diagnostic_id", "question_id", "value", "not_applicable", "dont_know"
+    ):
+        answers[answer.diagnostic_id][answer.question_id] = answer
+    result = {}
+    for diagnostic in ruled:
+        data = catalogue_data(diagnostic.catalogue_id)
+        held_answers = answers.get(diagnostic.pk, {})
+        skipped = not_asked(data, held_answers, collectivite_kind=kinds.get(diagnostic.pk))
+        held: dict[int, int] = defaultdict(int)
+        for question in data.questions:
+            answer = held_answers.get(question.pk)
+            if question.pk in skipped and answer is not None and answer.is_given:
+                held[question.recommendation.number] += 1
+        result[diagnostic.pk] = (skipped, held)
+    return result
+
+
 def diagnostic_states(
     diagnostics: list[Diagnostic], *, detailed: set[int] = frozenset()
 ) -> dict[int, DiagnosticState]:
     """The state of each diagnostic (annotated by with_last_activity), by pk; the diagnostics
     whose pk is in ``detailed`` get their progress per recommendation."""
     answered = _answered_by_recommendation(diagnostics)
+    skipped = _not_asked_by_diagnostic(diagnostics)
     states = {}
     for diagnostic in diagnostics:
         data = catalogue_data(diagnostic.catalogue_id)
         counts = answered.get(diagnostic.pk, {})
+        not_asked, held = skipped.get(diagnostic.pk, (frozenset(), {}))
         progress = [
             RecommendationProgress(
                 number=rec.number,
                 short_title=rec.short_title,
-                answered=counts.get(rec.number, 0),
-                asked=len(data.questions_by_rec[rec.number]),
+                # An answer kept by a question no longer asked does not count.
+                answered=counts.get(rec.number, 0) - held.get(rec.number, 0),
+                asked=sum(1 for q in data.questions_by_rec[rec.number] if q.pk not in not_asked),
             )
             for rec in data.recommendations
         ]

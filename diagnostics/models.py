@@ -264,7 +264,7 @@ class Answer(models.Model):
 
     @property
     def is_given(self) -> bool:
-        return self.not_applicable or self.value not in (None, "", [])
+        return self.not_applicable or self.dont_know or self.value not in (None, "", [])
 
 
 class StateChange(models.Model):

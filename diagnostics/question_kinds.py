@@ -73,6 +73,11 @@ class QuestionKindHandler:
         A value that cannot be converted raises ValidationError; ``validate`` checks the rest."""
         return raw
 
+    def combination_error(self, options: Sequence[Option], value) -> str | None:
+        """Why the form refuses ``value`` (a stored value that is not None) as a whole, in
+        French; None when it may be stored. Only a multi-choice has such a rule."""
+        return None
+
     def validate(self, question: Question, options: Sequence[Option], value) -> None:
         """Raise ValidationError (in French, quoting the value) unless ``value``, a stored value
         that is not None, is one the question's form could have stored."""
@@ -213,6 +218,20 @@ class Choice(_Choices):
         return min(options, key=lambda o: abs(float(o.score or 0) - level)).pk
 
 
+class _OptionCheckboxes(forms.CheckboxSelectMultiple):
+    """Checkboxes whose exclusive options say so (data-exclusive), for the autosave script."""
+
+    def __init__(self, *args, exclusive: frozenset[int] = frozenset(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.exclusive = exclusive
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        if getattr(value, "value", value) in self.exclusive:
+            option["attrs"]["data-exclusive"] = "true"
+        return option
+
+
 class Multi(QuestionKindHandler):
     kind = QuestionKind.MULTI
 
@@ -220,9 +239,19 @@ class Multi(QuestionKindHandler):
         return forms.TypedMultipleChoiceField(
             choices=[(o.pk, o.label) for o in options],
             coerce=int,
-            widget=forms.CheckboxSelectMultiple,
+            widget=_OptionCheckboxes(exclusive=frozenset(o.pk for o in options if o.exclusive)),
             **self._common(question),
         )
+
+    def combination_error(self, options, value):
+        if not isinstance(value, list) or len(value) < 2:
+            return None
+        for option in options:
+            if option.exclusive and option.pk in value:
+                return _("%(option)s ne peut pas être coché avec une autre option.") % {
+                    "option": f"“{option.label}”"
+                }
+        return None
 
     def stored(self, value):
         return (sorted(value) or None) if value is not None else None
@@ -260,12 +289,18 @@ class Multi(QuestionKindHandler):
                 _("%(value)s n’est pas une liste d’options distinctes de la question.")
                 % {"value": quoted(value)}
             )
+        error = self.combination_error(options, value)
+        if error:
+            raise ValidationError(error)
 
     def sample(self, question, options, *, level, rng=None):
         if rng is None:
             chosen = options[: max(1, round(level * len(options)))]
         else:
             chosen = [o for o in options if rng.random() < level]
+        if len(chosen) > 1:
+            # An exclusive option (« Aucun … ») is never ticked with another one.
+            chosen = [o for o in chosen if not o.exclusive] or chosen[:1]
         return self.stored([o.pk for o in chosen])
 
 

@@ -46,7 +46,7 @@ def score_answers(
     collectivité of unknown kind."""
     kind, method = None, scoring.METHOD_VERSION
     if diagnostic is not None:
-        kind, method = diagnostic.collectivite.kind, scoring_method(diagnostic)
+        kind, method = collectivite_kind(diagnostic, data), scoring_method(diagnostic)
     return scoring.score_diagnostic(
         data.spec(), _answer_data(data, answers), collectivite_kind=kind, method_version=method
     )
@@ -57,22 +57,33 @@ def _answer_data(data: CatalogueData, answers: dict[int, Answer]) -> dict[int, s
     return {qid: answer_data(a, questions[qid]) for qid, a in answers.items() if qid in questions}
 
 
+def collectivite_kind(diagnostic: Diagnostic, data: CatalogueData) -> str | None:
+    """The kind of the diagnostic's collectivité, as applicability rules need it: read only when
+    the catalogue has rules (get_diagnostic_access annotates it, so the pages pay no query)."""
+    if not data.has_rules:
+        return None
+    kind = getattr(diagnostic, "collectivite_kind", None)
+    return kind if kind is not None else diagnostic.collectivite.kind
+
+
+def not_asked(
+    data: CatalogueData, answers: dict[int, Answer], *, collectivite_kind: str | None
+) -> frozenset[int]:
+    """The ids of the questions not asked of the collectivité, given its answers (method v2)."""
+    if not data.has_rules:
+        return frozenset()
+    return data.not_asked(collectivite_kind=collectivite_kind, answers=_answer_data(data, answers))
+
+
 def missing_required(
-    data: CatalogueData, answers: dict[int, Answer], *, diagnostic: Diagnostic | None = None
+    data: CatalogueData, answers: dict[int, Answer], *, collectivite_kind: str | None = None
 ) -> list[Question]:
-    """The required questions still without an answer (« Je ne sais pas » is one); with the
-    diagnostic, those its collectivité is not asked are left out (method v2)."""
-    not_asked = frozenset()
-    if diagnostic is not None and scoring_method(diagnostic) != "1":
-        not_asked = data.not_asked(
-            collectivite_kind=diagnostic.collectivite.kind, answers=_answer_data(data, answers)
-        )
+    """The required questions asked of the collectivité and still without an answer."""
+    skipped = not_asked(data, answers, collectivite_kind=collectivite_kind)
     return [
         q
         for q in data.questions
-        if q.required
-        and q.pk not in not_asked
-        and not (q.pk in answers and (answers[q.pk].is_given or answers[q.pk].dont_know))
+        if q.required and q.pk not in skipped and not (q.pk in answers and answers[q.pk].is_given)
     ]
 
 
@@ -90,14 +101,17 @@ class ResumePoint:
     position: int  # the question's rank in its recommendation, from 1
 
 
-def resume_point(data: CatalogueData, answers: dict[int, Answer]) -> ResumePoint | None:
+def resume_point(
+    data: CatalogueData, answers: dict[int, Answer], *, collectivite_kind: str | None = None
+) -> ResumePoint | None:
     """The first unanswered required question in catalogue order (recommendation, then position
     in it); failing that the first unanswered optional one; None once every question has its
     answer. The same point for every member: it follows the answers, not who gave them."""
     fallback = None
+    skipped = not_asked(data, answers, collectivite_kind=collectivite_kind)
     for rec in data.recommendations:
         for position, question in enumerate(data.questions_by_rec[rec.number], start=1):
-            if question.pk in answers and answers[question.pk].is_given:
+            if question.pk in skipped or (question.pk in answers and answers[question.pk].is_given):
                 continue
             point = ResumePoint(question, rec.number, position)
             if question.required:

@@ -23,6 +23,7 @@ from diagnostics.models import (
 from diagnostics.scoring import DiagnosticResult
 from diagnostics.selectors import (
     answers_by_question,
+    collectivite_kind,
     missing_required,
     score_answers,
     unconfirmed_questions,
@@ -347,7 +348,7 @@ def submit_diagnostic(*, diagnostic: Diagnostic, by: User | None) -> Diagnostic:
         raise AlreadySubmitted
     data = catalogue_data(diagnostic.catalogue_id)
     answers = answers_by_question(diagnostic)
-    missing = missing_required(data, answers, diagnostic=diagnostic)
+    missing = missing_required(data, answers, collectivite_kind=collectivite_kind(diagnostic, data))
     if missing:
         raise MissingRequiredAnswers(missing)
     unconfirmed = unconfirmed_questions(data, answers)

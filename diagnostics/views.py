@@ -29,7 +29,7 @@ from diagnostics.forms import (
     DiagnosticStartForm,
 )
 from diagnostics.models import Diagnostic
-from diagnostics.selectors import answers_by_question, resume_point
+from diagnostics.selectors import answers_by_question, collectivite_kind, resume_point
 from diagnostics.services import (
     InvalidYear,
     NoPublishedCatalogue,
@@ -312,7 +312,11 @@ def diagnostic_open(request, public_id):
         return redirect("diagnostic_results", public_id=diagnostic.public_id)
     if access.can_answer and not access.is_referent:
         data = catalogue_data(diagnostic.catalogue_id)
-        point = resume_point(data, answers_by_question(diagnostic))
+        point = resume_point(
+            data,
+            answers_by_question(diagnostic),
+            collectivite_kind=collectivite_kind(diagnostic, data),
+        )
         if point is not None:
             return redirect(resume_url(diagnostic, point))
     return redirect("diagnostic_overview", public_id=diagnostic.public_id)

@@ -10,7 +10,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from recommendations.catalogue_file import dump_catalogue
-from recommendations.enums import LEVEL_KINDS, SCORED_OPTION_KINDS, VersionStatus
+from recommendations.enums import (
+    LEVEL_KINDS,
+    SCORED_OPTION_KINDS,
+    QuestionKind,
+    VersionStatus,
+    collectivite_kinds,
+)
 from recommendations.models import (
     CatalogueVersion,
     Option,
@@ -105,6 +111,17 @@ class RecommendationForm(VersionInUseFormMixin, forms.ModelForm):
 
 
 class QuestionForm(VersionInUseFormMixin, forms.ModelForm):
+    """A question, with its applicability rule (SCORING.md, method v2) checked as the catalogue
+    loader checks it: an earlier question of the same version, accepted answers it can hold."""
+
+    applies_to_kinds = forms.TypedMultipleChoiceField(
+        label=gettext_lazy("types de collectivité concernés"),
+        choices=collectivite_kinds,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=gettext_lazy("Aucun coché : la question est posée à toutes les collectivités."),
+    )
+
     class Meta:
         model = Question
         fields = [
@@ -118,13 +135,84 @@ class QuestionForm(VersionInUseFormMixin, forms.ModelForm):
             "allows_not_applicable",
             "required",
             "position",
+            "applies_to_kinds",
+            "condition_question",
+            "condition_values",
         ]
+        help_texts = {
+            "condition_values": gettext_lazy(
+                "Les réponses qui font poser la question, telles qu’elles sont enregistrées : "
+                "[true] ou [false] pour oui/non, les identifiants des options pour un choix, "
+                "les numéros des niveaux (à partir de 0) pour une échelle."
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("condition_question")
+        if field is not None and self.instance.recommendation_id:
+            field.queryset = Question.objects.filter(
+                recommendation__catalogue_id=self.instance.recommendation.catalogue_id
+            ).exclude(pk=self.instance.pk)
 
     def locked_version(self):
         recommendation = self.cleaned_data.get("recommendation") or (
             self.instance.recommendation if self.instance.recommendation_id else None
         )
         return recommendation.catalogue if recommendation else None
+
+    def clean(self):
+        data = super().clean()
+        target = data.get("condition_question")
+        # An empty field means no accepted answer (the column holds a list, never null).
+        values = data["condition_values"] = data.get("condition_values") or []
+        recommendation = data.get("recommendation") or (
+            self.instance.recommendation if self.instance.recommendation_id else None
+        )
+        if target is None:
+            if values:
+                self.add_error(
+                    "condition_values", _("Choisissez d’abord la question dont dépend celle-ci.")
+                )
+            return data
+        if recommendation is not None and (
+            target.recommendation.catalogue_id != recommendation.catalogue_id
+            or (target.recommendation.number, target.position)
+            >= (recommendation.number, data.get("position") or 0)
+        ):
+            self.add_error(
+                "condition_question",
+                _(
+                    "La condition doit porter sur une question précédente de la même version "
+                    "(même préconisation plus haut, ou préconisation de numéro inférieur)."
+                ),
+            )
+            return data
+        self._check_values(target, values)
+        return data
+
+    def _check_values(self, target: Question, values) -> None:
+        if target.kind == QuestionKind.BOOLEAN:
+            allowed = {True, False}
+            ok = values and all(isinstance(v, bool) for v in values)
+        elif target.kind == QuestionKind.SCALE:
+            allowed = set(range(target.options.count()))
+            ok = values and all(type(v) is int and v in allowed for v in values)
+        elif target.kind in (QuestionKind.CHOICE, QuestionKind.MULTI):
+            allowed = set(target.options.values_list("pk", flat=True))
+            ok = values and all(type(v) is int and v in allowed for v in values)
+        else:
+            self.add_error(
+                "condition_question",
+                _("Une condition ne peut porter sur une question de type nombre ou texte."),
+            )
+            return
+        if not isinstance(values, list) or not ok:
+            self.add_error(
+                "condition_values",
+                _("Réponses acceptées invalides pour %(code)s : %(allowed)s attendus.")
+                % {"code": target.code, "allowed": ", ".join(map(str, sorted(allowed, key=str)))},
+            )
 
 
 class OptionInlineFormSet(forms.BaseInlineFormSet):
@@ -140,6 +228,12 @@ class OptionInlineFormSet(forms.BaseInlineFormSet):
             for form in self.forms
             if form.cleaned_data and not form.cleaned_data.get("DELETE", False)
         ]
+        if kind != QuestionKind.MULTI:
+            for form in kept:
+                if form.cleaned_data.get("exclusive"):
+                    form.add_error(
+                        "exclusive", _("Seule une option d’un choix multiple peut être exclusive.")
+                    )
         if kind in LEVEL_KINDS:
             if len(kept) < 2:
                 raise ValidationError(
@@ -166,7 +260,7 @@ class OptionInline(LockedInlineMixin, admin.TabularInline):
     model = Option
     formset = OptionInlineFormSet
     extra = 0
-    fields = ["position", "label", "description", "score"]
+    fields = ["position", "label", "description", "score", "exclusive"]
 
 
 class QuestionInline(LockedInlineMixin, admin.StackedInline):
@@ -179,6 +273,8 @@ class QuestionInline(LockedInlineMixin, admin.StackedInline):
         "text",
         "help_text",
         ("weight", "required", "allows_not_applicable", "unit"),
+        "applies_to_kinds",
+        ("condition_question", "condition_values"),
     ]
 
 

@@ -1,4 +1,19 @@
-"""Read, validate and write the catalogue data file (YAML), reporting errors with their place."""
+"""Read, validate and write the catalogue data file (YAML), reporting errors with their place.
+
+Besides texts, weights, levels and options, a question may carry an applicability rule (method
+v2, SCORING.md), written readably and translated to the model's fields at load:
+
+- ``applies_to: [departement, region]``: the kinds of collectivité it is asked of (values of
+  Collectivite.kind; absent: every kind);
+- ``asked_when: {question: "R9.Q1", is: true}``: asked only when an earlier question (of the
+  same recommendation, or of one with a smaller number) holds one of the accepted answers:
+  ``is: true`` or ``is: false`` for a yes/no question, ``options: [1, 3]`` for a choice or a
+  multi-choice (option positions from 1, in the file's order; for a multi, any of them ticked),
+  ``levels: [2, 3]`` for a scale (level numbers from 0, as the questionnaire shows them).
+
+A multi-choice option may say ``exclusive: true`` (« Aucun financement identifié »): it cannot be
+ticked with another option.
+"""
 
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -6,11 +21,21 @@ from pathlib import Path
 
 import yaml
 
-from recommendations.enums import LEVEL_KINDS, SCORED_OPTION_KINDS, QuestionKind
+from recommendations.enums import LEVEL_KINDS, SCORED_OPTION_KINDS, QuestionKind, collectivite_kinds
 
 DEFAULT_CATALOGUE_PATH = Path(__file__).resolve().parent / "catalogue" / "aeict.yaml"
 
 _KINDS = set(QuestionKind.values)
+# What the database keeps after the decimal point (recommendations.models).
+WEIGHT_PLACES = 2
+SCORE_PLACES = 4
+# The accepted answers of a condition, by the kind of the condition's question.
+_CONDITION_KEYS = {
+    QuestionKind.BOOLEAN: "is",
+    QuestionKind.CHOICE: "options",
+    QuestionKind.MULTI: "options",
+    QuestionKind.SCALE: "levels",
+}
 
 
 class CatalogueFileError(Exception):
@@ -42,7 +67,9 @@ class _Checker:
             self.fail(where, f"« {key} » dépasse {max_length} caractères")
         return value
 
-    def number(self, data: dict, key: str, where: str, *, default, low, high, strict_low=False):
+    def number(
+        self, data: dict, key: str, where: str, *, default, low, high, places, strict_low=False
+    ):
         raw = data.get(key, default)
         if isinstance(raw, bool):
             self.fail(where, f"« {key} » doit être un nombre")
@@ -55,6 +82,13 @@ class _Checker:
         if not value.is_finite() or value < low or value > high or (strict_low and value == low):
             bound = "strictement positif" if strict_low else f"compris entre {low} et {high}"
             self.fail(where, f"« {key} » doit être {bound} (reçu : {raw})")
+        elif value.normalize().as_tuple().exponent < -places:
+            # The database would round it silently (0.125 → 0.12, 0.004 → 0).
+            self.fail(
+                where,
+                f"« {key} » a trop de décimales (reçu : {raw}) : "
+                f"{places} chiffres après la virgule au plus",
+            )
         return value
 
     def boolean(self, data: dict, key: str, where: str, *, default: bool) -> bool:
@@ -78,9 +112,14 @@ def _normalise_question(raw, where: str, check: _Checker) -> dict:
         "text": check.text(raw, "text", where),
         "help_text": check.text(raw, "help_text", where, required=False),
         "unit": check.text(raw, "unit", where, required=False, max_length=40),
-        "weight": check.number(raw, "weight", where, default=1, low=0, high=1000, strict_low=True),
+        "weight": check.number(
+            raw, "weight", where, default=1, low=0, high=1000, places=WEIGHT_PLACES, strict_low=True
+        ),
         "allows_not_applicable": check.boolean(raw, "allows_not_applicable", where, default=False),
         "required": check.boolean(raw, "required", where, default=True),
+        "applies_to": _applies_to(raw, where, check),
+        # Checked against the other questions once they are all read (_check_conditions).
+        "asked_when": raw.get("asked_when"),
         "options": [],
     }
     if kind in LEVEL_KINDS:
@@ -98,6 +137,7 @@ def _normalise_question(raw, where: str, check: _Checker) -> dict:
                     "label": check.text(level, "label", level_where, max_length=200),
                     "description": check.text(level, "description", level_where),
                     "score": None,
+                    "exclusive": False,
                 }
             )
     elif kind in SCORED_OPTION_KINDS:
@@ -112,16 +152,142 @@ def _normalise_question(raw, where: str, check: _Checker) -> dict:
                 continue
             if "score" not in option:
                 check.fail(option_where, "« score » est obligatoire")
+            exclusive = check.boolean(option, "exclusive", option_where, default=False)
+            if exclusive and kind != QuestionKind.MULTI:
+                check.fail(option_where, "seule une option d’un choix multiple peut être exclusive")
             question["options"].append(
                 {
                     "label": check.text(option, "label", option_where, max_length=200),
                     "description": check.text(option, "description", option_where, required=False),
-                    "score": check.number(option, "score", option_where, default=0, low=0, high=1),
+                    "score": check.number(
+                        option, "score", option_where, default=0, low=0, high=1, places=SCORE_PLACES
+                    ),
+                    "exclusive": exclusive,
                 }
             )
     elif raw.get("levels") or raw.get("options"):
         check.fail(where, f"une question de type « {kind} » n’a ni niveaux ni options")
     return question
+
+
+def _applies_to(raw: dict, where: str, check: _Checker) -> list[str]:
+    kinds = raw.get("applies_to") or []
+    if not isinstance(kinds, list):
+        check.fail(where, "« applies_to » doit être une liste de types de collectivité")
+        return []
+    known = [value for value, _label in collectivite_kinds()]
+    for kind in kinds:
+        if kind not in known:
+            check.fail(
+                where,
+                f"« applies_to » : type de collectivité « {kind} » inconnu "
+                f"(attendus : {', '.join(known)})",
+            )
+    if len(set(map(str, kinds))) != len(kinds):
+        check.fail(where, "« applies_to » cite deux fois le même type de collectivité")
+    return [kind for kind in kinds if kind in known]
+
+
+def _check_conditions(recommendations: list[dict], check: _Checker) -> None:
+    """Check each ``asked_when`` against the question it names and put it in canonical form.
+
+    The questionnaire resolves conditions in catalogue order (recommendation number, then
+    position), so a condition may only name a question that comes before its own."""
+    order, by_code = {}, {}
+    for recommendation in recommendations:
+        number = recommendation["number"]
+        for position, question in enumerate(recommendation["questions"]):
+            if question.get("code"):
+                order[question["code"]] = (number if isinstance(number, int) else 0, position)
+                by_code[question["code"]] = question
+    for recommendation in recommendations:
+        for question in recommendation["questions"]:
+            raw = question.get("asked_when")
+            if raw is None or not question.get("code"):
+                question["asked_when"] = None
+                continue
+            where = (
+                f"recommandation {recommendation['number']} › question {question['code']} "
+                "› asked_when"
+            )
+            question["asked_when"] = _condition(question, raw, where, order, by_code, check)
+
+
+def _condition(question, raw, where, order, by_code, check) -> dict | None:
+    if not isinstance(raw, dict) or not isinstance(raw.get("question"), str):
+        check.fail(where, "doit indiquer « question » (un code) et les réponses acceptées")
+        return None
+    code = raw["question"]
+    target = by_code.get(code)
+    if target is None:
+        check.fail(where, f"la question « {code} » n’existe pas dans le catalogue")
+        return None
+    if code == question["code"]:
+        check.fail(where, "une question ne peut pas dépendre d’elle-même (cycle)")
+        return None
+    if order[code] > order[question["code"]]:
+        chain, current = [question["code"], code], by_code[code]
+        while isinstance(current.get("asked_when"), dict) and "question" in current["asked_when"]:
+            following = current["asked_when"]["question"]
+            if following not in by_code or following in chain[1:]:
+                break
+            chain.append(following)
+            if following == question["code"]:
+                check.fail(where, f"ces conditions forment un cycle ({' → '.join(chain)})")
+                return None
+            current = by_code[following]
+        check.fail(
+            where,
+            f"la question « {code} » vient plus loin dans le catalogue : une condition ne peut "
+            "porter que sur une question précédente (même recommandation plus haut, ou "
+            "recommandation de numéro inférieur)",
+        )
+        return None
+    key = _CONDITION_KEYS.get(target.get("kind"))
+    if key is None:
+        check.fail(
+            where,
+            f"la question « {code} » est de type « {target.get('kind')} » : une condition ne "
+            "peut porter que sur une question oui/non, à choix, à choix multiples ou à échelle",
+        )
+        return None
+    extra = set(raw) - {"question", key}
+    if extra or key not in raw:
+        check.fail(
+            where,
+            f"pour la question « {code} » (type « {target['kind']} »), les réponses acceptées "
+            f"s’écrivent « {key} »"
+            + (f" ; clé inattendue : {', '.join(sorted(map(str, extra)))}" if extra else ""),
+        )
+        return None
+    accepted = raw[key]
+    if key == "is":
+        if not isinstance(accepted, bool):
+            check.fail(where, "« is » doit valoir true ou false")
+            return None
+        return {"question": code, "is": accepted}
+    if key == "options":
+        low, high, what = 1, len(target["options"]), "d’option"
+    else:
+        low, high, what = 0, len(target["options"]) - 1, "de niveau"
+    if (
+        not isinstance(accepted, list)
+        or not accepted
+        or not all(isinstance(v, int) and not isinstance(v, bool) for v in accepted)
+    ):
+        check.fail(where, f"« {key} » doit être une liste non vide de numéros")
+        return None
+    for value in accepted:
+        if not low <= value <= high:
+            check.fail(
+                where,
+                f"la question « {code} » n’a pas {what} {value} (de {low} à {high})",
+            )
+            return None
+    if len(set(accepted)) != len(accepted):
+        check.fail(where, f"« {key} » cite deux fois le même numéro")
+        return None
+    return {"question": code, key: sorted(accepted)}
 
 
 def _normalise_action(raw, where: str, codes: set[str], check: _Checker) -> dict:
@@ -201,12 +367,20 @@ def normalise_catalogue(data) -> dict:
                 "wording": check.text(raw, "wording", where),
                 "explanation": check.text(raw, "explanation", where, required=False),
                 "weight": check.number(
-                    raw, "weight", where, default=1, low=0, high=1000, strict_low=True
+                    raw,
+                    "weight",
+                    where,
+                    default=1,
+                    low=0,
+                    high=1000,
+                    places=WEIGHT_PLACES,
+                    strict_low=True,
                 ),
                 "questions": questions,
                 "actions": actions,
             }
         )
+    _check_conditions(catalogue["recommendations"], check)
     if check.problems:
         raise CatalogueFileError(check.problems)
     return catalogue
@@ -251,10 +425,15 @@ def dump_catalogue(catalogue: dict) -> str:
                 ]
             elif options:
                 question["options"] = [
-                    {k: v for k, v in o.items() if k != "description" or v} for o in options
+                    {k: v for k, v in o.items() if k not in ("description", "exclusive") or v}
+                    for o in options
                 ]
             if not question["unit"]:
                 del question["unit"]
+            if not question["applies_to"]:
+                del question["applies_to"]
+            if not question["asked_when"]:
+                del question["asked_when"]
         for action in recommendation["actions"]:
             if not action["question"]:
                 del action["question"]

@@ -29,3 +29,11 @@ LEVEL_KINDS = frozenset({QuestionKind.SCALE})
 SCORED_OPTION_KINDS = frozenset({QuestionKind.CHOICE, QuestionKind.MULTI})
 # Kinds with rows in Option: levels or scored options.
 OPTION_KINDS = LEVEL_KINDS | SCORED_OPTION_KINDS
+
+
+def collectivite_kinds() -> list[tuple[str, str]]:
+    """The kinds of collectivité an applicability rule names (the choices of Collectivite.kind),
+    read from the model registry: the catalogue does not depend on the accounts app."""
+    from django.apps import apps
+
+    return list(apps.get_model("accounts", "Collectivite")._meta.get_field("kind").choices)

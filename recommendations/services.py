@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from recommendations.enums import VersionStatus
+from recommendations.enums import QuestionKind, VersionStatus
 from recommendations.models import (
     CatalogueVersion,
     Option,
@@ -22,9 +22,16 @@ def export_catalogue(version: CatalogueVersion) -> dict:
     """The version in the canonical form of ``catalogue_file.normalise_catalogue``."""
     recommendations = list(
         version.recommendations.order_by("number").prefetch_related(
-            "questions__options", "actions__question"
+            "questions__options", "questions__condition_question", "actions__question"
         )
     )
+    questions = [q for r in recommendations for q in r.questions.all()]
+    # Each option's position in its question, from 1, as the file numbers them.
+    rank = {
+        o.pk: index
+        for q in questions
+        for index, o in enumerate(sorted(q.options.all(), key=lambda o: (o.position, o.pk)), 1)
+    }
     return {
         "version": version.code,
         "title": version.title,
@@ -45,8 +52,15 @@ def export_catalogue(version: CatalogueVersion) -> dict:
                         "weight": q.weight,
                         "allows_not_applicable": q.allows_not_applicable,
                         "required": q.required,
+                        "applies_to": list(q.applies_to_kinds or []),
+                        "asked_when": _asked_when(q, rank),
                         "options": [
-                            {"label": o.label, "description": o.description, "score": o.score}
+                            {
+                                "label": o.label,
+                                "description": o.description,
+                                "score": o.score,
+                                "exclusive": o.exclusive,
+                            }
                             for o in sorted(q.options.all(), key=lambda o: (o.position, o.pk))
                         ],
                     }
@@ -68,7 +82,31 @@ def export_catalogue(version: CatalogueVersion) -> dict:
     }
 
 
+def _asked_when(question: Question, rank: dict[int, int]) -> dict | None:
+    """The question's condition as the catalogue file writes it (catalogue_file)."""
+    target = question.condition_question
+    if target is None:
+        return None
+    values = list(question.condition_values or [])
+    if target.kind == QuestionKind.BOOLEAN:
+        return {"question": target.code, "is": bool(values and values[0])}
+    if target.kind == QuestionKind.SCALE:
+        return {"question": target.code, "levels": sorted(values)}
+    return {"question": target.code, "options": sorted(rank[pk] for pk in values if pk in rank)}
+
+
+def _condition_values(target: Question, options: list[Option], asked_when: dict) -> list:
+    """The stored answer values (Answer.value's form) a file's condition accepts."""
+    if "is" in asked_when:
+        return [asked_when["is"]]
+    if "levels" in asked_when:
+        return list(asked_when["levels"])
+    return [options[position - 1].pk for position in asked_when["options"]]
+
+
 def _create_content(version: CatalogueVersion, catalogue: dict) -> None:
+    created: dict[str, tuple[Question, list[Option]]] = {}
+    conditional: list[tuple[Question, dict]] = []
     for rec_data in catalogue["recommendations"]:
         recommendation = Recommendation.objects.create(
             catalogue=version,
@@ -90,19 +128,24 @@ def _create_content(version: CatalogueVersion, catalogue: dict) -> None:
                 weight=q_data["weight"],
                 allows_not_applicable=q_data["allows_not_applicable"],
                 required=q_data["required"],
+                applies_to_kinds=list(q_data.get("applies_to") or []),
                 position=position,
             )
             questions[question.code] = question
-            Option.objects.bulk_create(
+            options = Option.objects.bulk_create(
                 Option(
                     question=question,
                     position=index,
                     label=o["label"],
                     description=o["description"],
                     score=o["score"],
+                    exclusive=o.get("exclusive", False),
                 )
                 for index, o in enumerate(q_data["options"])
             )
+            created[question.code] = (question, options)
+            if q_data.get("asked_when"):
+                conditional.append((question, q_data["asked_when"]))
         SuggestedAction.objects.bulk_create(
             SuggestedAction(
                 recommendation=recommendation,
@@ -115,6 +158,15 @@ def _create_content(version: CatalogueVersion, catalogue: dict) -> None:
             )
             for position, a in enumerate(rec_data["actions"], start=1)
         )
+    # Conditions name questions by code: set once every question of the version exists, on this
+    # version's own rows (a derived draft points at its copies, not at the original's).
+    for question, asked_when in conditional:
+        target, options = created[asked_when["question"]]
+        if any(o.pk is None for o in options):
+            options = list(target.options.order_by("position", "pk"))
+        question.condition_question = target
+        question.condition_values = _condition_values(target, options, asked_when)
+        question.save(update_fields=["condition_question", "condition_values"])
 
 
 @transaction.atomic

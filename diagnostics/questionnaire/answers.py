@@ -14,9 +14,17 @@ from diagnostics.models import Answer, AnswerChange, Diagnostic
 from diagnostics.question_kinds import kind_of
 from recommendations.models import Question
 
-EMPTY_STATE = {"value": None, "not_applicable": False, "comment": ""}
+EMPTY_STATE = {"value": None, "not_applicable": False, "dont_know": False, "comment": ""}
 # What a save writes; the answer's diagnostic and question never change.
-ANSWER_STATE_FIELDS = ["value", "not_applicable", "comment", "revision", "updated_by", "updated_at"]
+ANSWER_STATE_FIELDS = [
+    "value",
+    "not_applicable",
+    "dont_know",
+    "comment",
+    "revision",
+    "updated_by",
+    "updated_at",
+]
 CONFIRMATION_FIELDS = ["needs_confirmation", "confirmed_at", "confirmed_by"]
 
 
@@ -31,17 +39,35 @@ class AnswerConflict(Exception):
     answer: Answer
 
 
-def make_state(*, value, not_applicable: bool, comment: str) -> dict:
-    """The stored form of an answer; JSON-friendly and comparable."""
-    if not_applicable:
-        value = None
+class InvalidAnswerState(ValueError):
+    """An answer that says two exclusive things: a value with « Non concerné » or « Je ne sais
+    pas », or both of those. The forms refuse it with a message on the field first."""
+
+
+def make_state(*, value, not_applicable: bool, comment: str, dont_know: bool = False) -> dict:
+    """The stored form of an answer; JSON-friendly and comparable. Raises InvalidAnswerState
+    when it holds a value with « Non concerné » or « Je ne sais pas », or both of them."""
     if isinstance(value, Decimal):
         value = format(value.normalize(), "f")
     elif isinstance(value, (list, tuple, set, frozenset)):
         value = sorted(value) or None
     elif isinstance(value, str) and not value.strip():
         value = None
-    return {"value": value, "not_applicable": bool(not_applicable), "comment": comment or ""}
+    if sum((value is not None, bool(not_applicable), bool(dont_know))) > 1:
+        raise InvalidAnswerState
+    return {
+        "value": value,
+        "not_applicable": bool(not_applicable),
+        "dont_know": bool(dont_know),
+        "comment": comment or "",
+    }
+
+
+def normalized_state(state: dict | None) -> dict | None:
+    """A stored state with every key: history written before « Je ne sais pas » lacks it."""
+    if state is None:
+        return None
+    return {**EMPTY_STATE, **state}
 
 
 def state_of(answer: Answer | None) -> dict:
@@ -50,6 +76,7 @@ def state_of(answer: Answer | None) -> dict:
     return {
         "value": answer.value,
         "not_applicable": answer.not_applicable,
+        "dont_know": answer.dont_know,
         "comment": answer.comment,
     }
 
@@ -58,7 +85,7 @@ def _state_at(answer: Answer, revision: int) -> dict | None:
     if revision == 0:
         return dict(EMPTY_STATE)
     change = AnswerChange.objects.filter(answer=answer, revision=revision).first()
-    return change.new_state if change else None
+    return normalized_state(change.new_state) if change else None
 
 
 def _locked_answer(diagnostic: Diagnostic, question: Question) -> Answer:
@@ -95,12 +122,16 @@ def save_answer(
 
     Returns (answer, changed); answer is None when an empty answer was never given. Raises
     AnswerConflict when another person changed it in between and this save would overwrite a
-    different value, DiagnosticLocked once submitted.
+    different value, DiagnosticLocked once submitted, InvalidAnswerState for a value given with
+    « Non concerné » or « Je ne sais pas ».
 
     ``diagnostic_locked`` says the caller already locked the diagnostic's row in the transaction
     it has open, and read ``diagnostic.status`` then (get_diagnostic_access(..., lock=True)): the
     save joins that transaction without a savepoint, and an error rolls the whole of it back.
     """
+    state = normalized_state(state)
+    if sum((state["value"] is not None, state["not_applicable"], state["dont_know"])) > 1:
+        raise InvalidAnswerState
     with transaction.atomic(savepoint=not diagnostic_locked):
         return _save_answer(
             diagnostic=diagnostic,
@@ -139,6 +170,7 @@ def _save_answer(*, diagnostic, question, by, state, base_revision, diagnostic_l
         raise AnswerConflict(answer)
     answer.value = state["value"]
     answer.not_applicable = state["not_applicable"]
+    answer.dont_know = state["dont_know"]
     answer.comment = state["comment"]
     answer.revision += 1
     answer.updated_by = by
@@ -225,6 +257,8 @@ def describe_state(question: Question, state: dict | None, options_by_id: dict) 
         return _("Sans réponse")
     if state.get("not_applicable"):
         text = _("Non concerné")
+    elif state.get("dont_know"):
+        text = _("Je ne sais pas")
     else:
         text = describe_value(question, state.get("value"), options_by_id)
     if state.get("comment"):

@@ -5,12 +5,15 @@ from django.utils.translation import gettext_lazy as _
 
 from diagnostics.fields import TextField
 from diagnostics.question_kinds import MAX_TEXT, kind_of
-from diagnostics.questionnaire.answers import make_state
+from diagnostics.questionnaire.answers import make_state, normalized_state
 from recommendations.models import Question
+
+FIELD_ORDER = ["value", "not_applicable", "dont_know", "comment", "revision"]
 
 
 class AnswerForm(forms.Form):
-    """Value, « Non concerné » where allowed, a comment, and the base revision."""
+    """Value, « Non concerné » where allowed, « Je ne sais pas », a comment, and the base
+    revision. A value, « Non concerné » and « Je ne sais pas » exclude one another."""
 
     comment = TextField(
         label=_("Commentaire (facultatif)"),
@@ -28,13 +31,40 @@ class AnswerForm(forms.Form):
     def __init__(self, *args, question: Question, options: list, **kwargs):
         self.question = question
         super().__init__(*args, prefix=question.code, **kwargs)
+        self.options = options
         self.fields["value"] = kind_of(question).form_field(question, options)
-        self.order_fields(["value", "not_applicable", "comment", "revision"])
         if question.allows_not_applicable:
             self.fields["not_applicable"] = forms.BooleanField(
                 label=_("Non concerné"), required=False
             )
-            self.order_fields(["value", "not_applicable", "comment", "revision"])
+        self.fields["dont_know"] = forms.BooleanField(label=_("Je ne sais pas"), required=False)
+        self.order_fields(FIELD_ORDER)
+
+    def clean(self):
+        data = super().clean()
+        value = kind_of(self.question).stored(data.get("value"))
+        if "value" in self.errors:
+            return data
+        error = value is not None and kind_of(self.question).combination_error(self.options, value)
+        if error:
+            self.add_error("value", error)
+        if data.get("not_applicable") and value is not None:
+            self.add_error(
+                "not_applicable",
+                _(
+                    "“Non concerné” ne peut pas être coché avec une réponse : gardez l’un ou "
+                    "l’autre."
+                ),
+            )
+        if data.get("dont_know") and (value is not None or data.get("not_applicable")):
+            self.add_error(
+                "dont_know",
+                _(
+                    "“Je ne sais pas” ne peut pas être coché avec une réponse ni avec "
+                    "“Non concerné” : gardez l’un ou l’autre."
+                ),
+            )
+        return data
 
     @property
     def state(self) -> dict:
@@ -42,6 +72,7 @@ class AnswerForm(forms.Form):
         return make_state(
             value=kind_of(self.question).stored(data.get("value")),
             not_applicable=data.get("not_applicable", False),
+            dont_know=data.get("dont_know", False),
             comment=data.get("comment", ""),
         )
 
@@ -51,9 +82,11 @@ class AnswerForm(forms.Form):
 
 
 def initial_for(state: dict, revision: int, question: Question) -> dict:
+    state = normalized_state(state)
     return {
         "value": kind_of(question).initial(state["value"]),
         "not_applicable": state["not_applicable"],
+        "dont_know": state["dont_know"],
         "comment": state["comment"],
         "revision": revision,
     }
@@ -69,4 +102,6 @@ def post_data(question: Question, options: list, state: dict, *, revision: int =
     }
     if state["not_applicable"]:
         data[f"{prefix}-not_applicable"] = "on"
+    if state.get("dont_know"):
+        data[f"{prefix}-dont_know"] = "on"
     return data

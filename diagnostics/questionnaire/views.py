@@ -32,13 +32,18 @@ from diagnostics.questionnaire.answers import (
     save_answer,
     state_of,
 )
+from diagnostics.questionnaire.applicability import page_not_asked
 from diagnostics.questionnaire.forms import AnswerForm, initial_for
 from diagnostics.selectors import (
     answers_by_question,
+    collectivite_kind,
     missing_required,
     resume_point,
     score_answers,
     unconfirmed_questions,
+)
+from diagnostics.selectors import (
+    not_asked as not_asked_ids,
 )
 from diagnostics.services import (
     AlreadySubmitted,
@@ -65,11 +70,12 @@ def overview(request, public_id):
     diagnostic = access.diagnostic
     data = catalogue_data(diagnostic.catalogue_id)
     answers = answers_by_question(diagnostic)
-    result = score_answers(data, answers)
-    missing = missing_required(data, answers) if access.is_referent else []
+    result = score_answers(data, answers, diagnostic=diagnostic)
+    kind = collectivite_kind(diagnostic, data)
+    missing = missing_required(data, answers, collectivite_kind=kind) if access.is_referent else []
     unconfirmed = [] if diagnostic.is_submitted else unconfirmed_questions(data, answers)
     events = DiagnosticEvent.objects.for_diagnostic(diagnostic).select_related("actor")[:50]
-    point = None if diagnostic.is_submitted else resume_point(data, answers)
+    point = None if diagnostic.is_submitted else resume_point(data, answers, collectivite_kind=kind)
     return render(
         request,
         "diagnostics/overview.html",
@@ -117,7 +123,15 @@ def _has_colleagues(collectivite_id) -> bool:
 
 
 def _question_item(
-    data, question, answer, *, form=None, conflict=None, read_only=False, uncarried_from=None
+    data,
+    question,
+    answer,
+    *,
+    form=None,
+    conflict=None,
+    read_only=False,
+    uncarried_from=None,
+    not_asked="",
 ):
     if form is None:
         form = AnswerForm(
@@ -134,6 +148,8 @@ def _question_item(
         "answer": answer,
         "conflict": conflict,
         "uncarried_from": uncarried_from,
+        # Why the question is not asked of this collectivité; empty when it is asked.
+        "not_asked": not_asked,
         "conflict_text": describe_state(question, state_of(conflict), data.options_by_id)
         if conflict
         else "",
@@ -150,8 +166,9 @@ def _uncarried_from(diagnostic, question):
     return None
 
 
-def _card_key(diagnostic, question, answer, read_only) -> str:
+def _card_key(diagnostic, question, answer, read_only, not_asked) -> str:
     parts = [
+        hashlib.sha256(not_asked.encode()).hexdigest()[:16],
         diagnostic.public_id,
         question.pk,
         answer.revision if answer else 0,
@@ -165,12 +182,15 @@ def _card_key(diagnostic, question, answer, read_only) -> str:
     return "qcard:" + ":".join(str(part) for part in parts)
 
 
-def _question_items(request, diagnostic, data, rec, answers, forms_by_code, conflicts, read_only):
+def _question_items(
+    request, diagnostic, data, rec, answers, forms_by_code, conflicts, read_only, not_asked
+):
     """The question cards of a page. An unchanged card is served from the cache: rendering its
-    widgets is what costs most, and it only changes with the answer's revision."""
+    widgets is what costs most, and it only changes with the answer's revision (and whether the
+    question is asked)."""
     questions = data.questions_by_rec[rec.number]
     keys = {
-        q.pk: _card_key(diagnostic, q, answers.get(q.pk), read_only)
+        q.pk: _card_key(diagnostic, q, answers.get(q.pk), read_only, not_asked.get(q.code, ""))
         for q in questions
         if q.code not in forms_by_code and q.code not in conflicts
     }
@@ -190,6 +210,7 @@ def _question_items(request, diagnostic, data, rec, answers, forms_by_code, conf
             conflict=conflicts.get(question.code),
             read_only=read_only,
             uncarried_from=_uncarried_from(diagnostic, question),
+            not_asked=not_asked.get(question.code, ""),
         )
         item["html"] = render_to_string(
             "diagnostics/_question.html",
@@ -212,7 +233,12 @@ def recommendation_page(request, public_id, number):
     rec = data.recommendation(number)
     if rec is None:
         raise Http404
-    answers = answers_by_question(diagnostic, data.questions_by_rec[rec.number])
+    page_questions = data.questions_by_rec[rec.number]
+    kind = collectivite_kind(diagnostic, data)
+    # The page's answers, and those its applicability rules depend on (one query either way).
+    known = _rule_answers(diagnostic, data, rec.number)
+    answers = {q.pk: known[q.pk] for q in page_questions if q.pk in known}
+    not_asked = page_not_asked(data, rec.number, known, collectivite_kind=kind)
     forms_by_code, conflicts, has_errors = {}, {}, False
     if request.method == "POST":
         access.require_editor()
@@ -220,7 +246,15 @@ def recommendation_page(request, public_id, number):
         if diagnostic.is_submitted:
             messages.error(request, _SUBMITTED_CONFIRM if confirming else _SUBMITTED_EDIT)
             return redirect("diagnostic_recommendation", public_id=public_id, number=number)
-        for question in data.questions_by_rec[rec.number]:
+        shown_not_asked = not_asked
+        for question in page_questions:
+            if data.has_rules:
+                # An earlier answer of this same post may have changed it.
+                not_asked = page_not_asked(data, rec.number, known, collectivite_kind=kind)
+            posted = f"{question.code}-revision" in request.POST
+            if question.code in not_asked and (question.code not in shown_not_asked or not posted):
+                # Not asked: the page posts nothing for it, and its answer is kept as it is.
+                continue
             form = AnswerForm(
                 request.POST,
                 question=question,
@@ -228,6 +262,11 @@ def recommendation_page(request, public_id, number):
             )
             forms_by_code[question.code] = form
             if not form.is_valid():
+                has_errors = True
+                continue
+            if question.code in not_asked:
+                # Posted from a page that showed it asked: the condition changed meanwhile.
+                form.add_error("value", _not_asked_error(not_asked[question.code]))
                 has_errors = True
                 continue
             try:
@@ -239,10 +278,10 @@ def recommendation_page(request, public_id, number):
                     base_revision=form.base_revision,
                 )
                 if answer is not None:
-                    answers[question.pk] = answer
+                    answers[question.pk] = known[question.pk] = answer
             except AnswerConflict as conflict:
                 conflicts[question.code] = conflict.answer
-                answers[question.pk] = conflict.answer
+                answers[question.pk] = known[question.pk] = conflict.answer
             except DiagnosticLocked:
                 messages.error(
                     request,
@@ -278,6 +317,8 @@ def recommendation_page(request, public_id, number):
             form = forms_by_code[code]
             form.data = form.data.copy()
             form.data[f"{code}-revision"] = answer.revision
+        if data.has_rules:
+            not_asked = page_not_asked(data, rec.number, known, collectivite_kind=kind)
     numbers = [r.number for r in data.recommendations]
     index = numbers.index(rec.number)
     to_confirm = sum(1 for a in answers.values() if a.needs_confirmation)
@@ -295,6 +336,7 @@ def recommendation_page(request, public_id, number):
             forms_by_code,
             conflicts,
             not access.can_answer,
+            not_asked,
         ),
         "previous": numbers[index - 1] if index > 0 else None,
         "next": numbers[index + 1] if index + 1 < len(numbers) else None,
@@ -306,6 +348,18 @@ def recommendation_page(request, public_id, number):
     if status != 200 or len(messages.get_messages(request)):
         return render(request, "diagnostics/recommendation.html", context, status=status)
     return HttpResponse(_cached_page(request, context))
+
+
+def _rule_answers(diagnostic, data, number) -> dict:
+    """The answers of recommendation ``number``'s questions and of those its rules depend on."""
+    ids = {q.pk for q in data.questions_by_rec[number]} | data.rule_questions.get(number, set())
+    return answers_by_question(diagnostic, [q for q in data.questions if q.pk in ids])
+
+
+def _not_asked_error(reason: str) -> str:
+    return _("Cette question n’est pas posée à votre collectivité : %(reason)s") % {
+        "reason": reason[:1].lower() + reason[1:]
+    }
 
 
 _SUBMITTED_EDIT = _lazy("Ce diagnostic est soumis : ses réponses ne peuvent plus être modifiées.")
@@ -411,6 +465,21 @@ def save_answer_view(request, public_id, code):
                 raise Http404
             if diagnostic.is_submitted:
                 return _locked_json()
+            rec_number = question.recommendation.number
+            kind = collectivite_kind(diagnostic, data)
+            known = _rule_answers(diagnostic, data, rec_number) if data.has_rules else {}
+            not_asked = page_not_asked(data, rec_number, known, collectivite_kind=kind)
+            if question.code in not_asked:
+                message = _not_asked_error(not_asked[question.code])
+                return JsonResponse(
+                    {
+                        "status": "invalid",
+                        "message": _("Réponse non enregistrée : corrigez le champ signalé."),
+                        "errors": {"value": [message]},
+                        "not_asked": not_asked,
+                    },
+                    status=400,
+                )
             form = AnswerForm(
                 request.POST,
                 question=question,
@@ -435,6 +504,9 @@ def save_answer_view(request, public_id, code):
                 base_revision=form.base_revision,
                 diagnostic_locked=True,
             )
+            if answer is not None and data.has_rules:
+                known[question.pk] = answer
+                not_asked = page_not_asked(data, rec_number, known, collectivite_kind=kind)
     except AnswerConflict as conflict:
         other = conflict.answer
         who = other.updated_by.display_name if other.updated_by else _("une autre personne")
@@ -469,6 +541,8 @@ def save_answer_view(request, public_id, code):
             "at": _saved_at(answer) if answer else _saved_at_now(),
             "answered": bool(answer and answer.is_given),
             "to_confirm": bool(answer and answer.needs_confirmation),
+            # The page's questions not asked now, with their reason: the page updates at once.
+            "not_asked": not_asked,
         }
     )
 
@@ -503,9 +577,11 @@ def _submission_context(access):
     diagnostic = access.diagnostic
     data = catalogue_data(diagnostic.catalogue_id)
     answers = answers_by_question(diagnostic)
-    result = score_answers(data, answers)
-    required = [q for q in data.questions if q.required]
-    missing = missing_required(data, answers)
+    result = score_answers(data, answers, diagnostic=diagnostic)
+    kind = collectivite_kind(diagnostic, data)
+    missing = missing_required(data, answers, collectivite_kind=kind)
+    skipped = set(not_asked_ids(data, answers, collectivite_kind=kind))
+    required = [q for q in data.questions if q.required and q.pk not in skipped]
     return {
         "unconfirmed": unconfirmed_questions(data, answers),
         "access": access,

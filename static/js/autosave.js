@@ -31,7 +31,7 @@
   function entriesOf(el) {
     var entries = [];
     fieldsOf(el).forEach(function (f) {
-      if (!f.name || f.disabled) { return; }
+      if (!f.name || f.matches(":disabled")) { return; }
       if ((f.type === "checkbox" || f.type === "radio") && !f.checked) { return; }
       entries.push([f.name, f.value]);
     });
@@ -62,6 +62,48 @@
 
   function clearErrors(el) {
     el.querySelectorAll("[aria-invalid='true']").forEach(function (f) { f.removeAttribute("aria-invalid"); });
+  }
+
+  // A question that a rule no longer asks (or asks again) after an answer: its fields go (or
+  // come back), its reason shows, and the change is announced.
+  var rulesStatus = form.querySelector("[data-rules-status]");
+  function applyNotAsked(notAsked) {
+    if (!notAsked) { return; }
+    var changes = [];
+    form.querySelectorAll(".question-card[data-question]").forEach(function (el) {
+      var code = el.dataset.question;
+      var note = el.querySelector("[data-not-asked]");
+      var fields = el.querySelector("[data-answer-fields]");
+      if (!note || !fields) { return; }
+      var reason = notAsked[code];
+      var wasAsked = !fields.hidden;
+      if (reason) {
+        note.querySelector("[data-not-asked-reason]").textContent = reason;
+        note.hidden = false;
+        fields.hidden = true;
+        fields.disabled = true;
+        if (wasAsked) {
+          changes.push(interpolate(gettext("La question %(code)s n’est plus posée : %(reason)s"), { code: code, reason: reason }, true));
+        }
+      } else if (!wasAsked) {
+        note.hidden = true;
+        fields.hidden = false;
+        fields.disabled = false;
+        changes.push(interpolate(gettext("La question %(code)s est de nouveau posée."), { code: code }, true));
+      }
+    });
+    if (changes.length && rulesStatus) { rulesStatus.textContent = changes.join(" "); }
+  }
+
+  // An exclusive option (« Aucun … ») ticked with another one: refused here as on the server.
+  function exclusiveError(el) {
+    var ticked = el.querySelectorAll("input[type='checkbox'][name$='-value']:checked");
+    if (ticked.length < 2) { return null; }
+    var exclusive = Array.prototype.find.call(ticked, function (f) { return f.dataset.exclusive === "true"; });
+    if (!exclusive) { return null; }
+    var label = el.querySelector("label[for='" + CSS.escape(exclusive.id) + "']");
+    var text = label ? label.textContent.trim() : exclusive.value;
+    return interpolate(gettext("%(option)s ne peut pas être coché avec une autre option."), { option: "“" + text + "”" }, true);
   }
 
   function showConflict(el, code, data) {
@@ -110,6 +152,14 @@
     var el = card(code);
     var s = state[code];
     if (!el || s.inFlight) { return; }
+    var refused = exclusiveError(el);
+    if (refused) {
+      forget(code);
+      clearErrors(el);
+      el.querySelectorAll("input[name='" + code + "-value']").forEach(function (f) { f.setAttribute("aria-invalid", "true"); });
+      setStatus(el, "error", gettext("Réponse non enregistrée : corrigez le champ signalé.") + " " + refused);
+      return;
+    }
     s.inFlight = true;
     s.dirty = false;
     var body = new FormData();
@@ -137,6 +187,7 @@
         var carried = el.querySelector("[data-carried]");
         if (carried && data.to_confirm === false) { carried.remove(); }
         clearErrors(el);
+        applyNotAsked(data.not_asked);
         if (s.dirty) { send(code); return; }
         forget(code);
         setStatus(el, "saved", interpolate(gettext("Enregistré à %(at)s"), { at: data.at }, true));
@@ -147,6 +198,7 @@
       } else if (data.status === "invalid") {
         forget(code);
         clearErrors(el);
+        applyNotAsked(data.not_asked);
         var messages = [];
         Object.keys(data.errors).forEach(function (name) {
           var field = el.querySelector("[name='" + code + "-" + name + "']");

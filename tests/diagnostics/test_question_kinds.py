@@ -55,6 +55,7 @@ def test_a_sample_answer_of_every_kind_goes_through_the_form_scoring_words_and_b
             assert form.state == {
                 "value": value,
                 "not_applicable": False,
+                "dont_know": False,
                 "comment": "Vu en réunion",
             }
             assert form.base_revision == 3

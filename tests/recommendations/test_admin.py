@@ -161,3 +161,66 @@ def test_the_admin_lists_people_and_diagnostics(admin_client, catalogue):
     DiagnosticFactory(catalogue=catalogue)
     for name in ["accounts_user", "diagnostics_diagnostic", "accounts_collectivite"]:
         assert admin_client.get(reverse(f"admin:{name}_changelist")).status_code == 200
+
+
+@pytest.fixture
+def rules(db):
+    from tests.catalogues import load_rules_catalogue
+
+    version = load_rules_catalogue()
+    return {q.code: q for q in Question.objects.filter(recommendation__catalogue=version)}
+
+
+def test_the_admin_saves_an_applicability_rule(admin_client, rules):
+    question = rules["R1.Q5"]
+    response = admin_client.post(
+        change_url(question),
+        question_form(
+            question,
+            applies_to_kinds=["commune", "metropole"],
+            condition_question=rules["R1.Q1"].pk,
+            condition_values="[false]",
+        ),
+    )
+    assert response.status_code == 302, response.content.decode()
+    question.refresh_from_db()
+    assert question.applies_to_kinds == ["commune", "metropole"]
+    assert question.condition_question == rules["R1.Q1"]
+    assert question.condition_values == [False]
+
+
+def test_the_admin_refuses_a_condition_on_a_later_question(admin_client, rules):
+    question = rules["R1.Q1"]
+    response = admin_client.post(
+        change_url(question),
+        question_form(question, condition_question=rules["R1.Q3"].pk, condition_values="[1]"),
+    )
+    assert response.status_code == 200
+    assert "La condition doit porter sur une question précédente" in response.content.decode()
+    question.refresh_from_db()
+    assert question.condition_question is None
+
+
+def test_the_admin_refuses_accepted_answers_the_question_cannot_hold(admin_client, rules):
+    question = rules["R2.Q1"]
+    response = admin_client.post(
+        change_url(question),
+        question_form(question, condition_question=rules["R1.Q2"].pk, condition_values="[7]"),
+    )
+    assert response.status_code == 200
+    assert "Réponses acceptées invalides pour R1.Q2" in response.content.decode()
+
+
+def test_the_admin_refuses_an_exclusive_option_outside_a_multi_choice(admin_client, rules):
+    question = rules["R2.Q1"]
+    response = admin_client.post(
+        change_url(question),
+        question_form(
+            question,
+            condition_question=rules["R1.Q2"].pk,
+            condition_values="[2, 3]",
+            **{"options-0-exclusive": "on"},
+        ),
+    )
+    assert response.status_code == 200
+    assert "Seule une option d’un choix multiple peut être exclusive." in response.content.decode()

@@ -77,7 +77,7 @@ def test_loadcatalogue_command_is_idempotent(db, capsys):
     call_command("loadcatalogue")
     out = capsys.readouterr().out
     assert "chargée" in out
-    assert "rien à changer" in out
+    assert "aucun changement" in out
     assert CatalogueVersion.objects.count() == 1
 
 

@@ -47,4 +47,4 @@ class Command(BaseCommand):
                 )
             )
         else:
-            self.stdout.write(f"Version « {version.code} » déjà à jour : rien à changer.")
+            self.stdout.write(f"Version « {version.code} » déjà chargée : aucun changement.")
