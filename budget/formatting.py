@@ -16,7 +16,7 @@ def euros(amount: Decimal | None) -> str:
 
 def decimal_text(value: Decimal | None) -> str:
     """A number with a decimal comma and no trailing zeros (2,5 FTE), for display."""
-    if value is None:
+    if value is None or value == "":
         return ""
     value = Decimal(value).normalize()
     decimals = max(0, -value.as_tuple().exponent)

@@ -111,8 +111,10 @@ def budget_year(request, public_id, year):
         for mechanism, competence in competences.items()
     ]
     budget = shown.budget
-    sources_initial = {name: getattr(budget, name) for name in services.SOURCE_FIELDS}
-    sources_form = SourcesForm(data, initial=sources_initial if budget else None)
+    sources_initial = (
+        {name: getattr(budget, name) for name in services.SOURCE_FIELDS} if budget else None
+    )
+    sources_form = SourcesForm(data, initial=sources_initial)
     status = 200
     if data is not None:
         forms = [*figure_forms, sources_form]
@@ -154,6 +156,7 @@ def budget_year(request, public_id, year):
             ],
             "sources_form": sources_form,
             "changes": changes,
+            "error_forms": [*figure_forms, sources_form],
             "has_errors": any(f.errors for f in [*figure_forms, sources_form]),
         },
         status=status,

@@ -13,3 +13,8 @@ register.filter("decimal_text", formatting.decimal_text)
 def field_named(form, name):
     """A form's bound field by name (templates cannot index with a variable)."""
     return form[name] if name in form.fields else None
+
+
+@register.filter
+def field_value(obj, name):
+    return getattr(obj, name, None)
