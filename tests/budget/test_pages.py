@@ -391,8 +391,8 @@ def test_the_explain_page_is_public_and_works_the_examples(client, db):
     assert "soit 41\u00a0800\u00a0€" in page
     # Mobility: 12 500 000 − 8 000 000 = 4 500 000, ceiling 45 000 €.
     assert (
-        "la base est de 12\u00a0500\u00a0000\u00a0€ − 8\u00a0000\u00a0000\u00a0€ = 4\u00a0500\u00a0000\u00a0€"
-        in page
+        "la base est de 12\u00a0500\u00a0000\u00a0€ − 8\u00a0000\u00a0000\u00a0€ "
+        "= 4\u00a0500\u00a0000\u00a0€" in page
     )
     assert "soit 45\u00a0000\u00a0€" in page
     assert "hors versement mobilité" in page
