@@ -4,8 +4,11 @@ entered (for the evolution and the export), and the room left for the diagnostic
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from budget import calculations as calc
 from budget.enums import Holder, Mechanism
+from budget.formatting import euros
 from budget.models import COFUNDING_SOURCES, BudgetYear, Competence, MechanismYear
 
 
@@ -86,3 +89,12 @@ def all_years(collectivite) -> list[YearBudget]:
 def room_left(collectivite, year: int) -> list[calc.MechanismRoom]:
     """The mechanisms the collectivité holds with room left in that year, and how much."""
     return [room for room in year_budget(collectivite, year).rooms if room.has_room]
+
+
+def room_left_sentence(room: calc.MechanismRoom, year: int) -> str:
+    """« Jusqu’à 41 800 € mobilisables au titre du 1 % eau potable en 2027 »."""
+    return _("Jusqu’à %(amount)s mobilisables au titre du %(mechanism)s en %(year)s") % {
+        "amount": euros(room.room_left),
+        "mechanism": Mechanism(room.mechanism).label,
+        "year": year,
+    }

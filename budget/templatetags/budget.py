@@ -2,7 +2,7 @@
 
 from django import template
 
-from budget import formatting
+from budget import formatting, selectors
 
 register = template.Library()
 register.filter("euros", formatting.euros)
@@ -18,3 +18,16 @@ def field_named(form, name):
 @register.filter
 def field_value(obj, name):
     return getattr(obj, name, None)
+
+
+@register.inclusion_tag("budget/_room_left.html")
+def budget_room_left(diagnostic):
+    """For a diagnostic's results: the 1 % mechanisms with room left in its year, with amounts."""
+    if not diagnostic.year:
+        return {"sentences": []}
+    rooms = selectors.room_left(diagnostic.collectivite, diagnostic.year)
+    return {
+        "sentences": [selectors.room_left_sentence(room, diagnostic.year) for room in rooms],
+        "collectivite": diagnostic.collectivite,
+        "year": diagnostic.year,
+    }
