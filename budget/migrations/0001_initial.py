@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('accounts', '0004_member_events'),
+        ('accounts', '0002_rename_tables'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
