@@ -172,4 +172,3 @@ def test_an_empty_budget_has_no_share():
 def test_one_decimal_percentages_round_half_up():
     assert percent_one_decimal(D("0.12345")) == D("12.3")
     assert percent_one_decimal(D("0.12350")) == D("12.4")
-
