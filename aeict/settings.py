@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "recommendations",
     "diagnostics",
     "notifications",
+    "budget",
 ]
 
 MIDDLEWARE = [

@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("diagnostics.urls")),
     path("", include("notifications.urls")),
+    path("", include("budget.urls")),
 ]
 
 handler400 = "aeict.views.bad_request"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("accounts", "aeict", "diagnostics", "notifications", "recommendations")
+PACKAGES = ("accounts", "aeict", "budget", "diagnostics", "notifications", "recommendations")
 
 
 @dataclass(frozen=True)
@@ -218,3 +218,11 @@ def test_the_scoring_method_imports_the_standard_library_only():
     imported = {i.imported.split(".")[0] for i in imports_of("diagnostics.scoring", path, modules)}
     outside = sorted(imported - set(sys.stdlib_module_names))
     assert not outside, f"diagnostics.scoring imports {outside}"
+
+
+def test_the_budget_calculations_import_the_standard_library_only():
+    modules = project_modules()
+    path = modules["budget.calculations"]
+    imported = {i.imported.split(".")[0] for i in imports_of("budget.calculations", path, modules)}
+    outside = sorted(imported - set(sys.stdlib_module_names))
+    assert not outside, f"budget.calculations imports {outside}"

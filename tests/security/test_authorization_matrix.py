@@ -12,11 +12,14 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import Invitation, MemberEvent, Membership
 from accounts.services import invitation_token
+from budget.enums import Mechanism
+from budget.models import BudgetChange
 from diagnostics.catalogue import catalogue_data
 from diagnostics.models import (
     Answer,
@@ -220,6 +223,24 @@ RULES = {
     "report_request": Rule({"POST": MEMBER}, success={"POST": 302}),
     "report_status": Rule(READ),
     "report_download": Rule(READ),
+    # Budget of the international action: members read, editors write. Explanations are public.
+    "budget_index": Rule(READ, target="collectivite"),
+    "budget_competences": Rule(
+        {"GET": MEMBER, "HEAD": MEMBER, "POST": EDITOR},
+        target="collectivite",
+        data={f"{m}-holder": "collectivite" for m in Mechanism.values},
+        success={"POST": 302},
+        changes="budget_changes",
+    ),
+    "budget_year": Rule(
+        {"GET": MEMBER, "HEAD": MEMBER, "POST": EDITOR},
+        target="collectivite",
+        data={"sources-own_budget": "60 000", "sources-staff_fte": "1,5"},
+        success={"POST": 302},
+        changes="budget_changes",
+    ),
+    "budget_export": Rule(READ, target="collectivite"),
+    "budget_explain": Rule({"GET": PUBLIC, "HEAD": PUBLIC}),
     # Notifications: everyone's own choices. Posting nothing turns every mail off.
     "notification_settings": Rule(
         {"GET": LOGGED_IN, "HEAD": LOGGED_IN, "POST": LOGGED_IN},
@@ -368,6 +389,7 @@ def url_for(name, rule, world):
         "report_id": world.report.public_id,
         "member_id": world.member.public_id,
         "invitation_id": world.invitation.public_id,
+        "year": timezone.localdate().year,
     }
     if rule.target == "reset":
         values.update(world.reset_kwargs)
@@ -433,6 +455,7 @@ def traces(world):
         "archived": diagnostic and diagnostic.archived_at,
         "diagnostic_events": DiagnosticEvent.objects.count(),
         "notification_preferences": list(NotificationPreference.objects.values()),
+        "budget_changes": BudgetChange.objects.count(),
     }
 
 
