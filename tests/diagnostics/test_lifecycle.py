@@ -290,8 +290,16 @@ def test_the_submit_page_shows_completeness_and_what_happens_next(
     content = client.get(url).content.decode()
     assert "Toutes les questions obligatoires ont une réponse." in content
     assert "Confirmer la soumission" in content
-    # « Je ne sais pas » is not an answer state yet: nothing is said about it.
     assert "Je ne sais pas" not in content
+
+    # Two « Je ne sais pas » are said, with what they cost, and do not block the submission.
+    unknown = Answer.objects.filter(diagnostic=diagnostic).order_by("pk")[:2]
+    Answer.objects.filter(pk__in=[a.pk for a in unknown]).update(value=None, dont_know=True)
+    content = client.get(url).content.decode()
+    assert (
+        "2 réponses «\u00a0Je ne sais pas\u00a0»\u00a0: elles comptent comme répondues" in content
+    )
+    assert "Confirmer la soumission" in content
 
 
 def test_submitting_is_recorded_with_who_and_when(client, submitted, referent):
