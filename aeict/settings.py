@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "recommendations",
     "diagnostics",
     "notifications",
+    "territories",
+    "partnerships",
 ]
 
 MIDDLEWARE = [
@@ -135,6 +137,9 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# The official list of collectivités, downloaded once (manage.py fetch_territories), read offline.
+TERRITORIES_CACHE_DIR = BASE_DIR / ".cache" / "decoupage-administratif"
+
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "media/"
 
