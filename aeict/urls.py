@@ -32,6 +32,8 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("diagnostics.urls")),
     path("", include("notifications.urls")),
+    path("", include("territories.urls")),
+    path("", include("partnerships.urls")),
 ]
 
 handler400 = "aeict.views.bad_request"

@@ -59,6 +59,27 @@ class Territory(models.Model):
         return self.label
 
     @property
+    def key(self) -> str:
+        """What forms and links carry to name an entry: « commune:69123 »."""
+        return f"{self.kind}:{self.code}"
+
+    @property
+    def detail(self) -> str:
+        """« SIREN 216901231 · 519 127 habitants · 69001 … »: what tells an entry apart."""
+        parts = []
+        if self.siren:
+            parts.append(_("SIREN %(siren)s") % {"siren": self.siren})
+        if self.population is not None:
+            parts.append(
+                _("%(population)s habitants")
+                % {"population": f"{self.population:,}".replace(",", "\u202f")}
+            )
+        if self.postcodes:
+            codes = self.postcodes.split()
+            parts.append(" ".join(codes[:3]) + (" …" if len(codes) > 3 else ""))
+        return " · ".join(str(p) for p in parts)
+
+    @property
     def label(self) -> str:
         """« Lyon (commune, 69) », « Métropole de Lyon (EPCI) »: tells homonyms apart."""
         kind = self.get_epci_nature_display() if self.epci_nature else self.get_kind_display()

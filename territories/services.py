@@ -44,7 +44,7 @@ class LoadResult:
 
 
 def normalize(text: str) -> str:
-    """Lower-case, without accents, hyphens or apostrophes: « Saint-Étienne » → « saint etienne »."""
+    """Lower-case, no accents, hyphens or apostrophes: « Saint-Étienne » → « saint etienne »."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     for mark in "-'’":
