@@ -25,6 +25,7 @@ from accounts.forms import (
     RoleForm,
 )
 from accounts.models import MemberEvent, Membership, User
+from accounts.official import CollectiviteRefused, create_collectivite_from_territory
 from accounts.services import (
     EmailTaken,
     InvitationInvalid,
@@ -38,7 +39,6 @@ from accounts.services import (
     revoke_invitation,
     send_password_reset_mail,
 )
-from accounts.official import CollectiviteRefused, create_collectivite_from_territory
 from accounts.services import accept_invitation as accept_invitation_service
 from aeict.ratelimit import allow
 from aeict.security import client_ip

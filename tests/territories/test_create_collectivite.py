@@ -98,3 +98,12 @@ def test_an_unknown_entry_falls_back_to_the_search(client, territories, staff):
     response = client.post(URL + "?territoire=commune:00000")
     assert response.status_code == 200
     assert not Collectivite.objects.exists()
+
+
+def test_the_admin_adds_a_collectivite_through_the_official_list(client, staff):
+    staff.is_superuser = True
+    staff.save()
+    client.force_login(staff)
+    response = client.get(reverse("admin:accounts_collectivite_add"))
+    assert response.status_code == 302
+    assert response["Location"] == URL
