@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "csp",
     "axes",
+    "django_countries",
     "accounts",
     "recommendations",
     "diagnostics",
