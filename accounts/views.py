@@ -6,8 +6,7 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.sites.shortcuts import get_current_site
-from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -349,7 +348,7 @@ def collectivite_create(request):
     search (name, postcode, SIREN), choose, confirm. Works without JavaScript; the autocomplete
     only shortens the search."""
     if not request.user.is_staff:
-        raise PermissionDenied
+        raise Http404  # a platform page: members of collectivités are not told it exists
     query = request.GET.get("q", "")[:100].strip()
     territory = find_territory(request.GET.get("territoire", ""))
     context = {

@@ -6,7 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.access import get_collectivite_access
 from partnerships.csv_io import ImportRefused, export_csv, import_csv, template_csv
@@ -22,7 +22,7 @@ class ImportForm(forms.Form):
     )
 
 
-@require_GET
+@require_safe
 def partnership_list(request, public_id):
     access = get_collectivite_access(request.user, public_id)
     collectivite = access.collectivite
@@ -107,13 +107,13 @@ def _csv_response(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def partnership_export(request, public_id):
     access = get_collectivite_access(request.user, public_id)
     return _csv_response(export_csv(collectivite=access.collectivite), "partenariats.csv")
 
 
-@require_GET
+@require_safe
 def partnership_template(request, public_id):
     get_collectivite_access(request.user, public_id)
     return _csv_response(template_csv(), "modele-partenariats.csv")

@@ -1,7 +1,7 @@
 """Searching the official list: the suggestions of the autocomplete (JSON)."""
 
 from django.http import JsonResponse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from territories.search import search_territories
 
@@ -14,7 +14,7 @@ def territory_payload(territory) -> dict:
     }
 
 
-@require_GET
+@require_safe
 def territory_search(request):
     results = search_territories(request.GET.get("q", "")[:100], limit=10)
     return JsonResponse({"results": [territory_payload(t) for t in results]})

@@ -30,6 +30,7 @@ from diagnostics.models import (
 from diagnostics.plan import services as plan_service
 from diagnostics.reports.pdf import report_snapshot
 from notifications.models import NotificationPreference
+from partnerships.models import Partnership, PartnershipEvent
 from tests.diagnostics.helpers import answer_everything, answer_payload
 from tests.factories import DiagnosticFactory, UserFactory
 
@@ -43,8 +44,10 @@ LOGGED_IN = "logged_in"  # any authenticated user
 MEMBER = "member"  # the collectivité's agents, référents and élus
 EDITOR = "editor"  # its agents and référents
 REFERENT = "referent"
+STAFF = "staff"  # platform administrators only; anyone else is told nothing (404)
 
 ALLOWED = {
+    STAFF: {"staff"},
     PUBLIC: set(ROLES),
     LOGGED_IN: set(ROLES) - {"anonymous"},
     MEMBER: MEMBERS,
@@ -221,6 +224,39 @@ RULES = {
     "report_status": Rule(READ),
     "report_download": Rule(READ),
     # Notifications: everyone's own choices. Posting nothing turns every mail off.
+    # The official list of collectivités
+    "collectivite_create": Rule(
+        {"GET": STAFF, "POST": STAFF},
+        # Posting without a chosen entry shows the search again.
+        success={"POST": 200},
+    ),
+    "territory_search": Rule({"GET": LOGGED_IN, "HEAD": LOGGED_IN}),
+    # The registry of partnerships
+    "partnership_list": Rule(READ, target="collectivite"),
+    "partnership_export": Rule(READ, target="collectivite"),
+    "partnership_template": Rule(READ, target="collectivite"),
+    "partnership_create": Rule(
+        {"GET": EDITOR, "POST": EDITOR},
+        target="collectivite",
+        data="partnership",
+        success={"POST": 302},
+        changes="partnerships",
+    ),
+    "partnership_edit": Rule(
+        {"GET": EDITOR, "POST": EDITOR},
+        target="collectivite",
+        data="partnership",
+        success={"POST": 302},
+        changes="partnership",
+    ),
+    "partnership_delete": Rule(
+        {"GET": EDITOR, "POST": EDITOR},
+        target="collectivite",
+        success={"POST": 302},
+        changes="partnerships",
+    ),
+    # Posting no file shows the form again with its error.
+    "partnership_import": Rule({"POST": EDITOR}, target="collectivite", success={"POST": 400}),
     "notification_settings": Rule(
         {"GET": LOGGED_IN, "HEAD": LOGGED_IN, "POST": LOGGED_IN},
         success={"POST": 302},
@@ -273,6 +309,7 @@ class World:
     invitation_token: str
     invitation: Invitation
     member: Membership
+    partnership: Partnership
     reset_kwargs: dict
     payloads: dict
 
@@ -317,6 +354,9 @@ def world(catalogue, collectivite, referent, agent, elu, outsider):
         role="agent",
         invited_by=referent,
     )
+    partnership = Partnership.objects.create(
+        collectivite=collectivite, partner_name="Cité de Québec", country="CA", kind="jumelage"
+    )
     forgetful = UserFactory(email="oubli@exemple.localhost")
     question = data.question_by_code("R1.Q1")
     answers = {}
@@ -336,6 +376,7 @@ def world(catalogue, collectivite, referent, agent, elu, outsider):
         invitation_token=invitation_token(invitation),
         invitation=invitation,
         member=agent.memberships.get(collectivite=collectivite),
+        partnership=partnership,
         reset_kwargs={
             "uidb64": urlsafe_base64_encode(force_bytes(forgetful.pk)),
             "token": default_token_generator.make_token(forgetful),
@@ -343,6 +384,12 @@ def world(catalogue, collectivite, referent, agent, elu, outsider):
         payloads={
             "answer": answer_payload(question, data.options_by_question.get(question.pk, [])),
             "answers": answers,
+            "partnership": {
+                "partner_name": "Ville de Kindia",
+                "country": "GN",
+                "kind": "cooperation",
+                "state": "actif",
+            },
             "action": {
                 "title": "Former les agents",
                 "recommendation": recommendation.pk,
@@ -368,6 +415,7 @@ def url_for(name, rule, world):
         "report_id": world.report.public_id,
         "member_id": world.member.public_id,
         "invitation_id": world.invitation.public_id,
+        "partnership_id": world.partnership.public_id,
     }
     if rule.target == "reset":
         values.update(world.reset_kwargs)
@@ -388,6 +436,8 @@ def expected(rule, role, method):
         return 405, None
     if role in ALLOWED[level]:
         return success_status(rule, method), None
+    if level == STAFF:
+        return 404, None
     if role in {"outsider", "staff"}:
         return 404, None
     return 403, None
@@ -433,6 +483,9 @@ def traces(world):
         "archived": diagnostic and diagnostic.archived_at,
         "diagnostic_events": DiagnosticEvent.objects.count(),
         "notification_preferences": list(NotificationPreference.objects.values()),
+        "partnerships": Partnership.objects.count(),
+        "partnership": list(Partnership.objects.values_list("partner_name", "country", "kind")),
+        "partnership_events": PartnershipEvent.objects.count(),
     }
 
 
@@ -452,7 +505,8 @@ def test_each_role_gets_what_the_rules_say(client, world, name):
     rule = RULES[name]
     url = url_for(name, rule, world)
     data = world.payloads[rule.data] if isinstance(rule.data, str) else rule.data
-    private = not {PUBLIC, LOGGED_IN} & set(rule.methods.values())
+    # Pages of a collectivité's own; platform pages (STAFF) are the staff's to see.
+    private = not {PUBLIC, LOGGED_IN, STAFF} & set(rule.methods.values())
     prepare(client, world, rule.diagnostic)
     failures = []
     for role in ROLES:

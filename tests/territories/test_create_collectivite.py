@@ -26,8 +26,8 @@ def staff(db):
 def test_it_requires_a_platform_administrator(client, territories, referent):
     assert client.get(URL).status_code == 302  # anonymous: to the login page
     client.force_login(referent)
-    assert client.get(URL).status_code == 403
-    assert client.post(URL + "?territoire=commune:69123").status_code == 403
+    assert client.get(URL).status_code == 404
+    assert client.post(URL + "?territoire=commune:69123").status_code == 404
     assert not Collectivite.objects.filter(siren="216901231").exists()
 
 
