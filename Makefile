@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/.venv
 
-.PHONY: run install test lint lint-js format messages migrations-check audit deploy-check ci clean
+.PHONY: run install territories test lint lint-js format messages migrations-check audit deploy-check ci clean
 
 $(CURDIR)/.tools/bin/uv:
 	@echo "uv n’est pas installé : installation locale dans .tools/"
@@ -20,12 +20,24 @@ install: $(if $(findstring .tools,$(UV)),$(UV))
 run: install
 	DEBUG=1 $(UV) run python manage.py migrate --no-input -v 0
 	DEBUG=1 $(UV) run python manage.py loadcatalogue
+	@# The official list of collectivités comes from the npm registry (once, then cached in
+	@# .cache/): without npm or network the demo goes on without it.
+	@if DEBUG=1 $(UV) run python manage.py fetch_territories; then \
+		DEBUG=1 $(UV) run python manage.py load_territories; \
+	else \
+		echo "Liste officielle des collectivités indisponible (npm ou réseau absent) : la démonstration continue sans elle."; \
+	fi
 	DEBUG=1 $(UV) run python manage.py seed_demo
 	@echo "Application : http://$(HOST):$(PORT)/  (Ctrl+C pour arrêter)"
 	@# The PDF worker runs beside the web server and stops with it.
 	DEBUG=1 $(UV) run python manage.py db_worker --no-reload --interval 0.5 -v 0 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(UV) run python manage.py runserver $(HOST):$(PORT)
+
+# The official list of collectivités (pinned release of @etalab/decoupage-administratif, via npm).
+territories: install
+	DEBUG=1 $(UV) run python manage.py fetch_territories
+	DEBUG=1 $(UV) run python manage.py load_territories
 
 test: install
 	$(UV) run pytest $(PYTEST_ARGS)

@@ -12,6 +12,7 @@ from accounts.access_requests import (
     AccessRequestRefused,
     accept_access_request,
     may_review,
+    official_entry,
     refuse_access_request,
     submit_access_request,
 )
@@ -118,6 +119,11 @@ def access_request_review(request, public_id):
     return render(
         request,
         "accounts/access_request_review.html",
-        {"access_request": access_request, "refusal": refusal, "existing": existing},
+        {
+            "access_request": access_request,
+            "refusal": refusal,
+            "existing": existing,
+            "official": official_entry(access_request),
+        },
         status=status,
     )

@@ -19,7 +19,9 @@ from django_tasks import task
 
 from accounts.enums import AccessRequestStatus, Role
 from accounts.models import AccessRequest, Collectivite, Invitation, Membership, User
+from accounts.official import CollectiviteRefused, create_collectivite_from_territory
 from accounts.services import AlreadyInvited, AlreadyMember, invite_member
+from territories.models import Territory
 
 REVIEW_PERMISSION = "accounts.change_accessrequest"
 
@@ -68,6 +70,25 @@ def _lock_pending(access_request: AccessRequest) -> AccessRequest:
     return locked
 
 
+def official_entry(access_request: AccessRequest) -> Territory | None:
+    """The entry of the official list with the request's SIREN, if the list has one."""
+    return Territory.objects.current().filter(siren=access_request.siren).first()
+
+
+def _new_collectivite(access_request: AccessRequest) -> Collectivite:
+    """From the official list when it knows the SIREN (its name, kind and population), else as
+    the request describes it."""
+    territory = official_entry(access_request)
+    if territory is not None and not Collectivite.objects.filter(official=territory).exists():
+        try:
+            return create_collectivite_from_territory(territory=territory)
+        except CollectiviteRefused as refused:
+            raise AccessRequestRefused(refused.message) from None
+    return Collectivite.objects.create(
+        name=access_request.collectivite_name, siren=access_request.siren, kind=access_request.kind
+    )
+
+
 @transaction.atomic
 def accept_access_request(
     *, access_request: AccessRequest, by: User, base_url: str
@@ -75,9 +96,7 @@ def accept_access_request(
     locked = _lock_pending(access_request)
     collectivite = Collectivite.objects.filter(siren=locked.siren).first()
     if collectivite is None:
-        collectivite = Collectivite.objects.create(
-            name=locked.collectivite_name, siren=locked.siren, kind=locked.kind
-        )
+        collectivite = _new_collectivite(locked)
     elif Membership.objects.filter(collectivite=collectivite, role=Role.REFERENT).exists():
         raise AccessRequestRefused(
             _(

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import (
@@ -93,8 +94,12 @@ class CollectiviteAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "siren", "population", "created_at"]
     list_filter = ["kind"]
     search_fields = ["name", "siren"]
-    readonly_fields = ["public_id", "created_at"]
+    readonly_fields = ["public_id", "official", "created_at"]
     inlines = [CollectiviteMembershipInline]
+
+    def add_view(self, request, form_url="", extra_context=None):
+        # A collectivité is chosen in the official list, never typed by hand.
+        return redirect("collectivite_create")
 
 
 @admin.register(Invitation)

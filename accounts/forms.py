@@ -142,3 +142,33 @@ class RefusalForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": 2000}),
         help_text=_("Il est envoyé à la personne, telle que vous l’écrivez."),
     )
+
+
+class CollectiviteFromListForm(forms.Form):
+    """What the platform adds to an entry of the official list to open a collectivité's space."""
+
+    siren = forms.CharField(
+        label=_("SIREN"),
+        max_length=9,
+        required=False,
+        help_text=_("9 chiffres ; la liste officielle ne le donne pas pour cette collectivité."),
+    )
+    referent_email = forms.EmailField(
+        label=_("Adresse électronique du référent AEICT (facultatif)"),
+        required=False,
+        help_text=_("Une invitation lui est envoyée dès la création."),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, ask_siren: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not ask_siren:
+            del self.fields["siren"]
+        else:
+            self.fields["siren"].required = True
+            self.fields["siren"].error_messages["required"] = _(
+                "Saisissez le SIREN de la collectivité."
+            )
+
+    def clean_referent_email(self):
+        return normalize_email_address(self.cleaned_data["referent_email"])

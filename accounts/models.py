@@ -112,6 +112,15 @@ class Collectivite(models.Model):
     kind = models.CharField(_("type"), max_length=20, choices=CollectiviteKind.choices)
     siren = models.CharField(_("SIREN"), max_length=9, unique=True, validators=[validate_siren])
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    # The entry of the official list it was created from: kind and population follow it.
+    official = models.OneToOneField(
+        "territories.Territory",
+        verbose_name=_("entrée de la liste officielle"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="collectivite",
+    )
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
 
     class Meta:

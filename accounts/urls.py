@@ -42,6 +42,11 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path(
+        "plateforme/collectivites/nouvelle/",
+        views.collectivite_create,
+        name="collectivite_create",
+    ),
     path("invitation/<str:token>/", views.accept_invitation, name="accept_invitation"),
     path(
         "collectivites/<uuid:public_id>/membres/",

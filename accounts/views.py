@@ -6,7 +6,7 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.sites.shortcuts import get_current_site
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,12 +17,14 @@ from accounts.access import get_collectivite_access
 from accounts.enums import Role
 from accounts.forms import (
     AccountCreationForm,
+    CollectiviteFromListForm,
     InvitationForm,
     LoginForm,
     PasswordResetForm,
     RoleForm,
 )
 from accounts.models import MemberEvent, Membership, User
+from accounts.official import CollectiviteRefused, create_collectivite_from_territory
 from accounts.services import (
     EmailTaken,
     InvitationInvalid,
@@ -39,6 +41,8 @@ from accounts.services import (
 from accounts.services import accept_invitation as accept_invitation_service
 from aeict.ratelimit import allow
 from aeict.security import client_ip
+from territories.models import TerritoryRelease
+from territories.search import find_territory, search_territories
 
 # Django's form views take PUT as POST; these forms are only ever posted.
 FORM_METHODS = ["get", "head", "post", "options"]
@@ -336,3 +340,52 @@ def invitation_revoke(request, public_id, invitation_id):
             % {"email": invitation.email},
         )
     return redirect("members", public_id=collectivite.public_id)
+
+
+@require_http_methods(["GET", "POST"])
+def collectivite_create(request):
+    """A platform administrator opens a collectivité's space by choosing it in the official list:
+    search (name, postcode, SIREN), choose, confirm. Works without JavaScript; the autocomplete
+    only shortens the search."""
+    if not request.user.is_staff:
+        raise Http404  # a platform page: members of collectivités are not told it exists
+    query = request.GET.get("q", "")[:100].strip()
+    territory = find_territory(request.GET.get("territoire", ""))
+    context = {
+        "query": query,
+        "release": TerritoryRelease.objects.first(),
+        "territory": territory,
+    }
+    if territory is None:
+        context["results"] = search_territories(query) if query else None
+        return render(request, "accounts/collectivite_create.html", context)
+    form = CollectiviteFromListForm(
+        request.POST if request.method == "POST" else None, ask_siren=not territory.siren
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                collectivite = create_collectivite_from_territory(
+                    territory=territory, siren=form.cleaned_data.get("siren", "")
+                )
+            except CollectiviteRefused as refusal:
+                form.add_error(refusal.field, refusal.message)
+            else:
+                text = _("Espace de %(name)s créé.") % {"name": collectivite.name}
+                email = form.cleaned_data["referent_email"]
+                if email:
+                    invite_member(
+                        collectivite=collectivite,
+                        email=email,
+                        role=Role.REFERENT,
+                        by=request.user,
+                        base_url=request.build_absolute_uri("/").rstrip("/"),
+                    )
+                    text += " " + _("Invitation envoyée à %(email)s.") % {"email": email}
+                messages.success(request, text)
+                return redirect("admin:accounts_collectivite_change", collectivite.pk)
+    context["form"] = form
+    context["existing"] = getattr(territory, "collectivite", None)
+    return render(request, "accounts/collectivite_create.html", context, status=status)

@@ -37,11 +37,14 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "csp",
     "axes",
+    "django_countries",
     "accounts",
     "recommendations",
     "diagnostics",
     "notifications",
     "budget",
+    "territories",
+    "partnerships",
 ]
 
 MIDDLEWARE = [
@@ -136,6 +139,9 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# The official list of collectivités, downloaded once (manage.py fetch_territories), read offline.
+TERRITORIES_CACHE_DIR = BASE_DIR / ".cache" / "decoupage-administratif"
+
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "media/"
 

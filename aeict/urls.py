@@ -37,6 +37,8 @@ urlpatterns = [
     path("", include("diagnostics.urls")),
     path("", include("notifications.urls")),
     path("", include("budget.urls")),
+    path("", include("territories.urls")),
+    path("", include("partnerships.urls")),
 ]
 
 handler400 = "aeict.views.bad_request"

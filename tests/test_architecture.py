@@ -9,7 +9,16 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("accounts", "aeict", "budget", "diagnostics", "notifications", "recommendations")
+PACKAGES = (
+    "accounts",
+    "aeict",
+    "budget",
+    "diagnostics",
+    "notifications",
+    "partnerships",
+    "recommendations",
+    "territories",
+)
 
 
 @dataclass(frozen=True)
@@ -201,6 +210,11 @@ def test_the_catalogue_app_knows_nothing_of_accounts_or_diagnostics(graph):
 
 def test_accounts_know_nothing_of_diagnostics(graph):
     found = _imports_from(graph, "accounts", {"diagnostics"})
+    assert not found, "\n".join(found)
+
+
+def test_the_official_list_knows_nothing_of_collectivites_or_their_data(graph):
+    found = _imports_from(graph, "territories", {"accounts", "diagnostics", "partnerships"})
     assert not found, "\n".join(found)
 
 

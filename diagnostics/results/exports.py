@@ -6,6 +6,7 @@ import json
 
 from django.core.serializers.json import DjangoJSONEncoder
 
+from aeict.spreadsheet import safe_cell
 from diagnostics.results.report import Report
 
 CSV_COLUMNS = [
@@ -34,11 +35,6 @@ CSV_COLUMNS = [
     "modifiee_le",
 ]
 
-# A spreadsheet reads a cell that starts with one of these as a formula (OWASP, "CSV Injection"):
-# a tab or a carriage return first can hide the formula that follows from the import dialog.
-# Numbers the app writes itself are quoted too when negative: one rule, every cell, no exceptions.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
 
 def _number(value) -> str:
     return "" if value is None else repr(float(value))
@@ -46,12 +42,6 @@ def _number(value) -> str:
 
 def _float(value) -> float | None:
     return None if value is None else float(value)
-
-
-def safe_cell(value) -> str:
-    """The cell as text, quoted so that a spreadsheet never evaluates it as a formula."""
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
 def csv_rows(report: Report) -> list[list[str]]:

@@ -264,3 +264,35 @@ def test_the_deployment_check_asks_for_the_legal_notice_s_facts(settings):
     settings.CONTACT_EMAIL = "contact@aeict.example.fr"
     ids = {message.id for message in checks.run_checks(include_deployment_checks=True)}
     assert not {"aeict.W001", "aeict.W002"} & ids
+
+
+def test_a_siren_of_the_official_list_gives_its_name_kind_and_population(client, reviewer):
+    from territories.models import Territory
+
+    entry = Territory.objects.create(
+        kind="epci",
+        epci_nature="METRO",
+        code="214401093",
+        siren="214401093",
+        name="Métropole de Saint-Martin",
+        search_name="metropole de saint-martin",
+        population=412_000,
+    )
+    pending = a_request(kind="commune")
+    client.force_login(reviewer)
+    assert (
+        "La liste officielle connaît ce SIREN" in client.get(review_url(pending)).content.decode()
+    )
+    assert client.post(review_url(pending), {"accepter": "1"}).status_code == 302
+    collectivite = Collectivite.objects.get(siren="214401093")
+    assert (
+        collectivite.official,
+        collectivite.name,
+        collectivite.kind,
+        collectivite.population,
+    ) == (
+        entry,
+        "Métropole de Saint-Martin",
+        "metropole",
+        412_000,
+    )

@@ -136,10 +136,13 @@ def test_the_admin_lists_filter_by_version(admin_client, catalogue):
     assert "R1.Q1" in response.content.decode()
 
 
-def test_platform_administrators_create_a_collectivite_with_a_valid_siren(admin_client):
-    from accounts.models import Collectivite
+def test_platform_administrators_edit_a_collectivite_with_a_valid_siren_only(admin_client):
+    # Collectivités are added through the official list (tests/territories); the admin still
+    # edits them, and checks the SIREN's key when it does.
+    from tests.factories import CollectiviteFactory
 
-    url = reverse("admin:accounts_collectivite_add")
+    collectivite = CollectiviteFactory(siren="732829320")
+    url = reverse("admin:accounts_collectivite_change", args=[collectivite.pk])
     base = {
         "name": "Ville de Test",
         "kind": "commune",
@@ -151,10 +154,12 @@ def test_platform_administrators_create_a_collectivite_with_a_valid_siren(admin_
     }
     refused = admin_client.post(url, {**base, "siren": "123456789"})
     assert "SIREN n’est pas valide" in refused.content.decode()
-    assert not Collectivite.objects.exists()
-    accepted = admin_client.post(url, {**base, "siren": "732829320"})
+    collectivite.refresh_from_db()
+    assert collectivite.siren == "732829320"
+    accepted = admin_client.post(url, {**base, "siren": "552100554"})
     assert accepted.status_code == 302
-    assert Collectivite.objects.get().siren == "732829320"
+    collectivite.refresh_from_db()
+    assert (collectivite.siren, collectivite.name) == ("552100554", "Ville de Test")
 
 
 def test_the_admin_lists_people_and_diagnostics(admin_client, catalogue):

@@ -33,6 +33,7 @@ from diagnostics.models import (
 from diagnostics.plan import services as plan_service
 from diagnostics.reports.pdf import report_snapshot
 from notifications.models import NotificationPreference
+from partnerships.models import Partnership, PartnershipEvent
 from tests.diagnostics.helpers import answer_everything, answer_payload
 from tests.factories import DiagnosticFactory, UserFactory
 
@@ -46,8 +47,10 @@ LOGGED_IN = "logged_in"  # any authenticated user
 MEMBER = "member"  # the collectivité's agents, référents and élus
 EDITOR = "editor"  # its agents and référents
 REFERENT = "referent"
+STAFF = "staff"  # platform administrators only; anyone else is told nothing (404)
 
 ALLOWED = {
+    STAFF: {"staff"},
     PUBLIC: set(ROLES),
     LOGGED_IN: set(ROLES) - {"anonymous"},
     MEMBER: MEMBERS,
@@ -242,6 +245,39 @@ RULES = {
     "budget_export": Rule(READ, target="collectivite"),
     "budget_explain": Rule({"GET": PUBLIC, "HEAD": PUBLIC}),
     # Notifications: everyone's own choices. Posting nothing turns every mail off.
+    # The official list of collectivités
+    "collectivite_create": Rule(
+        {"GET": STAFF, "POST": STAFF},
+        # Posting without a chosen entry shows the search again.
+        success={"POST": 200},
+    ),
+    "territory_search": Rule({"GET": LOGGED_IN, "HEAD": LOGGED_IN}),
+    # The registry of partnerships
+    "partnership_list": Rule(READ, target="collectivite"),
+    "partnership_export": Rule(READ, target="collectivite"),
+    "partnership_template": Rule(READ, target="collectivite"),
+    "partnership_create": Rule(
+        {"GET": EDITOR, "POST": EDITOR},
+        target="collectivite",
+        data="partnership",
+        success={"POST": 302},
+        changes="partnerships",
+    ),
+    "partnership_edit": Rule(
+        {"GET": EDITOR, "POST": EDITOR},
+        target="collectivite",
+        data="partnership",
+        success={"POST": 302},
+        changes="partnership",
+    ),
+    "partnership_delete": Rule(
+        {"GET": EDITOR, "POST": EDITOR},
+        target="collectivite",
+        success={"POST": 302},
+        changes="partnerships",
+    ),
+    # Posting no file shows the form again with its error.
+    "partnership_import": Rule({"POST": EDITOR}, target="collectivite", success={"POST": 400}),
     "notification_settings": Rule(
         {"GET": LOGGED_IN, "HEAD": LOGGED_IN, "POST": LOGGED_IN},
         success={"POST": 302},
@@ -294,6 +330,7 @@ class World:
     invitation_token: str
     invitation: Invitation
     member: Membership
+    partnership: Partnership
     reset_kwargs: dict
     payloads: dict
 
@@ -338,6 +375,9 @@ def world(catalogue, collectivite, referent, agent, elu, outsider):
         role="agent",
         invited_by=referent,
     )
+    partnership = Partnership.objects.create(
+        collectivite=collectivite, partner_name="Cité de Québec", country="CA", kind="jumelage"
+    )
     forgetful = UserFactory(email="oubli@exemple.localhost")
     question = data.question_by_code("R1.Q1")
     answers = {}
@@ -357,6 +397,7 @@ def world(catalogue, collectivite, referent, agent, elu, outsider):
         invitation_token=invitation_token(invitation),
         invitation=invitation,
         member=agent.memberships.get(collectivite=collectivite),
+        partnership=partnership,
         reset_kwargs={
             "uidb64": urlsafe_base64_encode(force_bytes(forgetful.pk)),
             "token": default_token_generator.make_token(forgetful),
@@ -364,6 +405,12 @@ def world(catalogue, collectivite, referent, agent, elu, outsider):
         payloads={
             "answer": answer_payload(question, data.options_by_question.get(question.pk, [])),
             "answers": answers,
+            "partnership": {
+                "partner_name": "Ville de Kindia",
+                "country": "GN",
+                "kind": "cooperation",
+                "state": "actif",
+            },
             "action": {
                 "title": "Former les agents",
                 "recommendation": recommendation.pk,
@@ -390,6 +437,7 @@ def url_for(name, rule, world):
         "member_id": world.member.public_id,
         "invitation_id": world.invitation.public_id,
         "year": timezone.localdate().year,
+        "partnership_id": world.partnership.public_id,
     }
     if rule.target == "reset":
         values.update(world.reset_kwargs)
@@ -410,6 +458,8 @@ def expected(rule, role, method):
         return 405, None
     if role in ALLOWED[level]:
         return success_status(rule, method), None
+    if level == STAFF:
+        return 404, None
     if role in {"outsider", "staff"}:
         return 404, None
     return 403, None
@@ -456,6 +506,9 @@ def traces(world):
         "diagnostic_events": DiagnosticEvent.objects.count(),
         "notification_preferences": list(NotificationPreference.objects.values()),
         "budget_changes": BudgetChange.objects.count(),
+        "partnerships": Partnership.objects.count(),
+        "partnership": list(Partnership.objects.values_list("partner_name", "country", "kind")),
+        "partnership_events": PartnershipEvent.objects.count(),
     }
 
 
@@ -475,7 +528,8 @@ def test_each_role_gets_what_the_rules_say(client, world, name):
     rule = RULES[name]
     url = url_for(name, rule, world)
     data = world.payloads[rule.data] if isinstance(rule.data, str) else rule.data
-    private = not {PUBLIC, LOGGED_IN} & set(rule.methods.values())
+    # Pages of a collectivité's own; platform pages (STAFF) are the staff's to see.
+    private = not {PUBLIC, LOGGED_IN, STAFF} & set(rule.methods.values())
     prepare(client, world, rule.diagnostic)
     failures = []
     for role in ROLES:
