@@ -20,7 +20,6 @@ from diagnostics.enums import (
     ReportStatus,
     ReportVariant,
 )
-from diagnostics.evidence.content import BY_MIME
 
 FIRST_YEAR = 2000
 
@@ -370,12 +369,6 @@ class Evidence(models.Model):
     @property
     def is_file(self) -> bool:
         return self.kind == EvidenceKind.FILE
-
-    @property
-    def type_label(self) -> str:
-        """« PDF », « DOCX »…: the type its content was found to be."""
-        found = BY_MIME.get(self.content_type)
-        return found.extension.upper() if found else ""
 
 
 PRIORITY_ORDER = {ActionPriority.HIGH: 0, ActionPriority.MEDIUM: 1, ActionPriority.LOW: 2}

@@ -51,6 +51,12 @@ _OLE2_STREAMS = [("WordDocument".encode("utf-16-le"), DOC), ("Workbook".encode("
 _MAX_MANIFEST = 256 * 1024
 
 
+def type_label(mime: str) -> str:
+    """« PDF », « DOCX »…: how a type is named to people."""
+    found = BY_MIME.get(mime)
+    return found.extension.upper() if found else ""
+
+
 def detect(file) -> FileType | None:
     """The allowed type of ``file`` (a binary file object, read from its start), or None."""
     file.seek(0)

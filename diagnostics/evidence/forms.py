@@ -30,7 +30,7 @@ class EvidenceForm(forms.Form):
         self.question = question
         self.too_large_message = too_large_message
         self.fields["file"].help_text = _(
-            "%(types)s ; %(size)s au plus par fichier, %(n)s justificatifs au plus par question."
+            "%(types)s ; %(size)s au plus par fichier, %(n)s justificatifs au plus par question."
         ) % {
             "types": allowed_types_text(),
             "size": max_size_text(),

@@ -2,12 +2,14 @@
 records who did it; refusals are typed errors whose message is French."""
 
 import secrets
+import unicodedata
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
@@ -30,7 +32,7 @@ class EvidenceError(Exception):
 
 
 class EvidenceFrozen(EvidenceError):
-    message = _lazy("Ce diagnostic est soumis : ses justificatifs ne peuvent plus être modifiés.")
+    message = _lazy("Ce diagnostic est soumis : ses justificatifs ne peuvent plus être modifiés.")
 
 
 class EvidenceLimitReached(EvidenceError):
@@ -48,7 +50,9 @@ class RemovalNotAllowed(EvidenceError):
 
 
 def max_size_text() -> str:
-    return _("%(size)s Mo") % {"size": round(settings.EVIDENCE_MAX_FILE_SIZE / 1024 / 1024, 1)}
+    megabytes = settings.EVIDENCE_MAX_FILE_SIZE / (1024 * 1024)
+    decimals = 0 if megabytes.is_integer() else 1
+    return _("%(size)s Mo") % {"size": number_format(megabytes, decimal_pos=decimals)}
 
 
 def allowed_types_text() -> str:
@@ -59,8 +63,8 @@ def allowed_types_text() -> str:
 
 def too_large_message(name: str = "") -> str:
     return _(
-        "Le fichier %(name)sdépasse la taille maximale de %(size)s : il n’a pas été enregistré."
-    ) % {"name": f"« {name} » " if name else "", "size": max_size_text()}
+        "Le fichier %(name)sdépasse la taille maximale de %(size)s : il n’a pas été enregistré."
+    ) % {"name": f"« {name} » " if name else "", "size": max_size_text()}
 
 
 def check_file(file, *, name: str, size: int) -> FileType:
@@ -69,13 +73,13 @@ def check_file(file, *, name: str, size: int) -> FileType:
     if size > settings.EVIDENCE_MAX_FILE_SIZE:
         raise EvidenceRefused(too_large_message(name))
     if size == 0:
-        raise EvidenceRefused(_("Le fichier « %(name)s » est vide.") % {"name": name})
+        raise EvidenceRefused(_("Le fichier « %(name)s » est vide.") % {"name": name})
     file_type = detect(file)
     if file_type is None:
         raise EvidenceRefused(
             _(
-                "Le fichier « %(name)s » n’est pas d’un type accepté (d’après son contenu, "
-                "quel que soit son nom). Types acceptés : %(types)s."
+                "Le fichier « %(name)s » n’est pas d’un type accepté (d’après son contenu, "
+                "quel que soit son nom). Types acceptés : %(types)s."
             )
             % {"name": name, "types": allowed_types_text()}
         )
@@ -117,7 +121,7 @@ def storage_name() -> str:
 def clean_name(name: str) -> str:
     """A file name fit to be shown and sent back: no folders, no control characters."""
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(c for c in name if c.isprintable()).strip()
+    name = "".join(c for c in name if unicodedata.category(c)[0] != "C").strip()
     return name[:255] or "justificatif"
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
 from diagnostics.access import DiagnosticAccess, get_diagnostic_access
+from diagnostics.evidence.content import type_label
 from diagnostics.evidence.forms import EvidenceForm
 from diagnostics.evidence.services import (
     EvidenceError,
@@ -48,7 +49,7 @@ class EvidencePost:
 
 def handle_evidence_post(request, *, access: DiagnosticAccess, questions) -> EvidencePost:
     """Add the links and files given under any question of the page, and remove the one whose
-    « Retirer » button was pressed. Refusals are left on the forms (and in a message)."""
+    « Retirer » button was pressed. Refusals are left on the forms (and in a message)."""
     result = EvidencePost()
     diagnostic = access.diagnostic
     dropped = oversized_fields(request)
@@ -94,7 +95,7 @@ def handle_evidence_post(request, *, access: DiagnosticAccess, questions) -> Evi
     if result.refused:
         messages.error(
             request,
-            _("Un justificatif n’a pas été enregistré : le motif est indiqué sous la question."),
+            _("Un justificatif n’a pas été enregistré : le motif est indiqué sous la question."),
         )
     return result
 
@@ -132,11 +133,11 @@ def success_message(result: EvidencePost) -> str:
         return _("Vos réponses sont enregistrées.")
     if result.added:
         return ngettext(
-            "Justificatif ajouté ; vos réponses sont enregistrées.",
-            "%(n)s justificatifs ajoutés ; vos réponses sont enregistrées.",
+            "Justificatif ajouté ; vos réponses sont enregistrées.",
+            "%(n)s justificatifs ajoutés ; vos réponses sont enregistrées.",
             result.added,
         ) % {"n": result.added}
-    return _("Justificatif retiré ; vos réponses sont enregistrées.")
+    return _("Justificatif retiré ; vos réponses sont enregistrées.")
 
 
 def evidence_blocks(request, *, access: DiagnosticAccess, questions, forms=None) -> dict:
@@ -154,6 +155,7 @@ def evidence_blocks(request, *, access: DiagnosticAccess, questions, forms=None)
         by_question[evidence.question_id].append(
             {
                 "evidence": evidence,
+                "type_label": type_label(evidence.content_type),
                 "can_remove": editable
                 and can_remove(evidence, user=request.user, is_referent=access.is_referent),
             }

@@ -330,7 +330,7 @@ def recommendation_page(request, public_id, number):
 
 _SUBMITTED_EDIT = _lazy("Ce diagnostic est soumis : ses réponses ne peuvent plus être modifiées.")
 _SUBMITTED_EVIDENCE = _lazy(
-    "Ce diagnostic est soumis : ses justificatifs ne peuvent plus être modifiés."
+    "Ce diagnostic est soumis : ses justificatifs ne peuvent plus être modifiés."
 )
 _SUBMITTED_CONFIRM = _lazy(
     "Ce diagnostic est soumis : ses réponses reprises ne peuvent plus être confirmées."

@@ -155,7 +155,7 @@ def test_a_file_is_stored_under_a_random_name_and_keeps_its_own_for_download(
         question=question(diagnostic),
         by=agent,
         label="Délibération",
-        file=upload("../../délibération 2026.docx", samples.DOCX),
+        file=upload("../../délibération\x00 2026\n.docx", samples.DOCX),
     )
     assert evidence.original_name == "délibération 2026.docx"
     assert "délibération" not in evidence.file.name
@@ -248,7 +248,7 @@ def test_uploading_without_javascript_saves_the_typed_answer_with_the_file(
     evidence = Evidence.objects.get()
     assert (evidence.label, evidence.original_name) == ("Budget primitif", "budget.pdf")
     page = client.get(page_url(diagnostic)).content.decode()
-    assert "Justificatif ajouté ; vos réponses sont enregistrées." in page
+    assert "Justificatif ajouté ; vos réponses sont enregistrées." in page
     assert download_url(evidence) in page
     assert f"Ajouté par {agent.display_name} le" in page
 
@@ -289,9 +289,7 @@ def test_a_50_mb_upload_gets_a_french_message_and_the_answer_is_kept(
         },
     )
     assert response.status_code == 400
-    assert "dépasse la taille maximale de 10.0 Mo" in response.content.decode() or (
-        "dépasse la taille maximale de 10,0 Mo" in response.content.decode()
-    )
+    assert "dépasse la taille maximale de 10\u00a0Mo" in response.content.decode()
     assert Answer.objects.get(diagnostic=diagnostic, question__code="A4").value == "1500"
     assert not Evidence.objects.exists()
     assert stored_files(media) == []
@@ -409,7 +407,7 @@ def pdf_evidence(diagnostic, agent):
         diagnostic=diagnostic,
         question=question(diagnostic),
         by=agent,
-        file=upload("rapport « final ».pdf"),
+        file=upload("rapport « final ».pdf"),
     )
 
 
@@ -569,7 +567,7 @@ def test_evidence_comes_back_identical_after_export_and_import(diagnostic, agent
         diagnostic=diagnostic, question=question(diagnostic, "A1"), by=agent, url="https://a.fr"
     )
     data = json.loads(json.dumps(export_collectivite(diagnostic.collectivite)))
-    before = [{k: v for k, v in e.items()} for e in data["diagnostics"][0]["evidence"]]
+    before = data["diagnostics"][0]["evidence"]
     assert before[0]["file"]["content_type"] == content.XLSX.mime
     diagnostic.collectivite.delete()
     summary = import_collectivite(data, attach_existing_accounts=True)
