@@ -18,11 +18,13 @@ from django.utils.http import urlsafe_base64_encode
 from accounts.models import Invitation, MemberEvent, Membership
 from accounts.services import invitation_token
 from diagnostics.catalogue import catalogue_data
+from diagnostics.evidence.services import add_evidence
 from diagnostics.models import (
     Answer,
     AnswerChange,
     Diagnostic,
     DiagnosticEvent,
+    Evidence,
     PlanAction,
     PlanActionChange,
     ReportFile,
@@ -220,6 +222,7 @@ RULES = {
     "report_request": Rule({"POST": MEMBER}, success={"POST": 302}),
     "report_status": Rule(READ),
     "report_download": Rule(READ),
+    "evidence_download": Rule(READ),
     # Notifications: everyone's own choices. Posting nothing turns every mail off.
     "notification_settings": Rule(
         {"GET": LOGGED_IN, "HEAD": LOGGED_IN, "POST": LOGGED_IN},
@@ -270,6 +273,7 @@ class World:
     diagnostic: Diagnostic
     action: PlanAction
     report: ReportFile
+    evidence: Evidence
     invitation_token: str
     invitation: Invitation
     member: Membership
@@ -311,6 +315,12 @@ def world(catalogue, collectivite, referent, agent, elu, outsider):
         size=15,
         requested_by=referent,
     )
+    evidence = add_evidence(
+        diagnostic=diagnostic,
+        question=data.question_by_code("R1.Q1"),
+        by=agent,
+        file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="deliberation.pdf"),
+    )
     invitation = Invitation.objects.create(
         collectivite=collectivite,
         email="invitee@exemple.localhost",
@@ -333,6 +343,7 @@ def world(catalogue, collectivite, referent, agent, elu, outsider):
         diagnostic=diagnostic,
         action=action,
         report=report,
+        evidence=evidence,
         invitation_token=invitation_token(invitation),
         invitation=invitation,
         member=agent.memberships.get(collectivite=collectivite),
@@ -366,6 +377,7 @@ def url_for(name, rule, world):
         "action_id": world.action.public_id,
         "variant": "complet",
         "report_id": world.report.public_id,
+        "evidence_id": world.evidence.public_id,
         "member_id": world.member.public_id,
         "invitation_id": world.invitation.public_id,
     }
