@@ -144,6 +144,15 @@ TERRITORIES_CACHE_DIR = BASE_DIR / ".cache" / "decoupage-administratif"
 
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "media/"
+# Evidence files (see diagnostics.evidence): the size of one file, in bytes, and how many files
+# and links one question may have. A larger file is dropped while it is uploaded, never stored.
+EVIDENCE_MAX_FILE_SIZE = env_int("EVIDENCE_MAX_FILE_SIZE", 10 * 1024 * 1024)
+EVIDENCE_MAX_PER_QUESTION = env_int("EVIDENCE_MAX_PER_QUESTION", 20)
+FILE_UPLOAD_HANDLERS = [
+    "diagnostics.evidence.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")

@@ -10,6 +10,8 @@ class DiagnosticsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from diagnostics.catalogue import clear_catalogue_cache
+        from diagnostics.evidence.services import delete_stored_file
+        from diagnostics.models import Evidence
         from recommendations import models as catalogue
 
         for model in [
@@ -23,3 +25,4 @@ class DiagnosticsConfig(AppConfig):
                 signal.connect(
                     clear_catalogue_cache, sender=model, dispatch_uid=f"catalogue-cache-{model}"
                 )
+        post_delete.connect(delete_stored_file, sender=Evidence, dispatch_uid="evidence-files")

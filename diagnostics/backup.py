@@ -4,13 +4,18 @@ Rows refer to each other by natural keys (catalogue version code, question code,
 recommendation number, suggested action, e-mail address, public ids), never by database ids.
 """
 
+import base64
+import binascii
 import math
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models.functions import Lower, Trim
 from django.utils import timezone
@@ -20,11 +25,13 @@ from django.utils.translation import ngettext
 from accounts.models import Collectivite, Invitation, Membership, User, normalize_email_address
 from aeict.text import quoted
 from diagnostics.catalogue import catalogue_data
-from diagnostics.enums import AnswerChangeKind, DiagnosticStatus
+from diagnostics.enums import AnswerChangeKind, DiagnosticStatus, EvidenceKind
+from diagnostics.evidence import services as evidence_services
 from diagnostics.models import (
     Answer,
     AnswerChange,
     Diagnostic,
+    Evidence,
     PlanAction,
     PlanActionChange,
     RecommendationScore,
@@ -273,6 +280,11 @@ def _export(collectivite: Collectivite) -> dict:
     answers = defaultdict(list)
     for answer in Answer.objects.filter(diagnostic__collectivite=collectivite):
         answers[answer.diagnostic_id].append(answer)
+    evidence = defaultdict(list)
+    for item in Evidence.objects.filter(diagnostic__collectivite=collectivite).order_by(
+        "added_at", "pk"
+    ):
+        evidence[item.diagnostic_id].append(item)
     action_changes = defaultdict(list)
     for change in PlanActionChange.objects.filter(
         action__diagnostic__collectivite=collectivite
@@ -311,6 +323,33 @@ def _export(collectivite: Collectivite) -> dict:
                 for change in answer_changes[answer.pk]
             ],
         }
+
+    def evidence_entry(catalogue: _Catalogue, item: Evidence) -> dict:
+        question = catalogue.question_by_pk.get(item.question_id)
+        if question is None:
+            raise BackupError(_("Un justificatif porte sur une question d’une autre version."))
+        entry = {
+            "public_id": str(item.public_id),
+            "question": question.code,
+            "kind": item.kind,
+            "label": item.label,
+            "url": item.url,
+            "file": None,
+            "added_by": person(item.added_by_id),
+            "added_at": _moment(item.added_at),
+            "carried_from_year": item.carried_from_year,
+        }
+        if item.file.name:
+            # Embedded, so that the export alone restores everything.
+            with default_storage.open(item.file.name, "rb") as content:
+                data = content.read()
+            entry["file"] = {
+                "name": item.original_name,
+                "content_type": item.content_type,
+                "size": len(data),
+                "base64": base64.b64encode(data).decode("ascii"),
+            }
+        return entry
 
     def action_entry(catalogue: _Catalogue, action: PlanAction) -> dict:
         state = catalogue.portable_action_state(action_state(action))
@@ -364,6 +403,7 @@ def _export(collectivite: Collectivite) -> dict:
                 "scores": scores[diagnostic.pk],
                 "answers": [answer_entry(catalogue, a) for a in ordered],
                 "plan": [action_entry(catalogue, a) for a in actions[diagnostic.pk]],
+                "evidence": [evidence_entry(catalogue, e) for e in evidence[diagnostic.pk]],
             }
         )
 
@@ -414,6 +454,8 @@ def _replace_user_ids(memberships, invitations, diagnostics, emails):
                     row[name] = emails.get(row[name])
             for change in row["changes"]:
                 change["changed_by"] = emails.get(change["changed_by"])
+        for row in diagnostic["evidence"]:
+            row["added_by"] = emails.get(row["added_by"])
 
 
 # Import -------------------------------------------------------------------------------------------
@@ -457,6 +499,7 @@ class ImportSummary:
     diagnostics: int
     answers: int
     plan_actions: int
+    evidence: int = 0
 
 
 def import_collectivite(data: dict, *, attach_existing_accounts: bool = False) -> ImportSummary:
@@ -628,6 +671,8 @@ class _DiagnosticRows:
     scores: list[RecommendationScore]
     answers: list[tuple[Answer, list[AnswerChange]]]
     plan: list[tuple[PlanAction, list[PlanActionChange]]]
+    # Each with the content of its file (None for a link), stored only when the import writes.
+    evidence: list[tuple[Evidence, bytes | None]]
 
 
 # The fields of a plan action that its history states hold, and those they never hold.
@@ -893,11 +938,13 @@ class _Reading:
                 )
             self.diagnostic_years.add(diagnostic.year)
         self._note_public_id(Diagnostic, entry, diagnostic.public_id)
-        rows = _DiagnosticRows(diagnostic=diagnostic, scores=[], answers=[], plan=[])
+        rows = _DiagnosticRows(diagnostic=diagnostic, scores=[], answers=[], plan=[], evidence=[])
         self.diagnostics.append(rows)
         scores = entry("scores", _list, default=[])
         answers = entry("answers", _list, default=[])
         plan = entry("plan", _list, default=[])
+        # Files written before evidence existed have no such key.
+        evidence = entry("evidence", _list, optional=True, default=[])
         if catalogue is None:
             return  # Nothing more can be checked without the catalogue.
         numbers: set[int] = set()
@@ -921,6 +968,16 @@ class _Reading:
             )
             if answer is not None:
                 rows.answers.append(answer)
+        per_question: dict[str, int] = defaultdict(int)
+        for index, raw in enumerate(evidence, start=1):
+            item = self._read_evidence(
+                _Entry(self, _at(entry.where, _("justificatif %(n)s") % {"n": index}), raw),
+                diagnostic,
+                catalogue,
+                per_question,
+            )
+            if item is not None:
+                rows.evidence.append(item)
         suggested: set[int] = set()
         for index, raw in enumerate(plan, start=1):
             rows.plan.append(
@@ -1019,6 +1076,63 @@ class _Reading:
             changes.append(row)
         return answer, changes
 
+    def _read_evidence(self, entry, diagnostic, catalogue, per_question):
+        """A link or a file, checked as when it is added: a web address, or a file whose content
+        is of an allowed type and not over the size limit; at most so many per question."""
+        question = entry("question", catalogue.question)
+        if question is None:
+            return None
+        per_question[question.code] += 1
+        if per_question[question.code] == settings.EVIDENCE_MAX_PER_QUESTION + 1:
+            self.add(
+                _at(entry.where, "question"),
+                _("La question %(code)s a plus de %(n)s justificatifs.")
+                % {"code": question.code, "n": settings.EVIDENCE_MAX_PER_QUESTION},
+            )
+        item = Evidence(
+            public_id=entry("public_id", _identifier),
+            diagnostic=diagnostic,
+            question=question,
+            kind=entry("kind", _text),
+            label=entry("label", _text),
+            url=entry("url", _text, default=""),
+            added_by=entry.person("added_by"),
+            added_at=entry("added_at", _date_time),
+            carried_from_year=entry("carried_from_year", _integer_or_none, optional=True),
+        )
+        content = None
+        described = entry("file", optional=True)
+        if item.kind == EvidenceKind.FILE:
+            content = self._evidence_file(_Entry(self, _at(entry.where, "file"), described), item)
+        elif described is not None:
+            self.add(_at(entry.where, "file"), _("Un lien n’a pas de fichier."))
+        elif item.kind == EvidenceKind.LINK and not item.url:
+            self.add(_at(entry.where, "url"), _("Un lien a une adresse."))
+        self.check(entry, item, exclude={"diagnostic", "question", "added_by", "file"})
+        self._note_public_id(Evidence, entry, item.public_id)
+        return item, content
+
+    def _evidence_file(self, entry: _Entry, item: Evidence) -> bytes | None:
+        item.original_name = evidence_services.clean_name(entry("name", _text, default="") or "")
+        encoded = entry("base64", _text)
+        if encoded is None:
+            return None
+        try:
+            content = base64.b64decode(encoded, validate=True)
+        except (binascii.Error, ValueError):
+            self.add(_at(entry.where, "base64"), _("Ce n’est pas du base64."))
+            return None
+        try:
+            file_type = evidence_services.check_file(
+                ContentFile(content), name=item.original_name, size=len(content)
+            )
+        except evidence_services.EvidenceRefused as error:
+            self.add(entry.where, error.message)
+            return None
+        item.content_type = file_type.mime
+        item.size = len(content)
+        return content
+
     def _action_values(self, entry: _Entry, catalogue: _Catalogue, *, whole: bool) -> dict:
         """A plan action's tracked fields read from the file (all of them when ``whole``, else
         those the state holds), as the model's values; checked as the model checks them."""
@@ -1115,13 +1229,13 @@ class _Reading:
         collectivite.save(update_fields=["created_at"])
         _with_created_at(Membership, self.memberships)
         _with_created_at(Invitation, self.invitations)
-        for rows in self.diagnostics:
-            _with_created_at(Diagnostic, [rows.diagnostic])
-            RecommendationScore.objects.bulk_create(rows.scores)
-            _with_created_at(PlanAction, [action for action, _changes in rows.plan])
-            PlanActionChange.objects.bulk_create(c for _action, cs in rows.plan for c in cs)
-            Answer.objects.bulk_create([answer for answer, _changes in rows.answers])
-            AnswerChange.objects.bulk_create(c for _answer, cs in rows.answers for c in cs)
+        stored: list[str] = []
+        try:
+            self._write_diagnostics(stored)
+        except BaseException:
+            for name in stored:
+                default_storage.delete(name)
+            raise
         flag_latest_submitted(collectivite=collectivite)
         return ImportSummary(
             collectivite=collectivite,
@@ -1131,7 +1245,24 @@ class _Reading:
             diagnostics=len(self.diagnostics),
             answers=sum(len(rows.answers) for rows in self.diagnostics),
             plan_actions=sum(len(rows.plan) for rows in self.diagnostics),
+            evidence=sum(len(rows.evidence) for rows in self.diagnostics),
         )
+
+    def _write_diagnostics(self, stored: list[str]) -> None:
+        for rows in self.diagnostics:
+            _with_created_at(Diagnostic, [rows.diagnostic])
+            RecommendationScore.objects.bulk_create(rows.scores)
+            _with_created_at(PlanAction, [action for action, _changes in rows.plan])
+            PlanActionChange.objects.bulk_create(c for _action, cs in rows.plan for c in cs)
+            Answer.objects.bulk_create([answer for answer, _changes in rows.answers])
+            AnswerChange.objects.bulk_create(c for _answer, cs in rows.answers for c in cs)
+            for item, content in rows.evidence:
+                if content is not None:
+                    item.file.name = default_storage.save(
+                        evidence_services.storage_name(), ContentFile(content)
+                    )
+                    stored.append(item.file.name)
+            Evidence.objects.bulk_create([item for item, _content in rows.evidence])
 
 
 _ANSWER_COMMENT = AnswerForm.base_fields["comment"]

@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.models import Collectivite, User
 from diagnostics.catalogue import CatalogueData, catalogue_data
 from diagnostics.enums import ActionStatus, AnswerChangeKind, DiagnosticStatus
+from diagnostics.evidence.services import copy_evidence
 from diagnostics.models import Answer, AnswerChange, Diagnostic, PlanAction, PlanActionChange
 from recommendations.enums import OPTION_KINDS, QuestionKind
 from recommendations.models import Question
@@ -33,6 +34,7 @@ def carry_source(collectivite: Collectivite) -> Diagnostic | None:
 class CarryResult:
     answers: int = 0
     actions: int = 0
+    evidence: int = 0
     uncarried_questions: list[str] = field(default_factory=list)
 
 
@@ -132,6 +134,16 @@ def carry_over(*, source: Diagnostic, target: Diagnostic, by: User) -> CarryResu
         for answer in created
     )
     result.answers = len(created)
+    # Evidence follows the question, unless the question changed so much that its answer was not
+    # carried (its evidence may no longer prove anything); files are copied (see copy_evidence).
+    carried_questions = {
+        source_questions[q.code].pk: q
+        for q in target_data.questions
+        if q.code in source_questions and q.code not in result.uncarried_questions
+    }
+    result.evidence = copy_evidence(
+        source=source, target=target, questions=carried_questions, year=year
+    )
     result.actions = _carry_plan(source=source, target=target, target_data=target_data, year=year)
     target.carried_from = source
     target.carried_from_year = year

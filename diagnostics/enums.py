@@ -18,12 +18,19 @@ class DiagnosticEventKind(models.TextChoices):
     ARCHIVED = "archive", _("Archivé")
     UNARCHIVED = "desarchive", _("Désarchivé")
     DELETED = "supprime", _("Supprimé")
+    EVIDENCE_ADDED = "justificatif_ajoute", _("Justificatif ajouté")
+    EVIDENCE_REMOVED = "justificatif_retire", _("Justificatif retiré")
 
 
 class AnswerChangeKind(models.TextChoices):
     CHANGED = "modifiee", _("Modifiée")
     CARRIED = "reprise", _("Reprise du diagnostic précédent")
     CONFIRMED = "confirmee", _("Confirmée")
+
+
+class EvidenceKind(models.TextChoices):
+    LINK = "lien", _("Lien")
+    FILE = "fichier", _("Fichier")
 
 
 class ActionStatus(models.TextChoices):

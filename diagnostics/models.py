@@ -4,7 +4,7 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -16,11 +16,18 @@ from diagnostics.enums import (
     AnswerChangeKind,
     DiagnosticEventKind,
     DiagnosticStatus,
+    EvidenceKind,
     ReportStatus,
     ReportVariant,
 )
 
 FIRST_YEAR = 2000
+
+# Evidence links are web pages: no ftp, no javascript:, no data:.
+validate_web_url = URLValidator(
+    schemes=["http", "https"],
+    message=_("Indiquez une adresse web commençant par https:// ou http://."),
+)
 LAST_YEAR = 2100
 
 
@@ -299,6 +306,69 @@ class AnswerChange(StateChange):
 
     def __str__(self):
         return f"{self.answer_id} · r{self.revision}"
+
+
+class EvidenceQuerySet(models.QuerySet):
+    def for_diagnostic(self, diagnostic):
+        return self.filter(diagnostic=diagnostic)
+
+
+class Evidence(models.Model):
+    """A link or a file backing the answer to one question of one diagnostic.
+
+    Attached to the diagnostic and the question, not to the Answer row: that row only exists once
+    someone has saved a value, and evidence may come first. Files go through the storage API
+    under a random name (see diagnostics.evidence); the name the person gave is kept for the
+    download only."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    diagnostic = models.ForeignKey(Diagnostic, on_delete=models.CASCADE, related_name="evidence")
+    question = models.ForeignKey(
+        "recommendations.Question", on_delete=models.PROTECT, related_name="evidence"
+    )
+    kind = models.CharField(_("nature"), max_length=10, choices=EvidenceKind.choices)
+    label = models.CharField(_("intitulé"), max_length=200)
+    url = models.URLField(_("lien"), max_length=2000, blank=True, validators=[validate_web_url])
+    file = models.FileField(_("fichier"), blank=True, max_length=255)
+    original_name = models.CharField(_("nom du fichier"), max_length=255, blank=True)
+    content_type = models.CharField(_("type du fichier"), max_length=120, blank=True)
+    size = models.PositiveBigIntegerField(_("taille (octets)"), default=0)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ajouté par"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    added_at = models.DateTimeField(_("ajouté le"), default=timezone.now)
+    # Copied from the collectivité's previous diagnostic (see diagnostics.carry).
+    carried_from_year = models.PositiveSmallIntegerField(
+        _("reprise de l’année"), null=True, blank=True
+    )
+
+    objects = EvidenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("justificatif")
+        verbose_name_plural = _("justificatifs")
+        ordering = ["added_at", "pk"]
+        indexes = [models.Index(fields=["diagnostic", "question"], name="evidence_question_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind=EvidenceKind.LINK, file="") & ~models.Q(url="")
+                    | models.Q(kind=EvidenceKind.FILE, url="") & ~models.Q(file="")
+                ),
+                name="evidence_link_or_file",
+            )
+        ]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def is_file(self) -> bool:
+        return self.kind == EvidenceKind.FILE
 
 
 PRIORITY_ORDER = {ActionPriority.HIGH: 0, ActionPriority.MEDIUM: 1, ActionPriority.LOW: 2}

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from diagnostics import views
+from diagnostics.evidence import views as evidence
 from diagnostics.plan import views as plan
 from diagnostics.questionnaire import views as questionnaire
 from diagnostics.reports import views as reports
@@ -46,6 +47,11 @@ urlpatterns = [
         "diagnostics/<uuid:public_id>/questions/<str:code>/historique/",
         questionnaire.answer_history,
         name="diagnostic_answer_history",
+    ),
+    path(
+        "diagnostics/<uuid:public_id>/justificatifs/<uuid:evidence_id>/",
+        evidence.evidence_download,
+        name="evidence_download",
     ),
     path(
         "diagnostics/<uuid:public_id>/soumettre/",

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.models import Membership
 from diagnostics.access import get_diagnostic_access
 from diagnostics.catalogue import catalogue_data
+from diagnostics.evidence import views as evidence_views
 from diagnostics.forms import ReopenForm
 from diagnostics.models import AnswerChange, Diagnostic, DiagnosticEvent
 from diagnostics.questionnaire.answers import (
@@ -240,11 +241,15 @@ def recommendation_page(request, public_id, number):
     answers = {q.pk: known[q.pk] for q in page_questions if q.pk in known}
     not_asked = page_not_asked(data, rec.number, known, collectivite_kind=kind)
     forms_by_code, conflicts, has_errors = {}, {}, False
+    evidence = evidence_views.EvidencePost()
     if request.method == "POST":
         access.require_editor()
         confirming = "confirmer" in request.POST or "confirmer_tout" in request.POST
         if diagnostic.is_submitted:
-            messages.error(request, _SUBMITTED_CONFIRM if confirming else _SUBMITTED_EDIT)
+            if evidence_views.is_evidence_post(request.POST):
+                messages.error(request, _SUBMITTED_EVIDENCE)
+            else:
+                messages.error(request, _SUBMITTED_CONFIRM if confirming else _SUBMITTED_EDIT)
             return redirect("diagnostic_recommendation", public_id=public_id, number=number)
         shown_not_asked = not_asked
         for question in page_questions:
@@ -291,6 +296,15 @@ def recommendation_page(request, public_id, number):
                     ),
                 )
                 return redirect("diagnostic_recommendation", public_id=public_id, number=number)
+        # The answers are saved first: a link or a file added with them never costs a typed answer.
+        evidence = evidence_views.handle_evidence_post(
+            request, access=access, questions=data.questions_by_rec[rec.number]
+        )
+        has_errors = has_errors or evidence.refused
+        if not has_errors and not conflicts and evidence.acted:
+            messages.success(request, evidence_views.success_message(evidence))
+            url = reverse("diagnostic_recommendation", args=[public_id, number])
+            return redirect(f"{url}#{evidence.anchor}" if evidence.anchor else url)
         if not has_errors and not conflicts and confirming:
             try:
                 confirmed = _confirm(request, diagnostic, data, rec)
@@ -323,6 +337,9 @@ def recommendation_page(request, public_id, number):
     index = numbers.index(rec.number)
     to_confirm = sum(1 for a in answers.values() if a.needs_confirmation)
     status = 400 if has_errors else 409 if conflicts else 200
+    evidence_blocks = evidence_views.evidence_blocks(
+        request, access=access, questions=data.questions_by_rec[rec.number], forms=evidence.forms
+    )
     context = {
         "access": access,
         "diagnostic": diagnostic,
@@ -344,7 +361,10 @@ def recommendation_page(request, public_id, number):
         "conflicts": conflicts,
         "read_only": not access.can_answer,
         "to_confirm": to_confirm,
+        "evidence_key": evidence_views.blocks_key(evidence_blocks),
     }
+    for item in context["items"]:
+        item["evidence"] = evidence_blocks[item["question"].code]
     if status != 200 or len(messages.get_messages(request)):
         return render(request, "diagnostics/recommendation.html", context, status=status)
     return HttpResponse(_cached_page(request, context))
@@ -363,6 +383,9 @@ def _not_asked_error(reason: str) -> str:
 
 
 _SUBMITTED_EDIT = _lazy("Ce diagnostic est soumis : ses réponses ne peuvent plus être modifiées.")
+_SUBMITTED_EVIDENCE = _lazy(
+    "Ce diagnostic est soumis : ses justificatifs ne peuvent plus être modifiés."
+)
 _SUBMITTED_CONFIRM = _lazy(
     "Ce diagnostic est soumis : ses réponses reprises ne peuvent plus être confirmées."
 )
@@ -411,6 +434,7 @@ def _page_key(request, context) -> str:
         context["read_only"],
         context["to_confirm"],
         tuple(str(item["html"]) for item in context["items"]),
+        context["evidence_key"],
     )
     return "qpage:" + hashlib.sha256(repr(shown).encode()).hexdigest()
 

@@ -6,6 +6,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from diagnostics.access import get_diagnostic_access
+from diagnostics.evidence.selectors import evidence_counts
 from diagnostics.results import exports
 from diagnostics.results.report import build_report
 
@@ -33,10 +34,17 @@ def recommendation_detail(request, public_id, number):
     section = report.section(number)
     if section is None:
         raise Http404
+    evidence = evidence_counts(access.diagnostic)
     return render(
         request,
         "diagnostics/results_detail.html",
-        {"access": access, "diagnostic": access.diagnostic, "report": report, "section": section},
+        {
+            "access": access,
+            "diagnostic": access.diagnostic,
+            "report": report,
+            "section": section,
+            "rows": [(row, evidence.get(row.question.code, 0)) for row in section.questions],
+        },
     )
 
 

@@ -21,11 +21,13 @@ from accounts.services import invitation_token
 from budget.enums import Mechanism
 from budget.models import BudgetChange
 from diagnostics.catalogue import catalogue_data
+from diagnostics.evidence.services import add_evidence
 from diagnostics.models import (
     Answer,
     AnswerChange,
     Diagnostic,
     DiagnosticEvent,
+    Evidence,
     PlanAction,
     PlanActionChange,
     ReportFile,
@@ -244,6 +246,7 @@ RULES = {
     ),
     "budget_export": Rule(READ, target="collectivite"),
     "budget_explain": Rule({"GET": PUBLIC, "HEAD": PUBLIC}),
+    "evidence_download": Rule(READ),
     # Notifications: everyone's own choices. Posting nothing turns every mail off.
     # The official list of collectivités
     "collectivite_create": Rule(
@@ -327,6 +330,7 @@ class World:
     diagnostic: Diagnostic
     action: PlanAction
     report: ReportFile
+    evidence: Evidence
     invitation_token: str
     invitation: Invitation
     member: Membership
@@ -369,6 +373,12 @@ def world(catalogue, collectivite, referent, agent, elu, outsider):
         size=15,
         requested_by=referent,
     )
+    evidence = add_evidence(
+        diagnostic=diagnostic,
+        question=data.question_by_code("R1.Q1"),
+        by=agent,
+        file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="deliberation.pdf"),
+    )
     invitation = Invitation.objects.create(
         collectivite=collectivite,
         email="invitee@exemple.localhost",
@@ -394,6 +404,7 @@ def world(catalogue, collectivite, referent, agent, elu, outsider):
         diagnostic=diagnostic,
         action=action,
         report=report,
+        evidence=evidence,
         invitation_token=invitation_token(invitation),
         invitation=invitation,
         member=agent.memberships.get(collectivite=collectivite),
@@ -434,6 +445,7 @@ def url_for(name, rule, world):
         "action_id": world.action.public_id,
         "variant": "complet",
         "report_id": world.report.public_id,
+        "evidence_id": world.evidence.public_id,
         "member_id": world.member.public_id,
         "invitation_id": world.invitation.public_id,
         "year": timezone.localdate().year,
