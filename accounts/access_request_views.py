@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
@@ -57,8 +57,9 @@ def access_request_sent(request):
 
 
 def _require_reviewer(request) -> None:
+    """Platform pages: anyone but a reviewer is told nothing (404), as for the other ones."""
     if not may_review(request.user):
-        raise PermissionDenied
+        raise Http404
 
 
 @require_safe

@@ -109,10 +109,10 @@ def test_only_reviewers_see_the_queue(client, reviewer):
         response = client.get(url)
         assert response.status_code == 302 and "/connexion/" in response["Location"]
         client.force_login(MembershipFactory(role=Role.REFERENT).user)
-        assert client.get(url).status_code == 403
+        assert client.get(url).status_code == 404
         client.logout()
     client.force_login(MembershipFactory(role=Role.REFERENT).user)
-    assert client.post(review_url(pending), {"accepter": "1"}).status_code == 403
+    assert client.post(review_url(pending), {"accepter": "1"}).status_code == 404
     client.logout()
     assert AccessRequest.objects.get().status == AccessRequestStatus.PENDING
     client.force_login(reviewer)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from accounts.models import Invitation, MemberEvent, Membership
+from accounts.models import AccessRequest, Invitation, MemberEvent, Membership
 from accounts.services import invitation_token
 from budget.enums import Mechanism
 from budget.models import BudgetChange
@@ -95,6 +95,21 @@ RULES = {
     "home": Rule({"GET": PUBLIC, "HEAD": PUBLIC}),
     "methode": Rule({"GET": PUBLIC, "HEAD": PUBLIC}),
     "accessibilite": Rule({"GET": PUBLIC, "HEAD": PUBLIC}),
+    "mentions_legales": Rule({"GET": PUBLIC, "HEAD": PUBLIC}),
+    "donnees_personnelles": Rule({"GET": PUBLIC, "HEAD": PUBLIC}),
+    "contact": Rule({"GET": PUBLIC, "HEAD": PUBLIC}),
+    "aide": Rule({"GET": PUBLIC, "HEAD": PUBLIC}),
+    # Access requests: anyone asks (posting nothing shows the form again, with its errors);
+    # platform administrators review.
+    "access_request": Rule({"GET": PUBLIC, "HEAD": PUBLIC, "POST": PUBLIC}, success={"POST": 400}),
+    "access_request_sent": Rule({"GET": PUBLIC, "HEAD": PUBLIC}),
+    "access_requests": Rule({"GET": STAFF, "HEAD": STAFF}),
+    # Posting neither decision shows the request again.
+    "access_request_review": Rule(
+        {"GET": STAFF, "HEAD": STAFF, "POST": STAFF},
+        target="access_request",
+        success={"POST": 400},
+    ),
     "javascript-catalog": Rule({"GET": PUBLIC, "HEAD": PUBLIC, "OPTIONS": PUBLIC}),
     # Accounts. Posting nothing to a form shows it again with its errors.
     "login": Rule(
@@ -335,6 +350,7 @@ class World:
     invitation: Invitation
     member: Membership
     partnership: Partnership
+    access_request: AccessRequest
     reset_kwargs: dict
     payloads: dict
 
@@ -409,6 +425,14 @@ def world(catalogue, collectivite, referent, agent, elu, outsider):
         invitation=invitation,
         member=agent.memberships.get(collectivite=collectivite),
         partnership=partnership,
+        access_request=AccessRequest.objects.create(
+            collectivite_name="Commune de Saint-Martin",
+            siren="214401093",
+            kind="commune",
+            full_name="Inès Laurent",
+            job_title="Chargée de mission",
+            email="ines.laurent@saint-martin.localhost",
+        ),
         reset_kwargs={
             "uidb64": urlsafe_base64_encode(force_bytes(forgetful.pk)),
             "token": default_token_generator.make_token(forgetful),
@@ -453,6 +477,8 @@ def url_for(name, rule, world):
     }
     if rule.target == "reset":
         values.update(world.reset_kwargs)
+    if rule.target == "access_request":
+        values["public_id"] = world.access_request.public_id
     pattern = next(p for p in application_patterns() if p.name == name)
     converters = pattern.pattern.converters
     return reverse(name, kwargs={k: v for k, v in values.items() if k in converters})
