@@ -102,8 +102,8 @@ def csrf_failure(request, reason=""):
     """
     if wants_json(request):
         message = _(
-            "Non enregistré\u00a0: la page a expiré ou votre session a pris fin. Rechargez la page "
-            "(reconnectez-vous si on vous le demande)\u00a0; la réponse, gardée dans ce "
+            "Non enregistré : la page a expiré ou votre session a pris fin. Rechargez la page "
+            "(reconnectez-vous si on vous le demande) ; la réponse, gardée dans ce "
             "navigateur, sera renvoyée."
         )
         return JsonResponse({"status": "csrf", "message": message}, status=403)

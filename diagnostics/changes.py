@@ -65,7 +65,7 @@ def changes_since(*, user: User, collectivite_ids: list[int], since: datetime) -
         changes.append(
             Change(
                 diagnostic.submitted_at,
-                _("%(name)s a soumis «\u00a0%(title)s\u00a0»\u00a0: les résultats sont prêts.")
+                _("%(name)s a soumis « %(title)s » : les résultats sont prêts.")
                 % {"name": _name(diagnostic.submitted_by), "title": diagnostic.title},
                 reverse("diagnostic_results", args=[diagnostic.public_id]),
             )
@@ -79,7 +79,7 @@ def changes_since(*, user: User, collectivite_ids: list[int], since: datetime) -
         changes.append(
             Change(
                 diagnostic.reopened_at,
-                _("%(name)s a rouvert «\u00a0%(title)s\u00a0».")
+                _("%(name)s a rouvert « %(title)s ».")
                 % {"name": _name(diagnostic.reopened_by), "title": diagnostic.title},
                 reverse("diagnostic_overview", args=[diagnostic.public_id]),
             )
@@ -118,7 +118,7 @@ def changes_since(*, user: User, collectivite_ids: list[int], since: datetime) -
         changes.append(
             Change(
                 report.finished_at,
-                _("Votre rapport «\u00a0%(report)s\u00a0» de «\u00a0%(title)s\u00a0» est prêt.")
+                _("Votre rapport « %(report)s » de « %(title)s » est prêt.")
                 % {"report": report.get_variant_display(), "title": report.diagnostic.title},
                 reverse("report_status", args=[report.diagnostic.public_id, report.public_id]),
             )
@@ -137,9 +137,8 @@ def changes_since(*, user: User, collectivite_ids: list[int], since: datetime) -
             Change(
                 row["last"],
                 ngettext(
-                    "%(count)s\u00a0réponse enregistrée par d’autres dans «\u00a0%(title)s\u00a0».",
-                    "%(count)s\u00a0réponses enregistrées par d’autres dans "
-                    "«\u00a0%(title)s\u00a0».",
+                    "%(count)s réponse enregistrée par d’autres dans « %(title)s ».",
+                    "%(count)s réponses enregistrées par d’autres dans « %(title)s ».",
                     row["count"],
                 )
                 % {"count": row["count"], "title": row["answer__diagnostic__title"]},

@@ -261,7 +261,7 @@ class Multi(QuestionKindHandler):
 
     def describe(self, question, value, options_by_id):
         labels = [options_by_id[v].label for v in value if v in options_by_id]
-        return "\u00a0; ".join(labels) if labels else _("Aucune option cochée")
+        return " ; ".join(labels) if labels else _("Aucune option cochée")
 
     def export_value(self, value, rank_of):
         return sorted(rank_of(pk) for pk in value)
@@ -353,7 +353,7 @@ class Number(QuestionKindHandler):
         except ValidationError as error:
             reason = " ".join(error.messages)
             raise ValidationError(
-                _("%(value)s est refusé\u00a0: %(reason)s")
+                _("%(value)s est refusé : %(reason)s")
                 % {"value": quoted(value), "reason": reason[:1].lower() + reason[1:]}
             ) from None
 

@@ -193,8 +193,8 @@ def create_diagnostic(
     if carry_from is not None:
         carried = carry_over(source=carry_from, target=diagnostic, by=by)
         details = _(
-            "Repris du diagnostic %(year)s\u00a0: réponses reprises\u00a0: %(answers)s, "
-            "actions du plan reprises\u00a0: %(actions)s."
+            "Repris du diagnostic %(year)s : réponses reprises : %(answers)s, "
+            "actions du plan reprises : %(actions)s."
         ) % {
             "year": carry_from.year or _("précédent"),
             "answers": carried.answers,

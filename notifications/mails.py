@@ -68,7 +68,7 @@ def send_diagnostic_submitted_mail(*, diagnostic_id: int, by_id: int | None) -> 
         subject=(
             _("Les résultats du diagnostic %(year)s sont prêts") % {"year": diagnostic.year}
             if diagnostic.year
-            else _("Les résultats du diagnostic «\u00a0%(title)s\u00a0» sont prêts")
+            else _("Les résultats du diagnostic « %(title)s » sont prêts")
             % {"title": diagnostic.title}
         ),
         template="emails/notification_submitted.txt",
@@ -96,8 +96,7 @@ def send_diagnostic_reopened_mail(*, diagnostic_id: int, by_id: int | None) -> N
         subject=(
             _("Le diagnostic %(year)s est rouvert") % {"year": diagnostic.year}
             if diagnostic.year
-            else _("Le diagnostic «\u00a0%(title)s\u00a0» est rouvert")
-            % {"title": diagnostic.title}
+            else _("Le diagnostic « %(title)s » est rouvert") % {"title": diagnostic.title}
         ),
         template="emails/notification_reopened.txt",
         context={
@@ -137,7 +136,7 @@ def send_report_ready_mail(*, report_id: int) -> None:
     _send(
         recipients=wanting(requester, kind),
         kind=kind,
-        subject=_("Votre rapport «\u00a0%(report)s\u00a0» est prêt")
+        subject=_("Votre rapport « %(report)s » est prêt")
         % {"report": report.get_variant_display()},
         template="emails/notification_report_ready.txt",
         context={

@@ -34,9 +34,7 @@ class NotificationPreference(models.Model):
     member_joined = models.BooleanField(
         NotificationKind.MEMBER_JOINED.label,
         default=True,
-        help_text=_(
-            "Pour les référents AEICT\u00a0: un courriel quand une invitation est acceptée."
-        ),
+        help_text=_("Pour les référents AEICT : un courriel quand une invitation est acceptée."),
     )
     updated_at = models.DateTimeField(auto_now=True)
 

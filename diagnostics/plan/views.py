@@ -58,9 +58,9 @@ def plan_accept(request, public_id):
         diagnostic=access.diagnostic, items=items, by=request.user, dismissed=dismiss
     )
     if dismiss:
-        messages.success(request, _("Action écartée\u00a0: vous pourrez la rétablir plus bas."))
+        messages.success(request, _("Action écartée : vous pourrez la rétablir plus bas."))
     elif not created:
-        messages.info(request, _("Aucune action ajoutée\u00a0: elles sont déjà dans le plan."))
+        messages.info(request, _("Aucune action ajoutée : elles sont déjà dans le plan."))
     else:
         messages.success(
             request,

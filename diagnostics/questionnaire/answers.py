@@ -262,7 +262,5 @@ def describe_state(question: Question, state: dict | None, options_by_id: dict) 
     else:
         text = describe_value(question, state.get("value"), options_by_id)
     if state.get("comment"):
-        text += " — " + _("commentaire\u00a0: «\u00a0%(comment)s\u00a0»") % {
-            "comment": state["comment"]
-        }
+        text += " — " + _("commentaire : « %(comment)s »") % {"comment": state["comment"]}
     return text

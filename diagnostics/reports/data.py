@@ -69,7 +69,7 @@ def council_sentences(report: Report, actions: list[PlanAction]) -> list[str]:
         sentences.append(
             _(
                 "Avec un score global de %(score)s sur 100, l’action européenne et internationale "
-                "de %(name)s se situe au niveau «\u00a0%(level)s\u00a0»."
+                "de %(name)s se situe au niveau « %(level)s »."
             )
             % {
                 "score": score(result.overall),
@@ -81,31 +81,31 @@ def council_sentences(report: Report, actions: list[PlanAction]) -> list[str]:
         titles = ", ".join(
             f"«\u00a0{s.recommendation.short_title}\u00a0»" for s in report.strengths
         )
-        sentences.append(_("Ses points forts sont\u00a0: %(titles)s.") % {"titles": titles})
+        sentences.append(_("Ses points forts sont : %(titles)s.") % {"titles": titles})
     if report.priorities:
         titles = ", ".join(
             f"«\u00a0{s.recommendation.short_title}\u00a0»" for s in report.priorities
         )
         sentences.append(
-            _("Les priorités pour la suite du mandat sont\u00a0: %(titles)s.") % {"titles": titles}
+            _("Les priorités pour la suite du mandat sont : %(titles)s.") % {"titles": titles}
         )
     delta = report.overall_delta
     if delta is not None:
         change = round_half_up(result.overall) - round_half_up(report.evolution.previous_overall)
         if change > 0:
             text = ngettext(
-                "Le score global a progressé de %(n)s point depuis «\u00a0%(title)s\u00a0».",
-                "Le score global a progressé de %(n)s points depuis «\u00a0%(title)s\u00a0».",
+                "Le score global a progressé de %(n)s point depuis « %(title)s ».",
+                "Le score global a progressé de %(n)s points depuis « %(title)s ».",
                 abs(change),
             )
         elif change < 0:
             text = ngettext(
-                "Le score global a reculé de %(n)s point depuis «\u00a0%(title)s\u00a0».",
-                "Le score global a reculé de %(n)s points depuis «\u00a0%(title)s\u00a0».",
+                "Le score global a reculé de %(n)s point depuis « %(title)s ».",
+                "Le score global a reculé de %(n)s points depuis « %(title)s ».",
                 abs(change),
             )
         else:
-            text = _("Le score global est stable depuis «\u00a0%(title)s\u00a0».")
+            text = _("Le score global est stable depuis « %(title)s ».")
         sentences.append(text % {"n": abs(change), "title": report.evolution.previous.title})
     elif report.peers and report.peers.overall_median is not None and result.overall is not None:
         median = score(report.peers.overall_median)

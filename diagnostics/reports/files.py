@@ -168,7 +168,7 @@ def generate_report(report_id: int) -> None:
             default_storage.delete(name)
         stored = default_storage.save(name, ContentFile(pdf))
     except StaleReport:
-        _fail(report_id, _("Les données ont changé pendant la génération\u00a0: relancez-la."))
+        _fail(report_id, _("Les données ont changé pendant la génération : relancez-la."))
         return
     except RenderTimeout:
         _fail(report_id, _("La génération a pris trop de temps et a été interrompue."))

@@ -46,7 +46,7 @@ def report_request(request, public_id, variant):
         messages.info(
             request,
             _(
-                "Ce rapport était déjà en cours de génération\u00a0: il ne contient pas les "
+                "Ce rapport était déjà en cours de génération : il ne contient pas les "
                 "dernières modifications. Redemandez-le une fois qu’il sera prêt."
             ),
         )
