@@ -22,6 +22,12 @@ PRODUCTION_ENV = {
     "DEBUG": "0",
     "ALLOWED_HOSTS": "aeict.example.fr",
     "DJANGO_SETTINGS_MODULE": "aeict.settings",
+    # Who runs the platform, for the legal notice (accounts.checks warns without them).
+    "PLATFORM_OPERATOR": "Exploitant",
+    "PLATFORM_OPERATOR_ADDRESS": "Adresse",
+    "PUBLICATION_DIRECTOR": "Direction",
+    "HOSTING_PROVIDER": "Hébergeur",
+    "CONTACT_EMAIL": "contact@aeict.example.fr",
 }
 # Variables of this file's subject that the surrounding environment must not decide.
 CLEARED = [
@@ -56,6 +62,14 @@ def test_the_deployment_checks_pass_without_a_warning_in_production():
     assert result.returncode == 0, result.stdout + result.stderr
     assert "WARNING" not in result.stderr
     assert "no issues (0 silenced)" in result.stdout
+
+
+def test_the_deployment_checks_ask_who_runs_the_platform():
+    env = {**PRODUCTION_ENV, "PLATFORM_OPERATOR": "", "HOSTING_PROVIDER": ""}
+    result = run_with(env, "manage.py", "check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode != 0
+    assert "aeict.W001" in result.stderr
+    assert "PLATFORM_OPERATOR, HOSTING_PROVIDER" in result.stderr
 
 
 def test_the_deployment_checks_complain_about_a_short_secret_key():
