@@ -11,6 +11,9 @@ v2, SCORING.md), written readably and translated to the model's fields at load:
   multi-choice (option positions from 1, in the file's order; for a multi, any of them ticked),
   ``levels: [2, 3]`` for a scale (level numbers from 0, as the questionnaire shows them).
 
+An action's ``resources`` are texts or, for a public page, ``{label: "CNFPT", url:
+"https://www.cnfpt.fr/"}`` (https only), shown as links on the pages and in the PDF.
+
 A multi-choice option may say ``exclusive: true`` (« Aucun financement identifié »): it cannot be
 ticked with another option.
 """
@@ -18,6 +21,7 @@ ticked with another option.
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -298,16 +302,39 @@ def _normalise_action(raw, where: str, codes: set[str], check: _Checker) -> dict
     if question is not None and question not in codes:
         check.fail(where, f"la question liée « {question} » n’existe pas dans cette recommandation")
     resources = raw.get("resources") or []
-    if not isinstance(resources, list) or not all(isinstance(r, str) for r in resources):
-        check.fail(where, "« resources » doit être une liste de textes")
+    if not isinstance(resources, list):
+        check.fail(where, "« resources » doit être une liste")
         resources = []
     return {
         "title": check.text(raw, "title", where, max_length=200),
         "description": check.text(raw, "description", where, required=False),
         "question": question,
         "owner_service": check.text(raw, "owner_service", where, required=False, max_length=200),
-        "resources": [r.strip() for r in resources if r.strip()],
+        "resources": [
+            resource
+            for index, item in enumerate(resources, start=1)
+            if (resource := _resource(item, f"{where} › ressource {index}", check))
+        ],
     }
+
+
+def _resource(raw, where: str, check: _Checker) -> str | dict | None:
+    """A resource: a text, or ``{label, url}`` for a public page (https only)."""
+    if isinstance(raw, str):
+        return raw.strip() or None
+    if not isinstance(raw, dict):
+        check.fail(where, "une ressource est un texte, ou « label » et « url »")
+        return None
+    extra = set(raw) - {"label", "url"}
+    if extra:
+        check.fail(where, f"clé inattendue : {', '.join(sorted(map(str, extra)))}")
+    label = check.text(raw, "label", where, max_length=200)
+    url = check.text(raw, "url", where, max_length=500)
+    if url:
+        parts = urlsplit(url)
+        if parts.scheme != "https" or not parts.hostname or any(c.isspace() for c in url):
+            check.fail(where, f"« url » doit être une adresse https:// complète (reçu : {url})")
+    return {"label": label, "url": url}
 
 
 def normalise_catalogue(data) -> dict:
