@@ -27,7 +27,21 @@ import yaml
 
 from recommendations.enums import LEVEL_KINDS, SCORED_OPTION_KINDS, QuestionKind, collectivite_kinds
 
-DEFAULT_CATALOGUE_PATH = Path(__file__).resolve().parent / "catalogue" / "aeict.yaml"
+CATALOGUE_DIR = Path(__file__).resolve().parent / "catalogue"
+# The first published version (2026.1): diagnostics started with it keep it. Later versions are
+# further files of CATALOGUE_DIR (aeict-2026.2.yaml…), all loaded by ``manage.py loadcatalogue``.
+DEFAULT_CATALOGUE_PATH = CATALOGUE_DIR / "aeict.yaml"
+
+
+def catalogue_files() -> list[Path]:
+    """The catalogue files shipped with the application."""
+    return sorted(CATALOGUE_DIR.glob("*.yaml"))
+
+
+def version_key(code: str) -> tuple:
+    """Order of version codes: « 2026.2 » before « 2026.10 »."""
+    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in code.split("."))
+
 
 _KINDS = set(QuestionKind.values)
 # What the database keeps after the decimal point (recommendations.models).
