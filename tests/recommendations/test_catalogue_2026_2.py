@@ -89,7 +89,7 @@ def test_2026_2_round_trips_and_loads_twice_without_change(
 def test_loadcatalogue_loads_both_versions_oldest_first_and_then_changes_nothing(db, capsys):
     call_command("loadcatalogue")
     first = capsys.readouterr().out
-    assert first.index("« 2026.1 » chargée") < first.index("« 2026.2 » chargée")
+    assert first.index("2026.1\u00a0» chargée") < first.index("2026.2\u00a0» chargée")
     call_command("loadcatalogue")
     assert capsys.readouterr().out.count("aucun changement") == 2
     assert CatalogueVersion.objects.latest_published().code == "2026.2"

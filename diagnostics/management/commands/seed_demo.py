@@ -48,6 +48,9 @@ def _random_state(question, options, rng, maturity):
     if question.allows_not_applicable and rng.random() < 0.1:
         return make_state(value=None, not_applicable=True, comment="")
     value = kind_of(question).sample(question, options, level=maturity, rng=rng)
+    if value is None and question.required:
+        # A multi-choice drawn with nothing ticked: the demo submits, so it needs an answer.
+        value = kind_of(question).sample(question, options, level=maturity)
     return make_state(value=value, not_applicable=False, comment="")
 
 
