@@ -4,11 +4,9 @@ answers carried over from a 2026.1 diagnostic."""
 import re
 from collections import Counter
 
-import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from diagnostics.carry import carry_over
 from diagnostics.catalogue import catalogue_data
 from diagnostics.models import Answer, RecommendationScore
 from diagnostics.question_kinds import kind_of
@@ -19,7 +17,7 @@ from recommendations.catalogue_file import CATALOGUE_DIR, normalise_catalogue
 from recommendations.enums import VersionStatus
 from recommendations.models import CatalogueVersion
 from recommendations.services import export_catalogue, load_catalogue
-from tests.factories import DiagnosticFactory, MembershipFactory
+from tests.factories import DiagnosticFactory
 
 NBSP = "\u00a0"
 
