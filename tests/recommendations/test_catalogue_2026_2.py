@@ -241,3 +241,25 @@ def test_a_new_diagnostic_uses_2026_2_and_carries_the_same_questions_by_code(
     assert not carried & set(new.uncarried_questions)
     # New questions have new codes and nothing to carry; removed ones are not carried anywhere.
     assert not carried & {"R1.Q9", "R8.Q7", "R8.Q8", "R8.Q9", "R8.Q10", "R8.Q3", "R7.Q4"}
+
+
+def test_a_resource_link_must_be_https_with_known_keys(catalogue_2026_2_content):
+    import copy
+
+    import pytest
+
+    from recommendations.catalogue_file import CatalogueFileError, _plain
+
+    data = _plain(copy.deepcopy(catalogue_2026_2_content))
+    action = data["recommendations"][5]["actions"][0]
+    action["resources"] = [
+        {"label": "CNFPT", "url": "http://www.cnfpt.fr/"},
+        {"label": "CNFPT", "url": "https://www.cnfpt.fr/", "title": "x"},
+        42,
+    ]
+    with pytest.raises(CatalogueFileError) as error:
+        normalise_catalogue(data)
+    problems = "\n".join(error.value.problems)
+    assert "recommandation 6 › action 1 › ressource 1" in problems and "https://" in problems
+    assert "ressource 2" in problems and "title" in problems
+    assert "ressource 3" in problems
