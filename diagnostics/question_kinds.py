@@ -146,8 +146,8 @@ class Scale(_Choices):
     def describe(self, question, value, options_by_id):
         levels = options_by_id.get(("levels", question.pk), [])
         if isinstance(value, int) and 0 <= value < len(levels):
-            return _("Niveau %(n)s — %(label)s") % {"n": value, "label": levels[value].label}
-        return _("Niveau %(n)s") % {"n": value}
+            return levels[value].label
+        return _("Étape %(n)s") % {"n": value}
 
     def sample(self, question, options, *, level, rng=None):
         top = len(options) - 1

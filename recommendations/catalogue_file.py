@@ -11,6 +11,9 @@ v2, SCORING.md), written readably and translated to the model's fields at load:
   multi-choice (option positions from 1, in the file's order; for a multi, any of them ticked),
   ``levels: [2, 3]`` for a scale (level numbers from 0, as the questionnaire shows them).
 
+An action's ``resources`` are texts or, for a public page, ``{label: "CNFPT", url:
+"https://www.cnfpt.fr/"}`` (https only), shown as links on the pages and in the PDF.
+
 A multi-choice option may say ``exclusive: true`` (« Aucun financement identifié »): it cannot be
 ticked with another option.
 """
@@ -18,12 +21,27 @@ ticked with another option.
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import yaml
 
 from recommendations.enums import LEVEL_KINDS, SCORED_OPTION_KINDS, QuestionKind, collectivite_kinds
 
-DEFAULT_CATALOGUE_PATH = Path(__file__).resolve().parent / "catalogue" / "aeict.yaml"
+CATALOGUE_DIR = Path(__file__).resolve().parent / "catalogue"
+# The first published version (2026.1): diagnostics started with it keep it. Later versions are
+# further files of CATALOGUE_DIR (aeict-2026.2.yaml…), all loaded by ``manage.py loadcatalogue``.
+DEFAULT_CATALOGUE_PATH = CATALOGUE_DIR / "aeict.yaml"
+
+
+def catalogue_files() -> list[Path]:
+    """The catalogue files shipped with the application."""
+    return sorted(CATALOGUE_DIR.glob("*.yaml"))
+
+
+def version_key(code: str) -> tuple:
+    """Order of version codes: « 2026.2 » before « 2026.10 »."""
+    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in code.split("."))
+
 
 _KINDS = set(QuestionKind.values)
 # What the database keeps after the decimal point (recommendations.models).
@@ -298,16 +316,39 @@ def _normalise_action(raw, where: str, codes: set[str], check: _Checker) -> dict
     if question is not None and question not in codes:
         check.fail(where, f"la question liée « {question} » n’existe pas dans cette recommandation")
     resources = raw.get("resources") or []
-    if not isinstance(resources, list) or not all(isinstance(r, str) for r in resources):
-        check.fail(where, "« resources » doit être une liste de textes")
+    if not isinstance(resources, list):
+        check.fail(where, "« resources » doit être une liste")
         resources = []
     return {
         "title": check.text(raw, "title", where, max_length=200),
         "description": check.text(raw, "description", where, required=False),
         "question": question,
         "owner_service": check.text(raw, "owner_service", where, required=False, max_length=200),
-        "resources": [r.strip() for r in resources if r.strip()],
+        "resources": [
+            resource
+            for index, item in enumerate(resources, start=1)
+            if (resource := _resource(item, f"{where} › ressource {index}", check))
+        ],
     }
+
+
+def _resource(raw, where: str, check: _Checker) -> str | dict | None:
+    """A resource: a text, or ``{label, url}`` for a public page (https only)."""
+    if isinstance(raw, str):
+        return raw.strip() or None
+    if not isinstance(raw, dict):
+        check.fail(where, "une ressource est un texte, ou « label » et « url »")
+        return None
+    extra = set(raw) - {"label", "url"}
+    if extra:
+        check.fail(where, f"clé inattendue : {', '.join(sorted(map(str, extra)))}")
+    label = check.text(raw, "label", where, max_length=200)
+    url = check.text(raw, "url", where, max_length=500)
+    if url:
+        parts = urlsplit(url)
+        if parts.scheme != "https" or not parts.hostname or any(c.isspace() for c in url):
+            check.fail(where, f"« url » doit être une adresse https:// complète (reçu : {url})")
+    return {"label": label, "url": url}
 
 
 def normalise_catalogue(data) -> dict:

@@ -216,6 +216,16 @@ class SuggestedAction(models.Model):
     def __str__(self):
         return self.title
 
+    @property
+    def resource_links(self) -> list[dict]:
+        """The resources as ``{label, url}``; ``url`` is empty for a plain text (catalogue_file)."""
+        return [
+            {"label": r, "url": ""}
+            if isinstance(r, str)
+            else {"label": r["label"], "url": r["url"]}
+            for r in self.resources or []
+        ]
+
     def clean(self):
         if self.question_id and self.question.recommendation_id != self.recommendation_id:
             raise ValidationError(

@@ -1,7 +1,11 @@
 import pytest
 from django.core.cache import cache
 
-from recommendations.catalogue_file import DEFAULT_CATALOGUE_PATH, read_catalogue_file
+from recommendations.catalogue_file import (
+    CATALOGUE_DIR,
+    DEFAULT_CATALOGUE_PATH,
+    read_catalogue_file,
+)
 from recommendations.services import load_catalogue
 from tests.factories import CollectiviteFactory, MembershipFactory
 
@@ -27,6 +31,18 @@ def catalogue_content():
 @pytest.fixture
 def catalogue(db, catalogue_content):
     version, _changed = load_catalogue(catalogue=catalogue_content)
+    return version
+
+
+@pytest.fixture(scope="session")
+def catalogue_2026_2_content():
+    return read_catalogue_file(CATALOGUE_DIR / "aeict-2026.2.yaml")
+
+
+@pytest.fixture
+def catalogue_2026_2(catalogue, catalogue_2026_2_content):
+    """Version 2026.2, published after 2026.1 (the ``catalogue`` fixture): the latest one."""
+    version, _changed = load_catalogue(catalogue=catalogue_2026_2_content)
     return version
 
 

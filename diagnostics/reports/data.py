@@ -253,6 +253,7 @@ def _section(section: Section) -> dict:
                 "title": action.title,
                 "owner_service": action.owner_service,
                 "description": action.description,
+                "resources": action.resource_links,
             }
             for action in section.actions
         ],

@@ -71,7 +71,7 @@ def change_the_same_answer(lea: Page, hugo: Page, lea_value: str, hugo_value: st
 def test_the_second_agent_sees_the_conflict_and_keeps_their_answer(two_agents, diagnostic):
     lea, hugo = two_agents
     conflict = change_the_same_answer(lea, hugo, "1", "3")
-    expect(conflict).to_contain_text("Sa réponse\u00a0: Niveau 1")
+    expect(conflict).to_contain_text("Sa réponse\u00a0: Rattachement sectoriel")
     keep = conflict.get_by_role("button", name="Garder ma réponse")
     expect(keep).to_be_focused()
     check_page(hugo, "questionnaire with a conflict message")

@@ -78,7 +78,9 @@ def test_loadcatalogue_command_is_idempotent(db, capsys):
     out = capsys.readouterr().out
     assert "chargée" in out
     assert "aucun changement" in out
-    assert CatalogueVersion.objects.count() == 1
+    # Every version shipped, the newest published last: new diagnostics use it.
+    assert CatalogueVersion.objects.count() == 2
+    assert CatalogueVersion.objects.latest_published().code == "2026.2"
 
 
 def test_malformed_file_names_the_place_and_changes_nothing(db, tmp_path, catalogue_content):

@@ -20,6 +20,7 @@ from diagnostics.questionnaire.answers import (
     make_state,
     save_answer,
 )
+from diagnostics.selectors import not_asked
 from diagnostics.services import submit_diagnostic
 from recommendations.models import CatalogueVersion
 
@@ -47,6 +48,9 @@ def _random_state(question, options, rng, maturity):
     if question.allows_not_applicable and rng.random() < 0.1:
         return make_state(value=None, not_applicable=True, comment="")
     value = kind_of(question).sample(question, options, level=maturity, rng=rng)
+    if value is None and question.required:
+        # A multi-choice drawn with nothing ticked: the demo submits, so it needs an answer.
+        value = kind_of(question).sample(question, options, level=maturity)
     return make_state(value=value, not_applicable=False, comment="")
 
 
@@ -57,8 +61,11 @@ class Command(BaseCommand):
         catalogue = CatalogueVersion.objects.latest_published()
         if catalogue is None:
             raise CommandError("Chargez d’abord le catalogue : manage.py loadcatalogue")
+        # Last year's diagnostic on the first published version, as it was then: the demo shows a
+        # diagnostic that keeps its catalogue beside the ones on the latest version.
+        first = CatalogueVersion.objects.published().order_by("published_at", "pk").first()
         with transaction.atomic():
-            accounts = self._seed(catalogue)
+            accounts = self._seed(catalogue, first)
         self.stdout.write(self.style.SUCCESS("Données de démonstration prêtes."))
         self.stdout.write(f"Comptes de démonstration (mot de passe commun : {DEMO_PASSWORD}) :")
         for email, description in accounts:
@@ -80,7 +87,7 @@ class Command(BaseCommand):
         )
         return collectivite
 
-    def _seed(self, catalogue):
+    def _seed(self, catalogue, first):
         accounts = []
         self._user("admin@aeict.localhost", "Administratrice de la plateforme", staff=True)
         accounts.append(("admin@aeict.localhost", "administratrice de la plateforme (/admin/)"))
@@ -107,8 +114,9 @@ class Command(BaseCommand):
         accounts.append(("referent@deux-rives.localhost", f"Référent AEICT — {other.name}"))
 
         data = catalogue_data(catalogue.pk, with_actions=True)
+        first_data = catalogue_data(first.pk, with_actions=True)
         referent = members[Role.REFERENT]
-        self._diagnostic(main, catalogue, data, "Diagnostic 2025", referent, 0.35, submit=True)
+        self._diagnostic(main, first, first_data, "Diagnostic 2025", referent, 0.35, submit=True)
         self._diagnostic(main, catalogue, data, "Diagnostic 2026", referent, 0.5, submit=False)
         for index, (name, eight, population) in enumerate(PEERS):
             peer = self._collectivite(name, CollectiviteKind.COMMUNE, eight, population)
@@ -132,13 +140,19 @@ class Command(BaseCommand):
         questions = data.questions
         if not submit:
             questions = [q for q in questions if q.recommendation.number <= 6]
+        answers = {}
         for question in questions:
+            # In catalogue order, a question's rule only depends on the answers already given.
+            if question.pk in not_asked(data, answers, collectivite_kind=collectivite.kind):
+                continue
             state = _random_state(
                 question, data.options_by_question.get(question.pk, []), rng, maturity
             )
-            save_answer(
+            answer, _changed = save_answer(
                 diagnostic=diagnostic, question=question, by=by, state=state, base_revision=0
             )
+            if answer is not None:
+                answers[question.pk] = answer
         if submit:
             submit_diagnostic(diagnostic=diagnostic, by=by)
         elif diagnostic.status == DiagnosticStatus.DRAFT:

@@ -1,39 +1,62 @@
-"""manage.py loadcatalogue: load the catalogue data file into a catalogue version."""
+"""manage.py loadcatalogue: load catalogue data files into catalogue versions.
+
+Without a path, every file of recommendations/catalogue/ is loaded, oldest version first, so that
+the newest is the latest published (the one new diagnostics use) and the older ones stay loaded
+for the diagnostics started with them.
+"""
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.utils.translation import ngettext
 
 from recommendations.catalogue_file import (
-    DEFAULT_CATALOGUE_PATH,
     CatalogueFileError,
+    catalogue_files,
     read_catalogue_file,
+    version_key,
 )
 from recommendations.services import CatalogueVersionInUse, load_catalogue
 
 
 class Command(BaseCommand):
-    help = "Charge le fichier du catalogue (YAML) dans une version du catalogue."
+    help = (
+        "Charge un fichier du catalogue (YAML) dans une version du catalogue ; sans fichier, "
+        "charge toutes les versions livrées, de la plus ancienne à la plus récente."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("path", nargs="?", default=str(DEFAULT_CATALOGUE_PATH))
+        parser.add_argument("path", nargs="?", default=None)
         parser.add_argument(
             "--draft", action="store_true", help="Charger comme brouillon, sans publier."
         )
 
     def handle(self, *args, path, draft, **options):
+        paths = [Path(path)] if path else catalogue_files()
+        catalogues = []
+        for file in paths:
+            try:
+                catalogues.append(read_catalogue_file(file))
+            except CatalogueFileError as error:
+                details = "\n".join(f"  - {problem}" for problem in error.problems)
+                raise CommandError(
+                    f"Le fichier du catalogue {file.name} est invalide ; rien n’a été modifié."
+                    f"\n{details}"
+                ) from None
+        catalogues.sort(key=lambda c: version_key(c["version"]))
         try:
-            catalogue = read_catalogue_file(Path(path))
-        except CatalogueFileError as error:
-            details = "\n".join(f"  - {problem}" for problem in error.problems)
-            raise CommandError(
-                f"Le fichier du catalogue est invalide ; rien n’a été modifié.\n{details}"
-            ) from None
-        try:
-            version, changed = load_catalogue(catalogue=catalogue, publish=not draft)
+            with transaction.atomic():
+                results = [
+                    (catalogue, *load_catalogue(catalogue=catalogue, publish=not draft))
+                    for catalogue in catalogues
+                ]
         except CatalogueVersionInUse as error:
             raise CommandError(f"{error} Rien n’a été modifié.") from None
+        for catalogue, version, changed in results:
+            self._report(catalogue, version, changed)
+
+    def _report(self, catalogue, version, changed):
         recommendations = len(catalogue["recommendations"])
         questions = sum(len(r["questions"]) for r in catalogue["recommendations"])
         if changed:
