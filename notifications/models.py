@@ -38,6 +38,13 @@ class NotificationPreference(models.Model):
             "Pour les référents AEICT\u00a0: un courriel quand une invitation est acceptée."
         ),
     )
+    assignment_reminder = models.BooleanField(
+        NotificationKind.ASSIGNMENT_REMINDER.label,
+        default=True,
+        help_text=_(
+            "Un courriel quand des questions qui vous sont assignées restent sans réponse."
+        ),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
