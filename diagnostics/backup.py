@@ -4,6 +4,7 @@ Rows refer to each other by natural keys (catalogue version code, question code,
 recommendation number, suggested action, e-mail address, public ids), never by database ids.
 """
 
+import dataclasses
 import math
 import uuid
 from collections import defaultdict
@@ -17,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts.enums import EDITOR_ROLES
 from accounts.models import Collectivite, Invitation, Membership, User, normalize_email_address
 from aeict.text import quoted
 from diagnostics.catalogue import catalogue_data
@@ -24,9 +26,11 @@ from diagnostics.enums import AnswerChangeKind, DiagnosticStatus
 from diagnostics.models import (
     Answer,
     AnswerChange,
+    Assignment,
     Diagnostic,
     PlanAction,
     PlanActionChange,
+    QuestionComment,
     RecommendationScore,
 )
 from diagnostics.plan.fields import ACTION_FIELDS, FIELDS, action_state
@@ -273,6 +277,16 @@ def _export(collectivite: Collectivite) -> dict:
     answers = defaultdict(list)
     for answer in Answer.objects.filter(diagnostic__collectivite=collectivite):
         answers[answer.diagnostic_id].append(answer)
+    comments = defaultdict(list)
+    for comment in QuestionComment.objects.filter(diagnostic__collectivite=collectivite).order_by(
+        "created_at", "pk"
+    ):
+        comments[comment.diagnostic_id].append(comment)
+    assignments = defaultdict(list)
+    for assignment in Assignment.objects.filter(diagnostic__collectivite=collectivite).order_by(
+        "recommendation_number", "pk"
+    ):
+        assignments[assignment.diagnostic_id].append(assignment)
     action_changes = defaultdict(list)
     for change in PlanActionChange.objects.filter(
         action__diagnostic__collectivite=collectivite
@@ -364,6 +378,27 @@ def _export(collectivite: Collectivite) -> dict:
                 "scores": scores[diagnostic.pk],
                 "answers": [answer_entry(catalogue, a) for a in ordered],
                 "plan": [action_entry(catalogue, a) for a in actions[diagnostic.pk]],
+                "comments": [
+                    {
+                        "question": catalogue.question_by_pk[c.question_id].code,
+                        "author": person(c.author_id),
+                        "text": c.text,
+                        "created_at": _moment(c.created_at),
+                    }
+                    for c in comments[diagnostic.pk]
+                ],
+                "assignments": [
+                    {
+                        "recommendation": a.recommendation_number,
+                        "question": catalogue.question_by_pk[a.question_id].code
+                        if a.question_id
+                        else None,
+                        "assignee": person(a.assignee_id),
+                        "assigned_by": person(a.assigned_by_id),
+                        "assigned_at": _moment(a.assigned_at),
+                    }
+                    for a in assignments[diagnostic.pk]
+                ],
             }
         )
 
@@ -414,6 +449,11 @@ def _replace_user_ids(memberships, invitations, diagnostics, emails):
                     row[name] = emails.get(row[name])
             for change in row["changes"]:
                 change["changed_by"] = emails.get(change["changed_by"])
+        for comment in diagnostic["comments"]:
+            comment["author"] = emails.get(comment["author"])
+        for assignment in diagnostic["assignments"]:
+            for name in ("assignee", "assigned_by"):
+                assignment[name] = emails.get(assignment[name])
 
 
 # Import -------------------------------------------------------------------------------------------
@@ -628,6 +668,8 @@ class _DiagnosticRows:
     scores: list[RecommendationScore]
     answers: list[tuple[Answer, list[AnswerChange]]]
     plan: list[tuple[PlanAction, list[PlanActionChange]]]
+    comments: list[QuestionComment] = dataclasses.field(default_factory=list)
+    assignments: list[Assignment] = dataclasses.field(default_factory=list)
 
 
 # The fields of a plan action that its history states hold, and those they never hold.
@@ -921,6 +963,27 @@ class _Reading:
             )
             if answer is not None:
                 rows.answers.append(answer)
+        # Files written before the threads and the assignments have neither key.
+        for index, raw in enumerate(entry("comments", _list, optional=True, default=[]), start=1):
+            comment = self._read_comment(
+                _Entry(self, _at(entry.where, _("commentaire %(n)s") % {"n": index}), raw),
+                diagnostic,
+                catalogue,
+            )
+            if comment is not None:
+                rows.comments.append(comment)
+        targets: set[tuple] = set()
+        for index, raw in enumerate(
+            entry("assignments", _list, optional=True, default=[]), start=1
+        ):
+            assignment = self._read_assignment(
+                _Entry(self, _at(entry.where, _("assignation %(n)s") % {"n": index}), raw),
+                diagnostic,
+                catalogue,
+                targets,
+            )
+            if assignment is not None:
+                rows.assignments.append(assignment)
         suggested: set[int] = set()
         for index, raw in enumerate(plan, start=1):
             rows.plan.append(
@@ -943,6 +1006,55 @@ class _Reading:
             self.add(_at(entry.where, "number"), _("Cette préconisation a déjà un score."))
         numbers.add(score.number)
         return score
+
+    def _read_comment(self, entry, diagnostic, catalogue) -> QuestionComment | None:
+        question = entry("question", catalogue.question)
+        comment = QuestionComment(
+            diagnostic=diagnostic,
+            question=question,
+            author=entry.person("author"),
+            text=entry("text", _text),
+            created_at=entry("created_at", _date_time),
+        )
+        self.check(entry, comment, exclude={"diagnostic", "question", "author"})
+        if isinstance(comment.text, str) and not comment.text.strip():
+            self.add(_at(entry.where, "text"), _("Un commentaire ne peut pas être vide."))
+        return comment if question is not None else None
+
+    def _read_assignment(self, entry, diagnostic, catalogue, targets) -> Assignment | None:
+        number = entry(
+            "recommendation", lambda n: catalogue.rec_number[catalogue.recommendation_pk(n)]
+        )
+        code = entry("question", lambda raw: None if raw is None else catalogue.question(raw))
+        assignee = entry.person("assignee")
+        assignment = Assignment(
+            diagnostic=diagnostic,
+            recommendation_number=number,
+            question=code,
+            assignee=assignee,
+            assigned_by=entry.person("assigned_by"),
+            assigned_at=entry("assigned_at", _date_time),
+        )
+        if number is None or assignee is None:
+            return None
+        if code is not None and code.recommendation_id != catalogue.rec_pk[number]:
+            self.add(
+                _at(entry.where, "question"),
+                _("Cette question n’appartient pas à la préconisation %(n)s.") % {"n": number},
+            )
+        if not any(m.user is assignee and m.role in EDITOR_ROLES for m in self.memberships):
+            self.add(
+                _at(entry.where, "assignee"),
+                _(
+                    "Seuls les agents et les référents AEICT membres de la collectivité peuvent "
+                    "se voir assigner des questions."
+                ),
+            )
+        target = (number, code.pk if code else None)
+        if target in targets:
+            self.add(entry.where, _("Cette partie du diagnostic est déjà assignée plus haut."))
+        targets.add(target)
+        return assignment
 
     def _answer_state(self, entry: _Entry, question: Question, catalogue: _Catalogue) -> dict:
         """The value, « Non concerné » and comment of an answer or of one of its past states,
@@ -1122,6 +1234,8 @@ class _Reading:
             PlanActionChange.objects.bulk_create(c for _action, cs in rows.plan for c in cs)
             Answer.objects.bulk_create([answer for answer, _changes in rows.answers])
             AnswerChange.objects.bulk_create(c for _answer, cs in rows.answers for c in cs)
+            QuestionComment.objects.bulk_create(rows.comments)
+            Assignment.objects.bulk_create(rows.assignments)
         flag_latest_submitted(collectivite=collectivite)
         return ImportSummary(
             collectivite=collectivite,

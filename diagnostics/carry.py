@@ -9,7 +9,14 @@ from django.utils import timezone
 from accounts.models import Collectivite, User
 from diagnostics.catalogue import CatalogueData, catalogue_data
 from diagnostics.enums import ActionStatus, AnswerChangeKind, DiagnosticStatus
-from diagnostics.models import Answer, AnswerChange, Diagnostic, PlanAction, PlanActionChange
+from diagnostics.models import (
+    Answer,
+    AnswerChange,
+    Diagnostic,
+    PlanAction,
+    PlanActionChange,
+    QuestionComment,
+)
 from recommendations.enums import OPTION_KINDS, QuestionKind
 from recommendations.models import Question
 
@@ -33,6 +40,7 @@ def carry_source(collectivite: Collectivite) -> Diagnostic | None:
 class CarryResult:
     answers: int = 0
     actions: int = 0
+    comments: int = 0
     uncarried_questions: list[str] = field(default_factory=list)
 
 
@@ -132,6 +140,9 @@ def carry_over(*, source: Diagnostic, target: Diagnostic, by: User) -> CarryResu
         for answer in created
     )
     result.answers = len(created)
+    result.comments = _carry_comments(
+        source=source, target=target, source_data=source_data, target_data=target_data
+    )
     result.actions = _carry_plan(source=source, target=target, target_data=target_data, year=year)
     target.carried_from = source
     target.carried_from_year = year
@@ -213,3 +224,29 @@ def _carry_plan(
         for change in old.changes.all()
     )
     return len(created)
+
+
+def _carry_comments(
+    *,
+    source: Diagnostic,
+    target: Diagnostic,
+    source_data: CatalogueData,
+    target_data: CatalogueData,
+) -> int:
+    """The threads of the questions the new catalogue still has (same code), as they were: their
+    authors and dates say when they were written."""
+    codes = {q.pk: q.code for q in source_data.questions}
+    new_ids = {q.code: q.pk for q in target_data.questions}
+    comments = [
+        QuestionComment(
+            diagnostic=target,
+            question_id=new_ids[codes[c.question_id]],
+            author_id=c.author_id,
+            text=c.text,
+            created_at=c.created_at,
+        )
+        for c in QuestionComment.objects.filter(diagnostic=source).order_by("created_at", "pk")
+        if codes.get(c.question_id) in new_ids
+    ]
+    QuestionComment.objects.bulk_create(comments)
+    return len(comments)
