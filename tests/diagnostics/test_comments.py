@@ -1,3 +1,4 @@
+# ruff: noqa: F811 (the backup and carry-over fixtures are imported by name)
 """The thread of comments under each question: added with or without JavaScript, shown on the
 card, kept by the backup and the carry-over; and the conflict box that shows the other person's
 comment."""
@@ -16,7 +17,6 @@ from diagnostics.questionnaire.forms import post_data
 from diagnostics.services import submit_diagnostic
 from tests.diagnostics.test_backup import export, filled, forget, team  # noqa: F401
 from tests.diagnostics.test_carry import last_year, start_from, version  # noqa: F401
-from tests.factories import MembershipFactory
 
 
 def rec_url(diagnostic, number):
@@ -164,7 +164,7 @@ def test_threads_and_assignments_come_back_after_export_and_import(
     team,
     catalogue,
     catalogue_content,
-    tmp_path,  # noqa: F811
+    tmp_path,
 ):
     from django.core.management import call_command
 
@@ -202,11 +202,11 @@ def test_an_assignment_to_a_person_who_is_not_a_member_is_refused_on_import(
     filled,
     team,
     catalogue_content,
-    tmp_path,  # noqa: F811
+    tmp_path,
 ):
     from django.core.management import CommandError, call_command
 
-    collectivite, referent, agent, elu, _former = team
+    collectivite, _referent, agent, elu, _former = team
     draft = filled.collectivite.diagnostics.exclude(pk=filled.pk).get()
     Assignment.objects.create(diagnostic=draft, recommendation_number=4, assignee=agent)
     first = export(collectivite.siren, tmp_path / "avant.json")
@@ -222,7 +222,7 @@ def test_an_assignment_to_a_person_who_is_not_a_member_is_refused_on_import(
         call_command("import_collectivite", str(path))
 
 
-def test_the_carry_over_keeps_the_threads(version, collectivite, agent, referent):  # noqa: F811
+def test_the_carry_over_keeps_the_threads(version, collectivite, agent, referent):
     source = last_year(collectivite, version, agent, submit=False)
     data = catalogue_data(version.pk)
     a1 = data.question_by_code("A1")
