@@ -649,7 +649,14 @@ def answer_history(request, public_id, code):
     return render(
         request,
         "diagnostics/history.html",
-        {"diagnostic": diagnostic, "question": question, "changes": changes, "access": access},
+        {
+            "diagnostic": diagnostic,
+            "question": question,
+            "changes": changes,
+            "access": access,
+            # The thread is kept with the answer's history (see diagnostics.questionnaire.comments).
+            "comments": threads(diagnostic, [question]).get(question.pk, []),
+        },
     )
 
 

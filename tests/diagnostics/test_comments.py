@@ -237,3 +237,10 @@ def test_the_carry_over_keeps_the_threads(version, collectivite, agent, referent
         referent,
         "Délibération à joindre",
     )
+
+
+def test_the_answer_s_history_page_shows_the_thread(client, diagnostic, question, agent):
+    add_comment(diagnostic=diagnostic, question=question, by=agent, text="Trace gardée")
+    client.force_login(agent)
+    url = reverse("diagnostic_answer_history", args=[diagnostic.public_id, question.code])
+    assert "Trace gardée" in client.get(url).content.decode()

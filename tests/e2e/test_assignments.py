@@ -17,7 +17,9 @@ def test_the_referent_assigns_and_the_agent_finds_it_in_my_questions(
     MembershipFactory(collectivite=collectivite, role="agent", user__full_name="Léa Martin")
     page = new_page(referent)
     page.goto(f"/diagnostics/{diagnostic.public_id}/")
-    page.get_by_label("Personne assignée (préconisation 3)").select_option(label=re.compile("Léa"))
+    page.get_by_label("Personne assignée (préconisation 3)").select_option(
+        label="Léa Martin — Agent"
+    )
     page.get_by_role("button", name="Assigner — préconisation 3").click()
     expect(page.get_by_role("alert").or_(page.locator(".alert"))).to_contain_text(
         "La préconisation 3 est assignée à Léa Martin."
