@@ -24,10 +24,12 @@ from diagnostics.catalogue import catalogue_data
 from diagnostics.models import (
     Answer,
     AnswerChange,
+    Assignment,
     Diagnostic,
     DiagnosticEvent,
     PlanAction,
     PlanActionChange,
+    QuestionComment,
     ReportFile,
 )
 from diagnostics.plan import services as plan_service
@@ -187,6 +189,20 @@ RULES = {
         {"POST": EDITOR}, data="answer", success={"POST": 200}, changes="answer_changes"
     ),
     "diagnostic_answer_history": Rule(READ),
+    # Who answers what: the référent assigns (the world's agent, recommendation 1) and reminds;
+    # editors comment; « Mes questions » is everyone's own.
+    "my_questions": Rule({"GET": LOGGED_IN, "HEAD": LOGGED_IN}),
+    "diagnostic_comment": Rule(
+        {"POST": EDITOR},
+        data={"R1.Q1-thread": "Un avis sur cette question."},
+        success={"POST": 302},
+        changes="comments",
+    ),
+    "diagnostic_assign": Rule(
+        {"POST": REFERENT}, data="assignment", success={"POST": 302}, changes="assignments"
+    ),
+    # Nothing assigned in the world: the reminder is refused with a message, and nothing queued.
+    "diagnostic_remind": Rule({"POST": REFERENT}, success={"POST": 302}),
     "diagnostic_submit": Rule(
         {"GET": REFERENT, "POST": REFERENT},
         success={"POST": 302},
@@ -364,6 +380,10 @@ def world(catalogue, collectivite, referent, agent, elu, outsider):
         payloads={
             "answer": answer_payload(question, data.options_by_question.get(question.pk, [])),
             "answers": answers,
+            "assignment": {
+                "preconisation": "1",
+                "personne": str(agent.memberships.get(collectivite=collectivite).public_id),
+            },
             "action": {
                 "title": "Former les agents",
                 "recommendation": recommendation.pk,
@@ -456,6 +476,8 @@ def traces(world):
         "diagnostic_events": DiagnosticEvent.objects.count(),
         "notification_preferences": list(NotificationPreference.objects.values()),
         "budget_changes": BudgetChange.objects.count(),
+        "comments": QuestionComment.objects.count(),
+        "assignments": list(Assignment.objects.values_list("assignee", flat=True)),
     }
 
 
