@@ -6,6 +6,7 @@ recommendation number, suggested action, e-mail address, public ids), never by d
 
 import base64
 import binascii
+import dataclasses
 import math
 import uuid
 from collections import defaultdict
@@ -22,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts.enums import EDITOR_ROLES
 from accounts.models import Collectivite, Invitation, Membership, User, normalize_email_address
 from aeict.text import quoted
 from diagnostics.catalogue import catalogue_data
@@ -30,10 +32,12 @@ from diagnostics.evidence import services as evidence_services
 from diagnostics.models import (
     Answer,
     AnswerChange,
+    Assignment,
     Diagnostic,
     Evidence,
     PlanAction,
     PlanActionChange,
+    QuestionComment,
     RecommendationScore,
 )
 from diagnostics.plan.fields import ACTION_FIELDS, FIELDS, action_state
@@ -285,6 +289,16 @@ def _export(collectivite: Collectivite) -> dict:
         "added_at", "pk"
     ):
         evidence[item.diagnostic_id].append(item)
+    comments = defaultdict(list)
+    for comment in QuestionComment.objects.filter(diagnostic__collectivite=collectivite).order_by(
+        "created_at", "pk"
+    ):
+        comments[comment.diagnostic_id].append(comment)
+    assignments = defaultdict(list)
+    for assignment in Assignment.objects.filter(diagnostic__collectivite=collectivite).order_by(
+        "recommendation_number", "pk"
+    ):
+        assignments[assignment.diagnostic_id].append(assignment)
     action_changes = defaultdict(list)
     for change in PlanActionChange.objects.filter(
         action__diagnostic__collectivite=collectivite
@@ -404,6 +418,27 @@ def _export(collectivite: Collectivite) -> dict:
                 "answers": [answer_entry(catalogue, a) for a in ordered],
                 "plan": [action_entry(catalogue, a) for a in actions[diagnostic.pk]],
                 "evidence": [evidence_entry(catalogue, e) for e in evidence[diagnostic.pk]],
+                "comments": [
+                    {
+                        "question": catalogue.question_by_pk[c.question_id].code,
+                        "author": person(c.author_id),
+                        "text": c.text,
+                        "created_at": _moment(c.created_at),
+                    }
+                    for c in comments[diagnostic.pk]
+                ],
+                "assignments": [
+                    {
+                        "recommendation": a.recommendation_number,
+                        "question": catalogue.question_by_pk[a.question_id].code
+                        if a.question_id
+                        else None,
+                        "assignee": person(a.assignee_id),
+                        "assigned_by": person(a.assigned_by_id),
+                        "assigned_at": _moment(a.assigned_at),
+                    }
+                    for a in assignments[diagnostic.pk]
+                ],
             }
         )
 
@@ -456,6 +491,11 @@ def _replace_user_ids(memberships, invitations, diagnostics, emails):
                 change["changed_by"] = emails.get(change["changed_by"])
         for row in diagnostic["evidence"]:
             row["added_by"] = emails.get(row["added_by"])
+        for comment in diagnostic["comments"]:
+            comment["author"] = emails.get(comment["author"])
+        for assignment in diagnostic["assignments"]:
+            for name in ("assignee", "assigned_by"):
+                assignment[name] = emails.get(assignment[name])
 
 
 # Import -------------------------------------------------------------------------------------------
@@ -673,6 +713,8 @@ class _DiagnosticRows:
     plan: list[tuple[PlanAction, list[PlanActionChange]]]
     # Each with the content of its file (None for a link), stored only when the import writes.
     evidence: list[tuple[Evidence, bytes | None]]
+    comments: list[QuestionComment] = dataclasses.field(default_factory=list)
+    assignments: list[Assignment] = dataclasses.field(default_factory=list)
 
 
 # The fields of a plan action that its history states hold, and those they never hold.
@@ -978,6 +1020,27 @@ class _Reading:
             )
             if item is not None:
                 rows.evidence.append(item)
+        # Files written before the threads and the assignments have neither key.
+        for index, raw in enumerate(entry("comments", _list, optional=True, default=[]), start=1):
+            comment = self._read_comment(
+                _Entry(self, _at(entry.where, _("commentaire %(n)s") % {"n": index}), raw),
+                diagnostic,
+                catalogue,
+            )
+            if comment is not None:
+                rows.comments.append(comment)
+        targets: set[tuple] = set()
+        for index, raw in enumerate(
+            entry("assignments", _list, optional=True, default=[]), start=1
+        ):
+            assignment = self._read_assignment(
+                _Entry(self, _at(entry.where, _("assignation %(n)s") % {"n": index}), raw),
+                diagnostic,
+                catalogue,
+                targets,
+            )
+            if assignment is not None:
+                rows.assignments.append(assignment)
         suggested: set[int] = set()
         for index, raw in enumerate(plan, start=1):
             rows.plan.append(
@@ -1000,6 +1063,55 @@ class _Reading:
             self.add(_at(entry.where, "number"), _("Cette préconisation a déjà un score."))
         numbers.add(score.number)
         return score
+
+    def _read_comment(self, entry, diagnostic, catalogue) -> QuestionComment | None:
+        question = entry("question", catalogue.question)
+        comment = QuestionComment(
+            diagnostic=diagnostic,
+            question=question,
+            author=entry.person("author"),
+            text=entry("text", _text),
+            created_at=entry("created_at", _date_time),
+        )
+        self.check(entry, comment, exclude={"diagnostic", "question", "author"})
+        if isinstance(comment.text, str) and not comment.text.strip():
+            self.add(_at(entry.where, "text"), _("Un commentaire ne peut pas être vide."))
+        return comment if question is not None else None
+
+    def _read_assignment(self, entry, diagnostic, catalogue, targets) -> Assignment | None:
+        number = entry(
+            "recommendation", lambda n: catalogue.rec_number[catalogue.recommendation_pk(n)]
+        )
+        code = entry("question", lambda raw: None if raw is None else catalogue.question(raw))
+        assignee = entry.person("assignee")
+        assignment = Assignment(
+            diagnostic=diagnostic,
+            recommendation_number=number,
+            question=code,
+            assignee=assignee,
+            assigned_by=entry.person("assigned_by"),
+            assigned_at=entry("assigned_at", _date_time),
+        )
+        if number is None or assignee is None:
+            return None
+        if code is not None and code.recommendation_id != catalogue.rec_pk[number]:
+            self.add(
+                _at(entry.where, "question"),
+                _("Cette question n’appartient pas à la préconisation %(n)s.") % {"n": number},
+            )
+        if not any(m.user is assignee and m.role in EDITOR_ROLES for m in self.memberships):
+            self.add(
+                _at(entry.where, "assignee"),
+                _(
+                    "Seuls les agents et les référents AEICT membres de la collectivité peuvent "
+                    "se voir assigner des questions."
+                ),
+            )
+        target = (number, code.pk if code else None)
+        if target in targets:
+            self.add(entry.where, _("Cette partie du diagnostic est déjà assignée plus haut."))
+        targets.add(target)
+        return assignment
 
     def _answer_state(self, entry: _Entry, question: Question, catalogue: _Catalogue) -> dict:
         """The value, « Non concerné » and comment of an answer or of one of its past states,
@@ -1263,6 +1375,8 @@ class _Reading:
                     )
                     stored.append(item.file.name)
             Evidence.objects.bulk_create([item for item, _content in rows.evidence])
+            QuestionComment.objects.bulk_create(rows.comments)
+            Assignment.objects.bulk_create(rows.assignments)
 
 
 _ANSWER_COMMENT = AnswerForm.base_fields["comment"]

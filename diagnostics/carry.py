@@ -10,7 +10,14 @@ from accounts.models import Collectivite, User
 from diagnostics.catalogue import CatalogueData, catalogue_data
 from diagnostics.enums import ActionStatus, AnswerChangeKind, DiagnosticStatus
 from diagnostics.evidence.services import copy_evidence
-from diagnostics.models import Answer, AnswerChange, Diagnostic, PlanAction, PlanActionChange
+from diagnostics.models import (
+    Answer,
+    AnswerChange,
+    Diagnostic,
+    PlanAction,
+    PlanActionChange,
+    QuestionComment,
+)
 from recommendations.enums import OPTION_KINDS, QuestionKind
 from recommendations.models import Question
 
@@ -35,6 +42,7 @@ class CarryResult:
     answers: int = 0
     actions: int = 0
     evidence: int = 0
+    comments: int = 0
     uncarried_questions: list[str] = field(default_factory=list)
 
 
@@ -144,6 +152,9 @@ def carry_over(*, source: Diagnostic, target: Diagnostic, by: User) -> CarryResu
     result.evidence = copy_evidence(
         source=source, target=target, questions=carried_questions, year=year
     )
+    result.comments = _carry_comments(
+        source=source, target=target, source_data=source_data, target_data=target_data
+    )
     result.actions = _carry_plan(source=source, target=target, target_data=target_data, year=year)
     target.carried_from = source
     target.carried_from_year = year
@@ -225,3 +236,29 @@ def _carry_plan(
         for change in old.changes.all()
     )
     return len(created)
+
+
+def _carry_comments(
+    *,
+    source: Diagnostic,
+    target: Diagnostic,
+    source_data: CatalogueData,
+    target_data: CatalogueData,
+) -> int:
+    """The threads of the questions the new catalogue still has (same code), as they were: their
+    authors and dates say when they were written."""
+    codes = {q.pk: q.code for q in source_data.questions}
+    new_ids = {q.code: q.pk for q in target_data.questions}
+    comments = [
+        QuestionComment(
+            diagnostic=target,
+            question_id=new_ids[codes[c.question_id]],
+            author_id=c.author_id,
+            text=c.text,
+            created_at=c.created_at,
+        )
+        for c in QuestionComment.objects.filter(diagnostic=source).order_by("created_at", "pk")
+        if codes.get(c.question_id) in new_ids
+    ]
+    QuestionComment.objects.bulk_create(comments)
+    return len(comments)

@@ -525,3 +525,121 @@ class DashboardVisit(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {self.last_seen_at:%Y-%m-%d %H:%M}"
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def for_diagnostic(self, diagnostic):
+        return self.filter(diagnostic=diagnostic)
+
+
+class Assignment(models.Model):
+    """Who is expected to answer a recommendation of a diagnostic, or one of its questions.
+
+    ``recommendation_number`` is always set, the question's for a single question, so that a
+    recommendation's assignments are read in one filter."""
+
+    diagnostic = models.ForeignKey(Diagnostic, on_delete=models.CASCADE, related_name="assignments")
+    recommendation_number = models.PositiveSmallIntegerField(_("préconisation"))
+    question = models.ForeignKey(
+        "recommendations.Question",
+        verbose_name=_("question"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("personne assignée"),
+        on_delete=models.CASCADE,
+        related_name="assignments",
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assignée par"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    assigned_at = models.DateTimeField(_("le"), default=timezone.now)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("assignation")
+        verbose_name_plural = _("assignations")
+        ordering = ["recommendation_number", "question__position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["diagnostic", "recommendation_number"],
+                condition=models.Q(question__isnull=True),
+                name="one_assignee_per_recommendation",
+            ),
+            models.UniqueConstraint(
+                fields=["diagnostic", "question"],
+                condition=models.Q(question__isnull=False),
+                name="one_assignee_per_question",
+            ),
+        ]
+
+    def __str__(self):
+        target = self.question_id or f"R{self.recommendation_number}"
+        return f"{self.diagnostic_id} · {target} → {self.assignee_id}"
+
+
+class ReminderSent(models.Model):
+    """A day's reminder to a diagnostic's assignees: at most one per diagnostic and day, whether
+    the référent asked for it or the scheduled command sent it."""
+
+    diagnostic = models.ForeignKey(Diagnostic, on_delete=models.CASCADE, related_name="reminders")
+    day = models.DateField(_("jour"))
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("demandé par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("rappel envoyé")
+        verbose_name_plural = _("rappels envoyés")
+        constraints = [
+            models.UniqueConstraint(fields=["diagnostic", "day"], name="one_reminder_per_day")
+        ]
+
+    def __str__(self):
+        return f"{self.diagnostic_id} {self.day}"
+
+
+class QuestionComment(models.Model):
+    """One message of the short thread under a question of a diagnostic. The answer's own comment
+    (Answer.comment) stays its note, part of the answer's versioned state; the thread is the
+    conversation around it, kept as it was written (never edited)."""
+
+    diagnostic = models.ForeignKey(Diagnostic, on_delete=models.CASCADE, related_name="comments")
+    question = models.ForeignKey(
+        "recommendations.Question", on_delete=models.PROTECT, related_name="+"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("auteur"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    text = models.TextField(_("commentaire"), max_length=2000)
+    created_at = models.DateTimeField(_("le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("commentaire")
+        verbose_name_plural = _("commentaires")
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(fields=["diagnostic", "question", "created_at"], name="comment_thread_idx")
+        ]
+
+    def __str__(self):
+        return f"{self.question_id} · {self.author_id} : {self.text[:40]}"

@@ -10,3 +10,5 @@ diagnostic_submitted = Signal()
 diagnostic_reopened = Signal()
 # report_id: sent by the report task when the PDF is ready.
 report_ready = Signal()
+# diagnostic_id, by_id: sent on commit by remind_assignees (the day's reminder to assignees).
+assignees_reminded = Signal()

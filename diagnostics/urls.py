@@ -1,6 +1,6 @@
 from django.urls import path
 
-from diagnostics import views
+from diagnostics import assignment_views, views
 from diagnostics.evidence import views as evidence
 from diagnostics.plan import views as plan
 from diagnostics.questionnaire import views as questionnaire
@@ -10,6 +10,7 @@ from diagnostics.results import views as results
 urlpatterns = [
     # Collectivités
     path("tableau-de-bord/", views.dashboard, name="dashboard"),
+    path("mes-questions/", assignment_views.my_questions, name="my_questions"),
     path(
         "collectivites/<uuid:public_id>/diagnostics/nouveau/",
         views.diagnostic_create,
@@ -52,6 +53,21 @@ urlpatterns = [
         "diagnostics/<uuid:public_id>/justificatifs/<uuid:evidence_id>/",
         evidence.evidence_download,
         name="evidence_download",
+    ),
+    path(
+        "diagnostics/<uuid:public_id>/questions/<str:code>/commentaires/",
+        questionnaire.add_comment_view,
+        name="diagnostic_comment",
+    ),
+    path(
+        "diagnostics/<uuid:public_id>/assignations/",
+        assignment_views.assign_view,
+        name="diagnostic_assign",
+    ),
+    path(
+        "diagnostics/<uuid:public_id>/rappel/",
+        assignment_views.remind_view,
+        name="diagnostic_remind",
     ),
     path(
         "diagnostics/<uuid:public_id>/soumettre/",

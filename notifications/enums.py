@@ -10,3 +10,4 @@ class NotificationKind(models.TextChoices):
     DIAGNOSTIC_REOPENED = "diagnostic_reopened", _("Un diagnostic est rouvert")
     REPORT_READY = "report_ready", _("Le rapport PDF que j’ai demandé est prêt")
     MEMBER_JOINED = "member_joined", _("Une personne invitée rejoint la collectivité")
+    ASSIGNMENT_REMINDER = "assignment_reminder", _("Un rappel des questions qui me sont assignées")

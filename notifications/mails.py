@@ -13,6 +13,7 @@ from django_tasks import task
 
 from accounts.enums import Role
 from accounts.models import Membership, User
+from diagnostics.assignments import unanswered_by_assignee
 from diagnostics.enums import DiagnosticEventKind, ReportStatus
 from diagnostics.models import Diagnostic, DiagnosticEvent, ReportFile
 from notifications.enums import NotificationKind
@@ -178,3 +179,25 @@ def send_member_joined_mail(*, invitation_id: int, user_id: int) -> None:
             "link": link("members", collectivite.public_id),
         },
     )
+
+
+@task()
+def send_assignment_reminder_mail(*, diagnostic_id: int) -> None:
+    """To each assignee with unanswered questions: how many, and a link to « Mes questions »
+    (no figure of the results). Re-read in the worker: questions answered meanwhile don't count."""
+    diagnostic = _diagnostic(diagnostic_id)
+    if diagnostic is None or diagnostic.is_submitted or diagnostic.is_archived:
+        return
+    counts = unanswered_by_assignee(diagnostic)
+    kind = NotificationKind.ASSIGNMENT_REMINDER
+    recipients = list(wanting(User.objects.filter(pk__in=list(counts)), kind).order_by("pk"))
+    context = {"diagnostic": diagnostic, "link": link("my_questions")}
+    for user in recipients:
+        _send(
+            recipients=[user],
+            kind=kind,
+            subject=_("Des questions vous attendent dans le diagnostic « %(title)s »")
+            % {"title": diagnostic.title},
+            template="emails/notification_assignment_reminder.txt",
+            context={**context, "count": counts[user.pk]},
+        )

@@ -36,6 +36,13 @@ class NotificationPreference(models.Model):
         default=True,
         help_text=_("Pour les référents AEICT : un courriel quand une invitation est acceptée."),
     )
+    assignment_reminder = models.BooleanField(
+        NotificationKind.ASSIGNMENT_REMINDER.label,
+        default=True,
+        help_text=_(
+            "Un courriel quand des questions qui vous sont assignées restent sans réponse."
+        ),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

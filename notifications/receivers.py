@@ -2,7 +2,12 @@
 
 from accounts.signals import invitation_accepted
 from diagnostics.models import ReportFile
-from diagnostics.signals import diagnostic_reopened, diagnostic_submitted, report_ready
+from diagnostics.signals import (
+    assignees_reminded,
+    diagnostic_reopened,
+    diagnostic_submitted,
+    report_ready,
+)
 from notifications import mails
 
 
@@ -26,7 +31,12 @@ def _invitation_accepted(sender, *, invitation_id, user_id, **kwargs):
     mails.send_member_joined_mail.enqueue(invitation_id=invitation_id, user_id=user_id)
 
 
+def _reminded(sender, *, diagnostic_id, **kwargs):
+    mails.send_assignment_reminder_mail.enqueue(diagnostic_id=diagnostic_id)
+
+
 def connect() -> None:
+    assignees_reminded.connect(_reminded, dispatch_uid="notify-assignees-reminded")
     diagnostic_submitted.connect(_submitted, dispatch_uid="notify-diagnostic-submitted")
     diagnostic_reopened.connect(_reopened, dispatch_uid="notify-diagnostic-reopened")
     report_ready.connect(_report_ready, dispatch_uid="notify-report-ready")

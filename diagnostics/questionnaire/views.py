@@ -21,10 +21,11 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.models import Membership
 from diagnostics.access import get_diagnostic_access
+from diagnostics.assignments import assignable_members, assignments_progress, reminded_today
 from diagnostics.catalogue import catalogue_data
 from diagnostics.evidence import views as evidence_views
 from diagnostics.forms import ReopenForm
-from diagnostics.models import AnswerChange, Diagnostic, DiagnosticEvent
+from diagnostics.models import AnswerChange, Assignment, Diagnostic, DiagnosticEvent
 from diagnostics.questionnaire.answers import (
     AnswerConflict,
     DiagnosticLocked,
@@ -34,6 +35,7 @@ from diagnostics.questionnaire.answers import (
     state_of,
 )
 from diagnostics.questionnaire.applicability import page_not_asked
+from diagnostics.questionnaire.comments import InvalidComment, add_comment, threads
 from diagnostics.questionnaire.forms import AnswerForm, initial_for
 from diagnostics.selectors import (
     answers_by_question,
@@ -58,9 +60,26 @@ from diagnostics.services import (
 from diagnostics.views import resume_url
 
 
-def _rec_rows(data, result):
+def _rec_rows(data, result, assigned=()):
+    """Each recommendation with its result, its assignee and the assignments of its questions
+    (each with its progress)."""
+    by_rec: dict[int, dict] = {}
+    for row in assigned:
+        entry = by_rec.setdefault(
+            row.assignment.recommendation_number, {"whole": None, "parts": []}
+        )
+        if row.question is None and row.assignment.question_id is None:
+            entry["whole"] = row
+        elif row.question is not None:
+            entry["parts"].append(row)
     return [
-        {"recommendation": rec, "result": result.recommendation(rec.number)}
+        {
+            "recommendation": rec,
+            "result": result.recommendation(rec.number),
+            "assigned": by_rec.get(rec.number, {}).get("whole"),
+            "assigned_questions": by_rec.get(rec.number, {}).get("parts", []),
+            "questions": data.questions_by_rec[rec.number],
+        }
         for rec in data.recommendations
     ]
 
@@ -77,14 +96,21 @@ def overview(request, public_id):
     unconfirmed = [] if diagnostic.is_submitted else unconfirmed_questions(data, answers)
     events = DiagnosticEvent.objects.for_diagnostic(diagnostic).select_related("actor")[:50]
     point = None if diagnostic.is_submitted else resume_point(data, answers, collectivite_kind=kind)
+    assignments = list(Assignment.objects.for_diagnostic(diagnostic).select_related("assignee"))
+    assigned = assignments_progress(diagnostic, data, answers, assignments)
+    can_assign = access.is_referent and not diagnostic.is_submitted and not diagnostic.is_archived
     return render(
         request,
         "diagnostics/overview.html",
         {
             "access": access,
             "diagnostic": diagnostic,
-            "rows": _rec_rows(data, result),
+            "rows": _rec_rows(data, result, assigned),
             "result": result,
+            "can_assign": can_assign,
+            "members": assignable_members(diagnostic) if can_assign else [],
+            "reminded_today": can_assign and assignments and reminded_today(diagnostic),
+            "has_assignments": bool(assignments),
             "missing": missing,
             "unconfirmed": unconfirmed,
             "uncarried": _uncarried(diagnostic, data),
@@ -133,6 +159,7 @@ def _question_item(
     read_only=False,
     uncarried_from=None,
     not_asked="",
+    comments=(),
 ):
     if form is None:
         form = AnswerForm(
@@ -151,10 +178,14 @@ def _question_item(
         "uncarried_from": uncarried_from,
         # Why the question is not asked of this collectivité; empty when it is asked.
         "not_asked": not_asked,
-        "conflict_text": describe_state(question, state_of(conflict), data.options_by_id)
-        if conflict
-        else "",
+        # The other person's answer; their comment is shown on a line of its own.
+        "conflict_text": _without_comment(question, conflict, data) if conflict else "",
+        "comments": comments,
     }
+
+
+def _without_comment(question, answer, data) -> str:
+    return describe_state(question, {**state_of(answer), "comment": ""}, data.options_by_id)
 
 
 CARD_CACHE_SECONDS = 300
@@ -167,8 +198,10 @@ def _uncarried_from(diagnostic, question):
     return None
 
 
-def _card_key(diagnostic, question, answer, read_only, not_asked) -> str:
+def _card_key(diagnostic, question, answer, read_only, not_asked, comments) -> str:
     parts = [
+        len(comments),
+        comments[-1].pk if comments else 0,
         hashlib.sha256(not_asked.encode()).hexdigest()[:16],
         diagnostic.public_id,
         question.pk,
@@ -187,11 +220,19 @@ def _question_items(
     request, diagnostic, data, rec, answers, forms_by_code, conflicts, read_only, not_asked
 ):
     """The question cards of a page. An unchanged card is served from the cache: rendering its
-    widgets is what costs most, and it only changes with the answer's revision (and whether the
-    question is asked)."""
+    widgets is what costs most, and it only changes with the answer's revision, whether the
+    question is asked, and its thread of comments."""
     questions = data.questions_by_rec[rec.number]
+    thread = threads(diagnostic, questions)
     keys = {
-        q.pk: _card_key(diagnostic, q, answers.get(q.pk), read_only, not_asked.get(q.code, ""))
+        q.pk: _card_key(
+            diagnostic,
+            q,
+            answers.get(q.pk),
+            read_only,
+            not_asked.get(q.code, ""),
+            thread.get(q.pk, []),
+        )
         for q in questions
         if q.code not in forms_by_code and q.code not in conflicts
     }
@@ -212,6 +253,7 @@ def _question_items(
             read_only=read_only,
             uncarried_from=_uncarried_from(diagnostic, question),
             not_asked=not_asked.get(question.code, ""),
+            comments=thread.get(question.pk, []),
         )
         item["html"] = render_to_string(
             "diagnostics/_question.html",
@@ -252,6 +294,7 @@ def recommendation_page(request, public_id, number):
                 messages.error(request, _SUBMITTED_CONFIRM if confirming else _SUBMITTED_EDIT)
             return redirect("diagnostic_recommendation", public_id=public_id, number=number)
         shown_not_asked = not_asked
+        commented = _comment_from_page(request, diagnostic, data, rec)
         for question in page_questions:
             if data.has_rules:
                 # An earlier answer of this same post may have changed it.
@@ -321,6 +364,14 @@ def recommendation_page(request, public_id, number):
                 % {"n": len(confirmed)},
             )
             return redirect("diagnostic_recommendation", public_id=public_id, number=number)
+        if not has_errors and not conflicts and commented is not None:
+            code, added = commented
+            if added:
+                messages.success(request, _("Vos réponses sont enregistrées ; commentaire ajouté."))
+            else:
+                messages.error(request, _EMPTY_COMMENT)
+            url = reverse("diagnostic_recommendation", args=[public_id, number])
+            return redirect(f"{url}#q-{code}")
         if not has_errors and not conflicts:
             messages.success(request, _("Vos réponses sont enregistrées."))
             if "suivante" in request.POST and number < data.recommendations[-1].number:
@@ -368,6 +419,28 @@ def recommendation_page(request, public_id, number):
     if status != 200 or len(messages.get_messages(request)):
         return render(request, "diagnostics/recommendation.html", context, status=status)
     return HttpResponse(_cached_page(request, context))
+
+
+_EMPTY_COMMENT = _lazy("Commentaire non ajouté : écrivez-le d’abord (2 000 caractères au plus).")
+
+
+def _comment_from_page(request, diagnostic, data, rec):
+    """The thread's « Ajouter le commentaire » button of a page posted without JavaScript:
+    (question code, whether the comment was added), or None when another button was used."""
+    code = request.POST.get("commenter")
+    question = data.question_by_code(code) if code else None
+    if question is None or question not in data.questions_by_rec[rec.number]:
+        return None
+    try:
+        add_comment(
+            diagnostic=diagnostic,
+            question=question,
+            by=request.user,
+            text=request.POST.get(f"{code}-thread", ""),
+        )
+    except InvalidComment:
+        return code, False
+    return code, True
 
 
 def _rule_answers(diagnostic, data, number) -> dict:
@@ -540,7 +613,9 @@ def save_answer_view(request, public_id, code):
                 "revision": other.revision,
                 "by": who,
                 "at": _saved_at(other),
-                "value": describe_state(question, state_of(other), data.options_by_id),
+                "value": _without_comment(question, other, data),
+                # Their comment, shown on its own line: kept apart from the value.
+                "comment": other.comment,
                 "message": _(
                     "%(who)s a modifié cette réponse à %(at)s pendant que vous la changiez."
                 )
@@ -548,7 +623,12 @@ def save_answer_view(request, public_id, code):
                 "html": render_to_string(
                     "diagnostics/_question.html",
                     {
-                        "item": _question_item(data, question, other),
+                        "item": _question_item(
+                            data,
+                            question,
+                            other,
+                            comments=threads(diagnostic, [question]).get(question.pk, []),
+                        ),
                         "diagnostic": diagnostic,
                         "read_only": False,
                     },
@@ -593,7 +673,14 @@ def answer_history(request, public_id, code):
     return render(
         request,
         "diagnostics/history.html",
-        {"diagnostic": diagnostic, "question": question, "changes": changes, "access": access},
+        {
+            "diagnostic": diagnostic,
+            "question": question,
+            "changes": changes,
+            "access": access,
+            # The thread is kept with the answer's history (see diagnostics.questionnaire.comments).
+            "comments": threads(diagnostic, [question]).get(question.pk, []),
+        },
     )
 
 
@@ -697,3 +784,49 @@ def reopen(request, public_id):
         {"access": access, "diagnostic": diagnostic, "form": form},
         status=400 if form.is_bound else 200,
     )
+
+
+@require_POST
+def add_comment_view(request, public_id, code):
+    """Add a comment to a question's thread: JSON for the page's script (the thread rendered
+    again), a redirect to the question otherwise."""
+    access = get_diagnostic_access(request.user, public_id, related=False)
+    access.require_editor()
+    diagnostic = access.diagnostic
+    data = catalogue_data(diagnostic.catalogue_id)
+    question = data.question_by_code(code)
+    if question is None:
+        raise Http404
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    page = reverse("diagnostic_recommendation", args=[public_id, question.recommendation.number])
+    try:
+        add_comment(
+            diagnostic=diagnostic,
+            question=question,
+            by=request.user,
+            text=request.POST.get(f"{code}-thread", ""),
+        )
+    except InvalidComment:
+        if wants_json:
+            return JsonResponse({"status": "invalid", "message": str(_EMPTY_COMMENT)}, status=400)
+        messages.error(request, _EMPTY_COMMENT)
+        return redirect(f"{page}#q-{code}")
+    except DiagnosticLocked:
+        if wants_json:
+            return _locked_json()
+        messages.error(request, _SUBMITTED_EDIT)
+        return redirect(f"{page}#q-{code}")
+    if not wants_json:
+        messages.success(request, _("Commentaire ajouté."))
+        return redirect(f"{page}#q-{code}")
+    html = render_to_string(
+        "diagnostics/_comments.html",
+        {
+            "diagnostic": diagnostic,
+            "question": question,
+            "comments": threads(diagnostic, [question]).get(question.pk, []),
+            "read_only": False,
+        },
+        request=request,
+    )
+    return JsonResponse({"status": "added", "html": html, "message": _("Commentaire ajouté.")})

@@ -20,7 +20,12 @@
     try { window.localStorage.setItem(storageKey, JSON.stringify(store)); } catch { /* private mode: memory only */ }
   }
   function card(code) { return form.querySelector(".question-card[data-question='" + CSS.escape(code) + "']"); }
-  function fieldsOf(el) { return el.querySelectorAll("input, textarea, select"); }
+  // The answer's fields: the thread's new comment is sent by its own button, not with the answer.
+  function fieldsOf(el) {
+    return Array.prototype.filter.call(el.querySelectorAll("input, textarea, select"), function (f) {
+      return !f.closest("[data-thread]");
+    });
+  }
 
   function setStatus(el, kind, text) {
     var status = el.querySelector("[data-status]");
@@ -119,6 +124,15 @@
     var p2 = document.createElement("p");
     p2.className = "mb-2";
     p2.textContent = interpolate(gettext("Sa réponse\u00a0: %(value)s"), { value: data.value }, true);
+    var parts = [p1, p2];
+    if (data.comment) {
+      // Their comment on a line of its own, so that it is read before choosing.
+      var p3 = document.createElement("p");
+      p3.className = "mb-2";
+      p3.setAttribute("data-conflict-comment", "");
+      p3.textContent = interpolate(gettext("Son commentaire : « %(comment)s »"), { comment: data.comment }, true);
+      parts.push(p3);
+    }
     var keep = document.createElement("button");
     keep.type = "button";
     keep.className = "btn btn-sm btn-primary me-2";
@@ -134,17 +148,33 @@
     });
     take.addEventListener("click", function () {
       forget(code);
+      // What this person was typing is theirs to keep: a comment changed since the page was
+      // served, and a message started in the thread, go into the card put back in place.
+      var mine = el.querySelector("textarea[name='" + code + "-comment']");
+      var myComment = mine && mine.value !== mine.defaultValue ? mine.value : null;
+      var draft = el.querySelector("[data-thread-input]");
+      var myDraft = draft ? draft.value : "";
       var wrapper = document.createElement("div");
       wrapper.innerHTML = data.html;
       var fresh = wrapper.firstElementChild;
       el.replaceWith(fresh);
       bind(fresh);
-      setStatus(fresh, "saved", interpolate(gettext("Réponse de %(by)s reprise."), { by: data.by }, true));
+      var freshDraft = fresh.querySelector("[data-thread-input]");
+      if (freshDraft && myDraft) { freshDraft.value = myDraft; }
+      var theirs = fresh.querySelector("textarea[name='" + code + "-comment']");
       var first = fresh.querySelector("input:not([type='hidden']), textarea");
+      if (theirs && myComment !== null && myComment !== theirs.value) {
+        theirs.value = myComment;
+        setStatus(fresh, "saved", interpolate(gettext("Réponse de %(by)s reprise, avec votre commentaire."), { by: data.by }, true));
+        schedule(code, 0);  // their answer, your comment: saved from their revision
+      } else {
+        setStatus(fresh, "saved", interpolate(gettext("Réponse de %(by)s reprise."), { by: data.by }, true));
+      }
       if (first) { first.focus(); }
     });
-    box.append(p1, p2, keep, take);
-    el.querySelector("[data-status]").parentNode.before(box);
+    box.append.apply(box, parts.concat([keep, take]));
+    var thread = el.querySelector("[data-thread]");
+    (thread || el.querySelector("[data-status]").parentNode).before(box);
     keep.focus();
   }
 
@@ -241,12 +271,56 @@
     s.timer = window.setTimeout(function () { send(code); }, delay);
   }
 
+  // A comment added to the question's thread, by its own request; the thread comes back rendered.
+  function addComment(el, button) {
+    var thread = el.querySelector("[data-thread]");
+    var input = thread.querySelector("[data-thread-input]");
+    var status = thread.querySelector("[data-thread-status]");
+    var body = new FormData();
+    body.append("csrfmiddlewaretoken", csrf);
+    body.append(input.name, input.value);
+    button.disabled = true;
+    fetch(thread.dataset.commentUrl, {
+      method: "POST", body: body, credentials: "same-origin",
+      headers: { "X-Requested-With": "fetch", "Accept": "application/json" }
+    }).then(function (response) {
+      return response.json();
+    }).then(function (data) {
+      button.disabled = false;
+      if (data.status !== "added") {
+        input.setAttribute("aria-invalid", "true");
+        status.textContent = data.message;
+        return;
+      }
+      var wrapper = document.createElement("div");
+      wrapper.innerHTML = data.html;
+      thread.querySelector("[data-thread-list]").replaceWith(wrapper.querySelector("[data-thread-list]"));
+      input.value = "";
+      input.removeAttribute("aria-invalid");
+      status.textContent = data.message;
+    }).catch(function () {
+      button.disabled = false;
+      status.textContent = gettext("Commentaire non ajouté : connexion perdue. Réessayez.");
+    });
+  }
+
   function bind(el) {
     var code = el.dataset.question;
     state[code] = state[code] || { inFlight: false, dirty: false, retryDelay: 0, timer: null };
-    el.addEventListener("change", function () { schedule(code, 0); });
+    var addButton = el.querySelector("[data-thread-add]");
+    if (addButton) {
+      addButton.addEventListener("click", function (event) {
+        event.preventDefault();
+        addComment(el, addButton);
+      });
+    }
+    el.addEventListener("change", function (event) {
+      if (event.target.closest("[data-thread]")) { return; }
+      schedule(code, 0);
+    });
     el.addEventListener("input", function (event) {
       var t = event.target;
+      if (t.closest("[data-thread]")) { return; }
       if (t.tagName === "TEXTAREA" || (t.tagName === "INPUT" && t.type === "text")) {
         schedule(code, 800);
       }

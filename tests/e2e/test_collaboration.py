@@ -105,3 +105,30 @@ def test_the_second_agent_sees_the_conflict_and_takes_the_other_answer(two_agent
     hugo.reload()
     expect(radio(hugo, "R2.Q1", "1")).to_be_checked()
     expect(hugo.locator("[name='R2.Q1-comment']")).to_have_value("D’accord avec Léa.")
+
+
+def test_the_conflict_shows_their_comment_and_taking_their_answer_keeps_mine(
+    two_agents, diagnostic
+):
+    lea, hugo = two_agents
+    lea.locator("[name='R2.Q1-comment']").fill("Selon le DGS.")
+    radio(lea, "R2.Q1", "1").check()
+    expect(status_of(lea, "R2.Q1")).to_contain_text(SAVED)
+    lea.locator("[name='R2.Q1-thread']").fill("À revoir en réunion ?")
+    lea.get_by_role("button", name="Ajouter le commentaire — R2.Q1").click()
+    expect(lea.locator("#q-R2\\.Q1 [data-thread-list]")).to_contain_text("À revoir en réunion ?")
+
+    # Hugo types a comment, then changes the same answer: conflict.
+    hugo.locator("[name='R2.Q1-comment']").fill("Chiffres de 2025 à jour.")
+    radio(hugo, "R2.Q1", "3").check()
+    conflict = hugo.locator("#q-R2\\.Q1 [data-conflict]")
+    expect(conflict).to_contain_text("Son commentaire\u00a0: «\u00a0Selon le DGS.\u00a0»")
+    check_page(hugo, "conflict with the other person's comment")
+
+    conflict.get_by_role("button", name="Reprendre sa réponse").click()
+    expect(radio(hugo, "R2.Q1", "1")).to_be_checked()
+    expect(hugo.locator("[name='R2.Q1-comment']")).to_have_value("Chiffres de 2025 à jour.")
+    expect(hugo.locator("#q-R2\\.Q1 [data-thread-list]")).to_contain_text("À revoir en réunion ?")
+    expect(status_of(hugo, "R2.Q1")).to_contain_text(SAVED)
+    answer = Answer.objects.get(diagnostic=diagnostic, question__code="R2.Q1")
+    assert (answer.value, answer.comment) == (1, "Chiffres de 2025 à jour.")

@@ -22,8 +22,8 @@ def test_every_kind_is_on_until_turned_off(client, elu):
     client.force_login(elu)
     page = client.get(URL).content.decode()
     assert "<legend" in page and "M’envoyer un courriel quand…" in page
-    assert page.count('type="checkbox"') == 4
-    assert page.count(" checked") == 4
+    assert page.count('type="checkbox"') == 5
+    assert page.count(" checked") == 5
     assert 'aria-current="page">Mes notifications</a>' in page  # linked from the header
 
 

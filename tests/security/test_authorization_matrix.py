@@ -25,11 +25,13 @@ from diagnostics.evidence.services import add_evidence
 from diagnostics.models import (
     Answer,
     AnswerChange,
+    Assignment,
     Diagnostic,
     DiagnosticEvent,
     Evidence,
     PlanAction,
     PlanActionChange,
+    QuestionComment,
     ReportFile,
 )
 from diagnostics.plan import services as plan_service
@@ -207,6 +209,20 @@ RULES = {
         {"POST": EDITOR}, data="answer", success={"POST": 200}, changes="answer_changes"
     ),
     "diagnostic_answer_history": Rule(READ),
+    # Who answers what: the référent assigns (the world's agent, recommendation 1) and reminds;
+    # editors comment; « Mes questions » is everyone's own.
+    "my_questions": Rule({"GET": LOGGED_IN, "HEAD": LOGGED_IN}),
+    "diagnostic_comment": Rule(
+        {"POST": EDITOR},
+        data={"R1.Q1-thread": "Un avis sur cette question."},
+        success={"POST": 302},
+        changes="comments",
+    ),
+    "diagnostic_assign": Rule(
+        {"POST": REFERENT}, data="assignment", success={"POST": 302}, changes="assignments"
+    ),
+    # Nothing assigned in the world: the reminder is refused with a message, and nothing queued.
+    "diagnostic_remind": Rule({"POST": REFERENT}, success={"POST": 302}),
     "diagnostic_submit": Rule(
         {"GET": REFERENT, "POST": REFERENT},
         success={"POST": 302},
@@ -446,6 +462,10 @@ def world(catalogue, collectivite, referent, agent, elu, outsider):
                 "kind": "cooperation",
                 "state": "actif",
             },
+            "assignment": {
+                "preconisation": "1",
+                "personne": str(agent.memberships.get(collectivite=collectivite).public_id),
+            },
             "action": {
                 "title": "Former les agents",
                 "recommendation": recommendation.pk,
@@ -547,6 +567,8 @@ def traces(world):
         "partnerships": Partnership.objects.count(),
         "partnership": list(Partnership.objects.values_list("partner_name", "country", "kind")),
         "partnership_events": PartnershipEvent.objects.count(),
+        "comments": QuestionComment.objects.count(),
+        "assignments": list(Assignment.objects.values_list("assignee", flat=True)),
     }
 
 
