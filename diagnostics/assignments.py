@@ -52,7 +52,7 @@ def _role(diagnostic: Diagnostic, user: User | None) -> str | None:
 
 def _check_open(diagnostic: Diagnostic) -> None:
     status, archived_at = (
-        Diagnostic.objects.select_for_update()
+        Diagnostic.objects.select_for_update(of=("self",))
         .values_list("status", "archived_at")
         .get(pk=diagnostic.pk)
     )
@@ -84,7 +84,7 @@ def assign(
         raise NotReferent
     _check_open(diagnostic)
     _check_target(diagnostic, number, question)
-    current = Assignment.objects.select_for_update().filter(
+    current = Assignment.objects.select_for_update(of=("self",)).filter(
         diagnostic=diagnostic, recommendation_number=number, question=question
     )
     if assignee is None:
