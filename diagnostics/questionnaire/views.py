@@ -31,6 +31,7 @@ from diagnostics.questionnaire.answers import (
     DiagnosticLocked,
     confirm_carried_answers,
     describe_state,
+    normalized_state,
     save_answer,
     state_of,
 )
@@ -302,6 +303,10 @@ def recommendation_page(request, public_id, number):
             posted = f"{question.code}-revision" in request.POST
             if question.code in not_asked and (question.code not in shown_not_asked or not posted):
                 # Not asked: the page posts nothing for it, and its answer is kept as it is.
+                if posted and question.code not in shown_not_asked:
+                    # Shown asked, then an earlier answer of this post left it out: what was
+                    # typed there is not saved, and the person is told so.
+                    _tell_if_dropped(request, question, data, known, not_asked[question.code])
                 continue
             form = AnswerForm(
                 request.POST,
@@ -447,6 +452,22 @@ def _rule_answers(diagnostic, data, number) -> dict:
     """The answers of recommendation ``number``'s questions and of those its rules depend on."""
     ids = {q.pk for q in data.questions_by_rec[number]} | data.rule_questions.get(number, set())
     return answers_by_question(diagnostic, [q for q in data.questions if q.pk in ids])
+
+
+def _tell_if_dropped(request, question, data, known, reason: str) -> None:
+    form = AnswerForm(
+        request.POST, question=question, options=data.options_by_question.get(question.pk, [])
+    )
+    if not form.is_valid() or form.state == normalized_state(state_of(known.get(question.pk))):
+        return
+    messages.warning(
+        request,
+        _(
+            "Votre réponse à la question %(code)s n’est pas enregistrée : cette question "
+            "n’est plus posée. %(reason)s"
+        )
+        % {"code": question.code, "reason": reason},
+    )
 
 
 def _not_asked_error(reason: str) -> str:

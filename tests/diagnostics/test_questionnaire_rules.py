@@ -195,13 +195,30 @@ def test_an_answer_hidden_by_a_condition_is_kept_and_its_page_says_why(signed_in
     assert signed_in.post(save_url(diagnostic, q1), {"R1.Q1-value": "oui"}).status_code == 200
     assert signed_in.post(save_url(diagnostic, q2), {"R1.Q2-value": "3"}).status_code == 200
     # Without JavaScript: the page posts R1.Q1 changed; R1.Q2's fields, posted as shown, are not
-    # saved (it is no longer asked), and its answer stays.
+    # saved (it is no longer asked), and its answer stays. What was typed there is not dropped
+    # silently: the page says so.
     response = signed_in.post(
         page(diagnostic, 1),
         {"R1.Q1-value": "non", "R1.Q1-revision": "1", "R1.Q2-value": "0", "R1.Q2-revision": "1"},
+        follow=True,
     )
-    assert response.status_code == 302
+    assert response.redirect_chain[0][1] == 302
     assert Answer.objects.get(diagnostic=diagnostic, question=q2).value == 3
+    said = (
+        f"Votre réponse à la question R1.Q2 n’est pas enregistrée{NBSP}: cette question n’est "
+        "plus posée. Cette question est posée lorsque la réponse à R1.Q1 est “Oui”."
+    )
+    assert said in response.content.decode()
+    # Left as the page showed it, nothing is said.
+    back = signed_in.post(save_url(diagnostic, q1), {"R1.Q1-value": "oui", "R1.Q1-revision": "2"})
+    assert back.status_code == 200
+    response = signed_in.post(
+        page(diagnostic, 1),
+        {"R1.Q1-value": "non", "R1.Q1-revision": "3", "R1.Q2-value": "3", "R1.Q2-revision": "1"},
+        follow=True,
+    )
+    assert Answer.objects.get(diagnostic=diagnostic, question=q1).value is False
+    assert "n’est pas enregistrée" not in response.content.decode()
     html = signed_in.get(page(diagnostic, 1)).content.decode()
     assert "Cette question est posée lorsque la réponse à R1.Q1 est “Oui”." in html
     # Page 2's question depends on R1.Q2, which is no longer asked: asked again (never on a guess).
