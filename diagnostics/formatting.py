@@ -7,7 +7,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from django.utils import formats, timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from diagnostics.scoring import round_half_up
@@ -53,6 +53,20 @@ def _day(value) -> str:
     if value.day == 1 and (get_language() or "fr").startswith("fr"):
         return "1er"
     return str(value.day)
+
+
+MINUS = "\u2212"
+
+
+def signed_points(value):
+    """A change of score as French prints it: « +5 points », « −17 points », « +1 point »,
+    with a true minus sign and the unit; None stays None."""
+    if value is None or value == "":
+        return None
+    number = int(value)
+    sign = "+" if number > 0 else MINUS if number < 0 else ""
+    text = ngettext("%(sign)s%(n)s point", "%(sign)s%(n)s points", abs(number))
+    return text % {"sign": sign, "n": abs(number)}
 
 
 def long_date(value):

@@ -59,3 +59,22 @@ def test_the_template_filter_is_the_same_function():
         Context({"a": 49.94, "b": 64.6})
     )
     assert rendered == "49,9 65"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (5, "+5\u00a0points"),
+        (-17, "\u221217\u00a0points"),
+        (1, "+1\u00a0point"),
+        (-1, "\u22121\u00a0point"),
+        (None, None),
+    ],
+)
+def test_a_change_of_score_has_its_sign_a_true_minus_and_its_unit(value, expected):
+    from django.utils import translation
+
+    from diagnostics.formatting import signed_points
+
+    with translation.override("fr"):
+        assert signed_points(value) == expected

@@ -150,8 +150,8 @@ def test_evolution_against_the_previous_submitted_diagnostic(client, collectivit
     content = client.get(results_url(now)).content.decode()
     assert "Comparaison avec « 2025 »" in content
     # S2 went from 0 to 33 points; S1 from 50 to 65.
-    assert "hausse +33" in content
-    assert "hausse +15" in content
+    assert "hausse +33\u00a0points" in content
+    assert "hausse +15\u00a0points" in content
 
 
 def test_evolution_is_flagged_when_catalogue_versions_differ(client, collectivite, referent, db):

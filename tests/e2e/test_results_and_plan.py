@@ -25,7 +25,9 @@ def test_the_results_show_evolution_and_peers_without_relying_on_colour(new_page
     assert len(evolutions) == 10
     # Arrows are decorative (hidden from screen readers): the words say it.
     for text in evolutions:
-        assert re.fullmatch(r"(▲ hausse \+\d+|▼ baisse -\d+|= stable)", text.strip()), text
+        assert re.fullmatch(
+            r"(▲ hausse \+\d+\u00a0points?|▼ baisse −\d+\u00a0points?|= stable)", text.strip()
+        ), text
     assert {t.split()[1] for t in evolutions} >= {"hausse", "baisse", "stable"}
     expect(table.locator("td [aria-hidden='true']").first).to_be_attached()
     badges = table.locator(".badge")
@@ -36,7 +38,9 @@ def test_the_results_show_evolution_and_peers_without_relying_on_colour(new_page
 
     page.get_by_role("link", name="8. Lignes budgétaires dédiées").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("8. Lignes budgétaires dédiées")
-    expect(page.get_by_role("main")).to_contain_text(re.compile(r"Évolution\s*: ▼ baisse -\d+"))
+    expect(page.get_by_role("main")).to_contain_text(
+        re.compile(r"Évolution\s*: ▼ baisse −\d+\s+points?")
+    )
     check_page(page, "results detail with evolution")
 
 
