@@ -143,6 +143,14 @@ class Report:
         return float(self.result.overall) - self.evolution.previous_overall
 
     @property
+    def overall_change_points(self) -> int | None:
+        """The change of the overall score as the pages and the PDF print it: the difference of
+        the two displayed integers, so that « 52 » after « 47 » reads « +5 points »."""
+        if self.overall_delta is None:
+            return None
+        return round_half_up(self.result.overall) - round_half_up(self.evolution.previous_overall)
+
+    @property
     def key_figures(self) -> list[QuestionRow]:
         return [row for s in self.sections for row in s.informative_questions]
 

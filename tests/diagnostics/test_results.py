@@ -1,5 +1,6 @@
 import csv
 import io
+import re
 from fractions import Fraction
 
 import pytest
@@ -129,6 +130,7 @@ def test_an_empty_diagnostic_has_defined_results(client, collectivite, referent,
     response = client.get(results_url(diagnostic))
     assert response.status_code == 200
     assert ">0<" in response.content.decode()
+    assert "Pas d’évolution à montrer" in response.content.decode()
 
 
 def test_the_radar_chart_is_inline_svg_with_a_title(client, scored, referent):
@@ -141,10 +143,12 @@ def test_the_radar_chart_is_inline_svg_with_a_title(client, scored, referent):
 
 def test_evolution_against_the_previous_submitted_diagnostic(client, collectivite, referent, db):
     version = small_catalogue()
-    before = DiagnosticFactory(collectivite=collectivite, catalogue=version, title="2025")
+    before = DiagnosticFactory(
+        collectivite=collectivite, catalogue=version, title="2025", year=2025
+    )
     fill(before, referent, {**LOWEST_ANSWERS, "A1": (3, False)})
     submit(before, referent)
-    now = DiagnosticFactory(collectivite=collectivite, catalogue=version, title="2026")
+    now = DiagnosticFactory(collectivite=collectivite, catalogue=version, title="2026", year=2026)
     fill(now, referent, HAND_ANSWERS)
     client.force_login(referent)
     content = client.get(results_url(now)).content.decode()
@@ -152,6 +156,9 @@ def test_evolution_against_the_previous_submitted_diagnostic(client, collectivit
     # S2 went from 0 to 33 points; S1 from 50 to 65.
     assert "hausse +33\u00a0points" in content
     assert "hausse +15\u00a0points" in content
+    # The overall change at the top, with its unit, since last year's diagnostic.
+    assert re.search(r"▲</span> \+\d+\u00a0points? depuis 2025<", content)
+    assert "Pas d’évolution à montrer" not in content
 
 
 def test_evolution_is_flagged_when_catalogue_versions_differ(client, collectivite, referent, db):
