@@ -40,3 +40,15 @@ def deadline_text(deadline_date: date | None, deadline_quarter: str, *, space="\
         year, quarter = deadline_quarter.split("-")
         return f"{quarter}{space}{year}"
     return ""
+
+
+def deadline_sort_key(deadline_date: date | None, deadline_quarter: str) -> date:
+    """When an action is due, to sort a plan: a quarter counts as its last day; no deadline
+    comes last."""
+    if deadline_date:
+        return deadline_date
+    if deadline_quarter:
+        year, quarter = deadline_quarter.split("-")
+        month = int(quarter[1]) * 3
+        return date(int(year), month, 31 if month in (3, 12) else 30)
+    return date.max

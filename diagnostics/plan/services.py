@@ -1,12 +1,14 @@
 """The action plan: accept proposed actions, add, edit, dismiss and restore, with history."""
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import User
+from diagnostics.deadlines import deadline_sort_key
 from diagnostics.enums import ActionPriority
 from diagnostics.models import PRIORITY_ORDER, Diagnostic, PlanAction, PlanActionChange
 from diagnostics.plan.fields import action_state
@@ -63,7 +65,15 @@ def plan_actions(diagnostic: Diagnostic) -> list[PlanAction]:
             "recommendation", "updated_by"
         )
     )
-    actions.sort(key=lambda a: (PRIORITY_ORDER.get(a.priority, 9), a.position, a.pk))
+    # By priority, then by deadline (the nearest first, none last), then in the order added.
+    actions.sort(
+        key=lambda a: (
+            PRIORITY_ORDER.get(a.priority, 9),
+            deadline_sort_key(a.deadline_date, a.deadline_quarter),
+            a.position,
+            a.pk,
+        )
+    )
     return actions
 
 
@@ -141,3 +151,26 @@ def update_action(*, action: PlanAction, by: User, values: dict, base_revision: 
     locked.save()
     _record(locked, by=by, old=old)
     return True
+
+
+@dataclass(frozen=True)
+class BudgetTotals:
+    """The budgets of a plan's actions: in all and by priority, with how many actions have none."""
+
+    overall: Decimal
+    by_priority: list[tuple[str, Decimal, int]]  # (priority label, total, actions)
+    without_budget: int
+
+
+def budget_totals(actions: list[PlanAction]) -> BudgetTotals:
+    totals: dict[str, list] = {}
+    for action in actions:
+        entry = totals.setdefault(action.priority, [action.get_priority_display(), Decimal(0), 0])
+        entry[1] += action.budget_amount or Decimal(0)
+        entry[2] += 1
+    ordered = sorted(totals.items(), key=lambda item: PRIORITY_ORDER.get(item[0], 9))
+    return BudgetTotals(
+        overall=sum((entry[1] for _key, entry in ordered), Decimal(0)),
+        by_priority=[tuple(entry) for _key, entry in ordered],
+        without_budget=sum(1 for a in actions if a.budget_amount is None),
+    )

@@ -24,6 +24,7 @@ def _plan_context(access):
         "diagnostic": diagnostic,
         "report": report,
         "actions": [a for a in actions if not a.dismissed],
+        "totals": plan_service.budget_totals([a for a in actions if not a.dismissed]),
         "dismissed": [a for a in actions if a.dismissed],
         "proposals": plan_service.proposals(report, actions),
     }

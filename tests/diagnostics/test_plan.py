@@ -150,6 +150,56 @@ def test_the_plan_stays_editable_after_submission(client, diagnostic, agent):
     )
     assert response.status_code == 302
     assert PlanAction.objects.count() == 1
+    # The page says so, instead of « lecture seule » above « reste modifiable ».
+    Diagnostic.objects.filter(pk=diagnostic.pk).update(
+        submitted_at=datetime.datetime.now(datetime.UTC)
+    )
+    content = client.get(plan_url(diagnostic)).content.decode()
+    assert "ses réponses sont figées, mais son plan d’action reste modifiable" in content
+    assert "il est en lecture seule" not in content
+
+
+def test_the_plan_is_sorted_by_priority_then_deadline_with_budget_totals(client, diagnostic, agent):
+    client.force_login(agent)
+    add = reverse("plan_action_add", args=[diagnostic.public_id])
+    rows = [
+        ("Moyenne sans échéance", "moyenne", "", "1 000"),
+        ("Haute en fin d’année", "haute", "31/12/2027", "20 000"),
+        ("Haute au deuxième trimestre", "haute", "T2 2027", "14 000,50"),
+        ("Haute au premier juin", "haute", "01/06/2027", ""),
+        ("Moyenne au premier trimestre", "moyenne", "T1 2027", "500"),
+    ]
+    for title, priority, deadline, budget in rows:
+        values = action_values(
+            diagnostic, title=title, priority=priority, deadline=deadline, budget_amount=budget
+        )
+        assert client.post(add, values).status_code == 302
+    content = client.get(plan_url(diagnostic)).content.decode()
+    order = [
+        "Haute au premier juin",
+        "Haute au deuxième trimestre",
+        "Haute en fin d’année",
+        "Moyenne au premier trimestre",
+        "Moyenne sans échéance",
+    ]
+    table = content.split("<tbody>", 1)[1]
+    assert sorted(order, key=table.index) == order
+    nbsp = "\u00a0"
+    assert f"Budget total du plan{nbsp}: <strong>35{nbsp}501{nbsp}€</strong>" in content
+    assert f"priorité haute{nbsp}: 34{nbsp}001{nbsp}€ (3 actions)" in content
+    assert f"priorité moyenne{nbsp}: 1{nbsp}500{nbsp}€ (2 actions)" in content
+    assert "1 action n’a pas encore de budget." in content
+    assert 'href="#ajouter"' in content
+
+
+def test_a_quarter_is_due_on_its_last_day():
+    from diagnostics.deadlines import deadline_sort_key
+
+    assert deadline_sort_key(None, "2027-T1") == datetime.date(2027, 3, 31)
+    assert deadline_sort_key(None, "2027-T2") == datetime.date(2027, 6, 30)
+    assert deadline_sort_key(None, "2027-T4") == datetime.date(2027, 12, 31)
+    assert deadline_sort_key(datetime.date(2027, 5, 2), "") == datetime.date(2027, 5, 2)
+    assert deadline_sort_key(None, "") == datetime.date.max
 
 
 def test_an_elu_reads_the_plan_but_cannot_change_it(client, diagnostic, elu):
