@@ -1,4 +1,4 @@
-"""The « Rédaction du catalogue » group: every permission of the catalogue's models, no other.
+"""The « Rédaction du catalogue » group: every permission of the catalogue's models, no other.
 
 A catalogue editor is a staff member in this group. Run again, it sets the same permissions.
 """
