@@ -7,6 +7,7 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -391,9 +392,38 @@ class CatalogueVersionAdmin(LockedVersionMixin, admin.ModelAdmin):
     list_display = ["code", "title", "status", "published_at", "in_use"]
     list_filter = ["status"]
     search_fields = ["code", "title"]
-    readonly_fields = ["derived_from", "created_at", "published_at"]
+    # The status changes through « Publier », which dates the publication, never by hand.
+    readonly_fields = ["status", "derived_from", "created_at", "published_at", "contents"]
     actions = ["make_draft", "publish", "export_yaml"]
     change_form_template = "admin/recommendations/catalogue_change_form.html"
+
+    @admin.display(description=gettext_lazy("préconisations et questions"))
+    def contents(self, obj):
+        if obj.pk is None:
+            return "—"
+        recommendations = obj.recommendations.prefetch_related("questions").order_by("number")
+        return format_html(
+            '<ol class="version-contents">{}</ol>',
+            format_html_join(
+                "",
+                '<li><a href="{}">{}</a><ul>{}</ul></li>',
+                (
+                    (
+                        reverse("admin:recommendations_recommendation_change", args=[r.pk]),
+                        r,
+                        format_html_join(
+                            "",
+                            '<li><a href="{}">{}</a></li>',
+                            (
+                                (reverse("admin:recommendations_question_change", args=[q.pk]), q)
+                                for q in r.questions.all()
+                            ),
+                        ),
+                    )
+                    for r in recommendations
+                ),
+            ),
+        )
 
     @admin.display(boolean=True, description=gettext_lazy("utilisée"))
     def in_use(self, obj):
@@ -405,6 +435,11 @@ class CatalogueVersionAdmin(LockedVersionMixin, admin.ModelAdmin):
                 "<int:pk>/nouveau-brouillon/",
                 self.admin_site.admin_view(self.new_draft_view),
                 name="recommendations_catalogueversion_new_draft",
+            ),
+            path(
+                "<int:pk>/publier/",
+                self.admin_site.admin_view(self.publish_view),
+                name="recommendations_catalogueversion_publish",
             ),
             path(
                 "<int:pk>/export/",
@@ -448,6 +483,16 @@ class CatalogueVersionAdmin(LockedVersionMixin, admin.ModelAdmin):
             )
         return HttpResponseRedirect(
             reverse("admin:recommendations_catalogueversion_change", args=[draft.pk])
+        )
+
+    def publish_view(self, request, pk):
+        version = get_object_or_404(CatalogueVersion, pk=pk, status=VersionStatus.DRAFT)
+        if request.method != "POST" or not self.has_change_permission(request, version):
+            raise PermissionDenied
+        publish_version(version=version)
+        messages.success(request, _("Version « %(code)s » publiée.") % {"code": version.code})
+        return HttpResponseRedirect(
+            reverse("admin:recommendations_catalogueversion_change", args=[version.pk])
         )
 
     def export_view(self, request, pk):

@@ -127,3 +127,25 @@ def test_the_lists_do_not_query_per_row(editor_client, catalogue, django_assert_
         editor_client.get(reverse("admin:recommendations_question_changelist"), {"all": ""})
     with django_assert_max_num_queries(15):
         editor_client.get(reverse("admin:recommendations_suggestedaction_changelist"))
+
+
+def test_the_version_page_lists_its_content_and_publishes_a_draft(editor_client, catalogue):
+    from recommendations.services import create_draft_from
+
+    draft = create_draft_from(version=catalogue)
+    url = reverse("admin:recommendations_catalogueversion_change", args=[draft.pk])
+    page = editor_client.get(url).content.decode()
+    question = Question.objects.get(recommendation__catalogue=draft, code="R1.Q1")
+    assert question_url(question) in page
+    recommendation = draft.recommendations.get(number=1)
+    assert reverse("admin:recommendations_recommendation_change", args=[recommendation.pk]) in page
+    assert "Publier cette version" in page
+
+    response = editor_client.post(
+        reverse("admin:recommendations_catalogueversion_publish", args=[draft.pk])
+    )
+
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == "published" and draft.published_at is not None
+    assert "Publier cette version" not in editor_client.get(url).content.decode()
