@@ -359,11 +359,12 @@ class OptionInlineFormSet(forms.BaseInlineFormSet):
             )
 
 
-class OptionInline(LockedInlineMixin, admin.TabularInline):
+class OptionInline(LockedInlineMixin, admin.StackedInline):
+    # Stacked, not tabular: a tabular inline's fields have no label of their own (axe, WCAG 4.1.2).
     model = Option
     formset = OptionInlineFormSet
     extra = 0
-    fields = ["position", "label", "description", "score", "exclusive"]
+    fields = [("position", "label", "score", "exclusive"), "description"]
 
 
 class QuestionInline(LockedInlineMixin, admin.StackedInline):
