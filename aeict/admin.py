@@ -1,6 +1,48 @@
-"""Admin pieces shared by the apps."""
+"""The platform's admin site, and admin pieces shared by the apps."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+# Sections only a superuser meets: login throttling, the task queue, the official list's
+# releases, groups and permissions. Catalogue editors and platform administrators never do.
+TECHNICAL_APPS = frozenset({"auth", "axes", "django_tasks_database", "territories"})
+
+
+class SuperuserOnlyMixin:
+    """A model admin reached by superusers only, whatever permissions a staff member holds."""
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser and super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request, *args):
+        return request.user.is_superuser and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+
+class AeictAdminSite(admin.AdminSite):
+    site_header = _("Administration — Diagnostic AEICT")
+    site_title = _("Administration — Diagnostic AEICT")
+    index_title = _("Accueil de l’administration")
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        # Third-party apps (axes, django_tasks) register their own admins: the technical ones
+        # are wrapped here, so that no app has to remember it.
+        models = (
+            [model_or_iterable] if isinstance(model_or_iterable, type) else list(model_or_iterable)
+        )
+        for model in models:
+            model_admin = admin_class or admin.ModelAdmin
+            if model._meta.app_label in TECHNICAL_APPS:
+                model_admin = type(model_admin.__name__, (SuperuserOnlyMixin, model_admin), {})
+            super().register(model, model_admin, **options)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -2,10 +2,13 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -30,6 +33,10 @@ IN_USE_MESSAGE = gettext_lazy(
     "Cette version du catalogue est utilisée par au moins un diagnostic : elle ne peut plus être "
     "modifiée. Créez une nouvelle version brouillon à partir de celle-ci."
 )
+PUBLISHED_MESSAGE = gettext_lazy(
+    "Cette version du catalogue est publiée : elle ne se modifie plus, pour que chaque diagnostic "
+    "qui la suit pose les mêmes questions. Créez une version brouillon pour la modifier."
+)
 
 
 def _version_of(obj) -> CatalogueVersion | None:
@@ -44,39 +51,101 @@ def _version_of(obj) -> CatalogueVersion | None:
     return None
 
 
-class LockedVersionMixin:
-    """Read-only display, and refusal of any change, when the version is used by a diagnostic."""
+def _lock_reason(version: CatalogueVersion | None):
+    """Why ``version`` can no longer change, or None while it is an unused draft."""
+    if version is None:
+        return None
+    if version.is_in_use:
+        return IN_USE_MESSAGE
+    if version.status == VersionStatus.PUBLISHED:
+        return PUBLISHED_MESSAGE
+    return None
+
+
+def version_label(version: CatalogueVersion) -> str:
+    """« 2026.2 brouillon »: the code and the status, which a draft's code may already say."""
+    status = version.get_status_display().lower()
+    return version.code if status in version.code else f"{version.code} {status}"
+
+
+def recommendation_label(recommendation: Recommendation) -> str:
+    return f"{version_label(recommendation.catalogue)} — {recommendation}"
+
+
+def question_label(question: Question) -> str:
+    text = question.text if len(question.text) <= 60 else question.text[:59] + "…"
+    return f"{version_label(question.recommendation.catalogue)} — {question.code} — {text}"
+
+
+LABELS = {
+    CatalogueVersion: lambda version: f"{version_label(version)} — {version.title}",
+    Recommendation: recommendation_label,
+    Question: question_label,
+}
+RELATED = {
+    CatalogueVersion: [],
+    Recommendation: ["catalogue"],
+    Question: ["recommendation__catalogue"],
+}
+
+
+def show_versions(field) -> None:
+    """Every choice of a catalogue dropdown names its version: after a draft is derived, two
+    « R1.Q1 » are told apart."""
+    if field is None or field.queryset.model not in LABELS:
+        return
+    model = field.queryset.model
+    field.queryset = field.queryset.select_related(*RELATED[model])
+    field.label_from_instance = LABELS[model]
+
+
+class VersionLabelsMixin:
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and db_field.related_model in (Recommendation, CatalogueVersion):
+            # Content is added to a draft only: a published version is never edited.
+            drafts = {"status": VersionStatus.DRAFT}
+            if db_field.related_model is Recommendation:
+                drafts = {"catalogue__status": VersionStatus.DRAFT}
+            if db_field.name != "derived_from":
+                field.queryset = field.queryset.filter(**drafts)
+        show_versions(field)
+        return field
+
+
+class LockedVersionMixin(VersionLabelsMixin):
+    """Read-only display, and refusal of any change, once the version is published or used by a
+    diagnostic; the page then offers to derive a draft."""
 
     def has_change_permission(self, request, obj=None):
-        version = _version_of(obj)
-        if version is not None and version.is_in_use:
+        if _lock_reason(_version_of(obj)) is not None:
             return False
         return super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        version = _version_of(obj)
-        if version is not None and version.is_in_use:
+        if _lock_reason(_version_of(obj)) is not None:
             return False
         return super().has_delete_permission(request, obj)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)
         version = _version_of(obj)
+        reason = _lock_reason(version)
         extra_context = extra_context or {}
-        if version is not None and version.is_in_use:
-            messages.warning(request, IN_USE_MESSAGE)
-            extra_context["draft_url"] = reverse(
-                "admin:recommendations_catalogueversion_new_draft", args=[version.pk]
-            )
+        if reason is not None:
+            messages.warning(request, reason)
+            url = reverse("admin:recommendations_catalogueversion_new_draft", args=[version.pk])
+            if not isinstance(obj, CatalogueVersion):
+                url += "?" + urlencode({"depuis": f"{obj._meta.model_name}:{obj.pk}"})
+            extra_context["draft_url"] = url
         return super().change_view(request, object_id, form_url, extra_context)
 
 
-class LockedInlineMixin:
-    """Inlines of a version in use can be read, never added to, changed or deleted."""
+class LockedInlineMixin(VersionLabelsMixin):
+    """Inlines of a locked version can be read, never added to, changed or deleted."""
 
     def _locked(self, obj):
-        version = _version_of(obj)
-        return version is not None and version.is_in_use
+        return _lock_reason(_version_of(obj)) is not None
 
     def has_add_permission(self, request, obj=None):
         return not self._locked(obj) and super().has_add_permission(request, obj)
@@ -88,14 +157,47 @@ class LockedInlineMixin:
         return not self._locked(obj) and super().has_delete_permission(request, obj)
 
 
+def _source_object(version: CatalogueVersion, depuis: str | None):
+    """The question, préconisation or action of ``version`` named ``model:pk``, if any."""
+    models = {
+        "question": Question,
+        "recommendation": Recommendation,
+        "suggestedaction": SuggestedAction,
+    }
+    model_name, _sep, pk = (depuis or "").partition(":")
+    if model_name not in models or not pk.isdigit():
+        return None
+    obj = models[model_name].objects.filter(pk=pk).first()
+    return obj if obj is not None and _version_of(obj) == version else None
+
+
+def _copy_in(draft: CatalogueVersion, source):
+    """The draft's copy of ``source`` (a question, a préconisation or an action)."""
+    if isinstance(source, Recommendation):
+        return draft.recommendations.filter(number=source.number).first()
+    if isinstance(source, Question):
+        return Question.objects.filter(
+            recommendation__catalogue=draft,
+            recommendation__number=source.recommendation.number,
+            code=source.code,
+        ).first()
+    if isinstance(source, SuggestedAction):
+        return SuggestedAction.objects.filter(
+            recommendation__catalogue=draft,
+            recommendation__number=source.recommendation.number,
+            title=source.title,
+        ).first()
+    return None
+
+
 class VersionInUseFormMixin:
     """Forms under a version refuse to save when that version is in use."""
 
     def clean(self):
         cleaned = super().clean()
-        version = self.locked_version()
-        if version is not None and version.is_in_use:
-            raise ValidationError(IN_USE_MESSAGE)
+        reason = _lock_reason(self.locked_version())
+        if reason is not None:
+            raise ValidationError(reason)
         return cleaned
 
 
@@ -119,7 +221,7 @@ class QuestionForm(VersionInUseFormMixin, forms.ModelForm):
         choices=collectivite_kinds,
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        help_text=gettext_lazy("Aucun coché : la question est posée à toutes les collectivités."),
+        help_text=gettext_lazy("Aucun coché : la question est posée à toutes les collectivités."),
     )
 
     class Meta:
@@ -141,7 +243,7 @@ class QuestionForm(VersionInUseFormMixin, forms.ModelForm):
         ]
         help_texts = {
             "condition_values": gettext_lazy(
-                "Les réponses qui font poser la question, telles qu’elles sont enregistrées : "
+                "Les réponses qui font poser la question, telles qu’elles sont enregistrées : "
                 "[true] ou [false] pour oui/non, les identifiants des options pour un choix, "
                 "les numéros des niveaux (à partir de 0) pour une échelle."
             ),
@@ -154,6 +256,7 @@ class QuestionForm(VersionInUseFormMixin, forms.ModelForm):
             field.queryset = Question.objects.filter(
                 recommendation__catalogue_id=self.instance.recommendation.catalogue_id
             ).exclude(pk=self.instance.pk)
+            show_versions(field)
 
     def locked_version(self):
         recommendation = self.cleaned_data.get("recommendation") or (
@@ -210,7 +313,7 @@ class QuestionForm(VersionInUseFormMixin, forms.ModelForm):
         if not isinstance(values, list) or not ok:
             self.add_error(
                 "condition_values",
-                _("Réponses acceptées invalides pour %(code)s : %(allowed)s attendus.")
+                _("Réponses acceptées invalides pour %(code)s : %(allowed)s attendus.")
                 % {"code": target.code, "allowed": ", ".join(map(str, sorted(allowed, key=str)))},
             )
 
@@ -256,11 +359,12 @@ class OptionInlineFormSet(forms.BaseInlineFormSet):
             )
 
 
-class OptionInline(LockedInlineMixin, admin.TabularInline):
+class OptionInline(LockedInlineMixin, admin.StackedInline):
+    # Stacked, not tabular: a tabular inline's fields have no label of their own (axe, WCAG 4.1.2).
     model = Option
     formset = OptionInlineFormSet
     extra = 0
-    fields = ["position", "label", "description", "score", "exclusive"]
+    fields = [("position", "label", "score", "exclusive"), "description"]
 
 
 class QuestionInline(LockedInlineMixin, admin.StackedInline):
@@ -289,9 +393,38 @@ class CatalogueVersionAdmin(LockedVersionMixin, admin.ModelAdmin):
     list_display = ["code", "title", "status", "published_at", "in_use"]
     list_filter = ["status"]
     search_fields = ["code", "title"]
-    readonly_fields = ["derived_from", "created_at", "published_at"]
+    # The status changes through « Publier », which dates the publication, never by hand.
+    readonly_fields = ["status", "derived_from", "created_at", "published_at", "contents"]
     actions = ["make_draft", "publish", "export_yaml"]
     change_form_template = "admin/recommendations/catalogue_change_form.html"
+
+    @admin.display(description=gettext_lazy("préconisations et questions"))
+    def contents(self, obj):
+        if obj.pk is None:
+            return "—"
+        recommendations = obj.recommendations.prefetch_related("questions").order_by("number")
+        return format_html(
+            '<ol class="version-contents">{}</ol>',
+            format_html_join(
+                "",
+                '<li><a href="{}">{}</a><ul>{}</ul></li>',
+                (
+                    (
+                        reverse("admin:recommendations_recommendation_change", args=[r.pk]),
+                        r,
+                        format_html_join(
+                            "",
+                            '<li><a href="{}">{}</a></li>',
+                            (
+                                (reverse("admin:recommendations_question_change", args=[q.pk]), q)
+                                for q in r.questions.all()
+                            ),
+                        ),
+                    )
+                    for r in recommendations
+                ),
+            ),
+        )
 
     @admin.display(boolean=True, description=gettext_lazy("utilisée"))
     def in_use(self, obj):
@@ -305,6 +438,11 @@ class CatalogueVersionAdmin(LockedVersionMixin, admin.ModelAdmin):
                 name="recommendations_catalogueversion_new_draft",
             ),
             path(
+                "<int:pk>/publier/",
+                self.admin_site.admin_view(self.publish_view),
+                name="recommendations_catalogueversion_publish",
+            ),
+            path(
                 "<int:pk>/export/",
                 self.admin_site.admin_view(self.export_view),
                 name="recommendations_catalogueversion_export",
@@ -313,19 +451,49 @@ class CatalogueVersionAdmin(LockedVersionMixin, admin.ModelAdmin):
         ]
 
     def new_draft_view(self, request, pk):
-        if request.method != "POST" or not self.has_add_permission(request):
-            return HttpResponseRedirect(
-                reverse("admin:recommendations_catalogueversion_changelist")
-            )
+        """Asks, then derives a draft of the version; the editor lands on the draft's copy of
+        the question, préconisation or action they came from (``depuis``), else the draft."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
         version = get_object_or_404(CatalogueVersion, pk=pk)
+        source = _source_object(version, request.POST.get("depuis") or request.GET.get("depuis"))
+        if request.method != "POST":
+            return TemplateResponse(
+                request,
+                "admin/recommendations/new_draft.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "opts": self.opts,
+                    "title": _("Créer une version brouillon"),
+                    "version": version,
+                    "version_label": version_label(version),
+                    "source": source,
+                    "depuis": request.GET.get("depuis", ""),
+                },
+            )
         draft = create_draft_from(version=version)
         messages.success(
             request,
             _("Nouvelle version brouillon « %(code)s » créée : vous pouvez la modifier.")
             % {"code": draft.code},
         )
+        copy = _copy_in(draft, source)
+        if copy is not None:
+            return HttpResponseRedirect(
+                reverse(f"admin:recommendations_{copy._meta.model_name}_change", args=[copy.pk])
+            )
         return HttpResponseRedirect(
             reverse("admin:recommendations_catalogueversion_change", args=[draft.pk])
+        )
+
+    def publish_view(self, request, pk):
+        version = get_object_or_404(CatalogueVersion, pk=pk, status=VersionStatus.DRAFT)
+        if request.method != "POST" or not self.has_change_permission(request, version):
+            raise PermissionDenied
+        publish_version(version=version)
+        messages.success(request, _("Version « %(code)s » publiée.") % {"code": version.code})
+        return HttpResponseRedirect(
+            reverse("admin:recommendations_catalogueversion_change", args=[version.pk])
         )
 
     def export_view(self, request, pk):
@@ -358,28 +526,42 @@ class CatalogueVersionAdmin(LockedVersionMixin, admin.ModelAdmin):
 @admin.register(Recommendation)
 class RecommendationAdmin(LockedVersionMixin, admin.ModelAdmin):
     form = RecommendationForm
-    list_display = ["number", "short_title", "catalogue", "weight"]
+    list_display = ["number", "short_title", "version", "weight"]
     list_display_links = ["number", "short_title"]
     list_filter = ["catalogue"]
     search_fields = ["short_title", "wording", "questions__text"]
     ordering = ["catalogue", "number"]
+    list_select_related = ["catalogue"]
     inlines = [QuestionInline, SuggestedActionInline]
+
+    @admin.display(description=gettext_lazy("version"), ordering="catalogue")
+    def version(self, obj):
+        return version_label(obj.catalogue)
 
 
 @admin.register(Question)
 class QuestionAdmin(LockedVersionMixin, admin.ModelAdmin):
     form = QuestionForm
-    list_display = ["code", "text", "kind", "weight", "required", "recommendation"]
+    list_display = ["code", "text", "kind", "weight", "required", "version"]
     list_filter = ["recommendation__catalogue", "kind", "required", "recommendation__number"]
     search_fields = ["code", "text", "help_text"]
     ordering = ["recommendation__catalogue", "recommendation__number", "position"]
     list_select_related = ["recommendation__catalogue"]
     inlines = [OptionInline]
 
+    @admin.display(description=gettext_lazy("version"), ordering="recommendation__catalogue")
+    def version(self, obj):
+        return version_label(obj.recommendation.catalogue)
+
 
 @admin.register(SuggestedAction)
 class SuggestedActionAdmin(LockedVersionMixin, admin.ModelAdmin):
-    list_display = ["title", "recommendation", "question", "owner_service"]
+    list_display = ["title", "version", "recommendation", "question", "owner_service"]
     list_filter = ["recommendation__catalogue", "recommendation__number"]
     search_fields = ["title", "description", "owner_service"]
     list_select_related = ["recommendation__catalogue", "question"]
+    ordering = ["recommendation__catalogue", "recommendation__number", "position"]
+
+    @admin.display(description=gettext_lazy("version"), ordering="recommendation__catalogue")
+    def version(self, obj):
+        return version_label(obj.recommendation.catalogue)

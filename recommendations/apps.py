@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class RecommendationsConfig(AppConfig):
     name = "recommendations"
-    verbose_name = _("Catalogue des recommandations")
+    verbose_name = _("Préconisations")

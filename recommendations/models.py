@@ -72,8 +72,8 @@ class Recommendation(models.Model):
     )
 
     class Meta:
-        verbose_name = _("recommandation")
-        verbose_name_plural = _("recommandations")
+        verbose_name = _("préconisation")
+        verbose_name_plural = _("préconisations")
         ordering = ["catalogue", "number"]
         constraints = [
             models.UniqueConstraint(
@@ -91,7 +91,7 @@ class Recommendation(models.Model):
 class Question(models.Model):
     recommendation = models.ForeignKey(
         Recommendation,
-        verbose_name=_("recommandation"),
+        verbose_name=_("préconisation"),
         on_delete=models.CASCADE,
         related_name="questions",
     )
@@ -190,7 +190,7 @@ class Option(models.Model):
 class SuggestedAction(models.Model):
     recommendation = models.ForeignKey(
         Recommendation,
-        verbose_name=_("recommandation"),
+        verbose_name=_("préconisation"),
         on_delete=models.CASCADE,
         related_name="actions",
     )
@@ -229,5 +229,5 @@ class SuggestedAction(models.Model):
     def clean(self):
         if self.question_id and self.question.recommendation_id != self.recommendation_id:
             raise ValidationError(
-                {"question": _("La question liée doit appartenir à la même recommandation.")}
+                {"question": _("La question liée doit appartenir à la même préconisation.")}
             )

@@ -72,6 +72,10 @@ UNNAMED_FIELDS_JS = """() => {
     if (el.labels && el.labels.length) {
       return Array.from(el.labels).map(text).join(" ");
     }
+    // A button input is named by its value (HTML-AAM), as the admin's « Enregistrer » is.
+    if (["submit", "button", "reset"].includes(el.type) && (el.value || "").trim()) {
+      return el.value;
+    }
     return (el.getAttribute("title") || "").trim();
   };
   const visible = (el) => {

@@ -3,6 +3,7 @@ import yaml
 from django.urls import reverse
 
 from recommendations.models import CatalogueVersion, Option, Question
+from recommendations.services import create_draft_from
 from tests.factories import DiagnosticFactory, UserFactory
 
 
@@ -10,6 +11,12 @@ from tests.factories import DiagnosticFactory, UserFactory
 def admin_client(client, db):
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     return client
+
+
+@pytest.fixture
+def draft(catalogue):
+    """A draft derived from the published catalogue: the only kind of version that is edited."""
+    return create_draft_from(version=catalogue)
 
 
 def question_form(question, **overrides):
@@ -52,8 +59,8 @@ def change_url(question):
     return reverse("admin:recommendations_question_change", args=[question.pk])
 
 
-def test_a_weight_of_zero_is_refused_on_the_field(admin_client, catalogue):
-    question = Question.objects.filter(recommendation__catalogue=catalogue).first()
+def test_a_weight_of_zero_is_refused_on_the_field(admin_client, draft):
+    question = Question.objects.filter(recommendation__catalogue=draft).first()
     response = admin_client.post(change_url(question), question_form(question, weight="0"))
     assert response.status_code == 200
     assert "Le poids doit être strictement positif." in response.content.decode()
@@ -61,8 +68,8 @@ def test_a_weight_of_zero_is_refused_on_the_field(admin_client, catalogue):
     assert question.weight > 0
 
 
-def test_a_scale_without_levels_is_refused(admin_client, catalogue):
-    question = Question.objects.filter(recommendation__catalogue=catalogue, kind="scale").first()
+def test_a_scale_without_levels_is_refused(admin_client, draft):
+    question = Question.objects.filter(recommendation__catalogue=draft, kind="scale").first()
     data = question_form(question)
     for index in range(question.options.count()):
         data[f"options-{index}-DELETE"] = "on"
@@ -71,8 +78,8 @@ def test_a_scale_without_levels_is_refused(admin_client, catalogue):
     assert question.options.count() >= 2
 
 
-def test_a_choice_option_outside_zero_one_is_refused(admin_client, catalogue):
-    question = Question.objects.filter(recommendation__catalogue=catalogue, kind="choice").first()
+def test_a_choice_option_outside_zero_one_is_refused(admin_client, draft):
+    question = Question.objects.filter(recommendation__catalogue=draft, kind="choice").first()
     response = admin_client.post(
         change_url(question), question_form(question, **{"options-0-score": "1.5"})
     )
@@ -80,8 +87,8 @@ def test_a_choice_option_outside_zero_one_is_refused(admin_client, catalogue):
     assert Option.objects.get(question=question, position=0).score <= 1
 
 
-def test_a_valid_edit_of_an_unused_version_is_saved(admin_client, catalogue):
-    question = Question.objects.filter(recommendation__catalogue=catalogue).first()
+def test_a_valid_edit_of_a_draft_is_saved(admin_client, draft):
+    question = Question.objects.filter(recommendation__catalogue=draft).first()
     response = admin_client.post(change_url(question), question_form(question, weight="2"))
     assert response.status_code == 302
     question.refresh_from_db()
@@ -172,7 +179,7 @@ def test_the_admin_lists_people_and_diagnostics(admin_client, catalogue):
 def rules(db):
     from tests.catalogues import load_rules_catalogue
 
-    version = load_rules_catalogue()
+    version = create_draft_from(version=load_rules_catalogue())
     return {q.code: q for q in Question.objects.filter(recommendation__catalogue=version)}
 
 

@@ -1,0 +1,7 @@
+"""The admin application, with the platform's own site (aeict.admin.AeictAdminSite)."""
+
+from django.contrib.admin.apps import AdminConfig
+
+
+class AeictAdminConfig(AdminConfig):
+    default_site = "aeict.admin.AeictAdminSite"
