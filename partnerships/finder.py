@@ -9,12 +9,14 @@ from datetime import date
 
 from django.db.models import Q, TextField
 from django.db.models.functions import Cast
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django_countries.fields import Country
 
 from accounts.enums import CollectiviteKind
 from accounts.models import Collectivite
-from diagnostics.results.comparisons import band_label, population_band
+from accounts.size_bands import band_label, population_band
 from partnerships.enums import PartnershipKind, PartnershipState, Theme
 from partnerships.models import Partnership
 
@@ -98,6 +100,13 @@ def find_partnerships(
         for row in rows[:MAX_RESULTS]
     ]
     return results, len(rows) > MAX_RESULTS
+
+
+def finder_url(collectivite: Collectivite) -> str:
+    """The finder, filtered on the countries of the collectivité's own active partnerships."""
+    url = reverse("partnership_finder", args=[collectivite.public_id])
+    query = urlencode([("pays", code) for code in own_partner_countries(collectivite)])
+    return f"{url}?{query}" if query else url
 
 
 def own_partner_countries(collectivite: Collectivite) -> list[str]:

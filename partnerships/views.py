@@ -5,15 +5,13 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.access import get_collectivite_access
 from partnerships.csv_io import ImportRefused, export_csv, import_csv, template_csv
-from partnerships.finder import find_partnerships, own_partner_countries
+from partnerships.finder import find_partnerships, finder_url
 from partnerships.forms import FinderForm, FinderVisibilityForm, PartnershipForm
 from partnerships.models import FinderProfile, Partnership, PartnershipEvent
 from partnerships.services import delete_partnership, save_partnership, set_finder_visibility
@@ -63,13 +61,6 @@ def _finder_profile(collectivite) -> FinderProfile:
     return FinderProfile.objects.filter(collectivite=collectivite).first() or FinderProfile(
         collectivite=collectivite
     )
-
-
-def finder_url(collectivite) -> str:
-    """The finder, filtered on the countries of the collectivité's own active partnerships."""
-    url = reverse("partnership_finder", args=[collectivite.public_id])
-    query = urlencode([("pays", code) for code in own_partner_countries(collectivite)])
-    return f"{url}?{query}" if query else url
 
 
 @require_http_methods(["POST"])

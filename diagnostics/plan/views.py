@@ -14,7 +14,7 @@ from diagnostics.plan import services as plan_service
 from diagnostics.plan.fields import describe_action_change
 from diagnostics.plan.forms import PlanActionForm, initial_from
 from diagnostics.results.report import build_report
-from partnerships.views import finder_url
+from partnerships.finder import finder_url
 
 
 def _plan_context(access):

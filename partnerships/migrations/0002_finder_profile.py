@@ -8,7 +8,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0006_collectivite_official'),
+        # Only the tables it points to: the accounts migrations' own tests migrate back past 0006.
+        ('accounts', '0002_rename_tables'),
         ('partnerships', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
