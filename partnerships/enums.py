@@ -52,3 +52,6 @@ class PartnershipEventKind(models.TextChoices):
     UPDATED = "updated", _("Partenariat modifié")
     DELETED = "deleted", _("Partenariat supprimé")
     IMPORTED = "imported", _("Partenariat importé (CSV)")
+    SHOWN = "shown", _("Collectivité rendue visible des autres collectivités")
+    HIDDEN = "hidden", _("Collectivité masquée aux autres collectivités")
+    CONTACT = "finder_contact", _("Adresse de contact affichée aux autres collectivités modifiée")

@@ -1,7 +1,8 @@
-"""The partnership form, used by the pages and, line by line, by the CSV import."""
+"""The partnership form (used by the pages and, line by line, by the CSV import); the finder's."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
 from partnerships.enums import FundingSource, PartnershipState, Theme
 from partnerships.models import Partnership
@@ -136,3 +137,47 @@ class PartnershipForm(forms.ModelForm):
         if cleaned.get("state") == PartnershipState.TERMINE and not ended:
             self.add_error("ended_on", _("Un partenariat terminé a une date de fin."))
         return cleaned
+
+
+class FinderVisibilityForm(forms.Form):
+    visible = forms.BooleanField(
+        label=_("Rendre notre collectivité visible des autres collectivités de la plateforme"),
+        help_text=_(
+            "Les autres collectivités verront vos partenariats actifs : pays, région ou ville, "
+            "type, thématiques et dates. Jamais les budgets, les financements, les contacts "
+            "des partenariats, les documents ni les notes."
+        ),
+        required=False,
+    )
+    contact_email = forms.EmailField(
+        label=_("Adresse de contact à afficher (facultatif)"),
+        help_text=_("Laissez vide pour n’afficher aucune adresse."),
+        required=False,
+    )
+
+
+class FinderForm(forms.Form):
+    """The finder's search, sent by GET: one country or several, and a theme."""
+
+    pays = forms.MultipleChoiceField(
+        label=_("Pays"),
+        help_text=_("Vous pouvez en choisir plusieurs (touche Ctrl ou Cmd)."),
+        choices=[],
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    theme = forms.ChoiceField(
+        label=_("Thématique"),
+        choices=[("", _("Toutes les thématiques")), *Theme.choices],
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["pays"].choices = list(countries)
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not data.get("pays") and not data.get("theme"):
+            raise forms.ValidationError(_("Choisissez au moins un pays ou une thématique."))
+        return data

@@ -94,3 +94,32 @@ class PartnershipEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} — {self.partner_name}"
+
+
+class FinderProfile(models.Model):
+    """Whether a collectivité's active partnerships show in the other collectivités' finder.
+
+    No row, or ``visible`` off, means hidden: being found is something the référent opts into.
+    """
+
+    collectivite = models.OneToOneField(
+        Collectivite, on_delete=models.CASCADE, related_name="finder_profile"
+    )
+    visible = models.BooleanField(_("visible des autres collectivités"), default=False)
+    contact_email = models.EmailField(_("adresse de contact affichée"), blank=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("modifié par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("visibilité dans la recherche de partenaires")
+        verbose_name_plural = _("visibilités dans la recherche de partenaires")
+
+    def __str__(self):
+        return f"{self.collectivite} — {'visible' if self.visible else 'masquée'}"

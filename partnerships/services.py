@@ -5,7 +5,7 @@ from django.db import transaction
 from accounts.models import Collectivite, User
 from partnerships.enums import PartnershipEventKind
 from partnerships.forms import PartnershipForm
-from partnerships.models import Partnership, PartnershipEvent
+from partnerships.models import FinderProfile, Partnership, PartnershipEvent
 
 
 def _record(*, partnership, kind, by, changed_fields=()):
@@ -50,3 +50,29 @@ def save_partnership(
 def delete_partnership(*, partnership: Partnership, by: User) -> None:
     _record(partnership=partnership, kind=PartnershipEventKind.DELETED, by=by)
     partnership.delete()
+
+
+@transaction.atomic
+def set_finder_visibility(
+    *, collectivite: Collectivite, visible: bool, contact_email: str, by: User
+) -> FinderProfile:
+    """The référent's choice to be found by other collectivités, and the address they see."""
+    profile, _created = FinderProfile.objects.select_for_update().get_or_create(
+        collectivite=collectivite
+    )
+    events = []
+    if profile.visible != visible:
+        events.append(PartnershipEventKind.SHOWN if visible else PartnershipEventKind.HIDDEN)
+    if profile.contact_email != contact_email:
+        events.append(PartnershipEventKind.CONTACT)
+    if not events:
+        return profile
+    profile.visible = visible
+    profile.contact_email = contact_email
+    profile.updated_by = by
+    profile.save(update_fields=["visible", "contact_email", "updated_by", "updated_at"])
+    PartnershipEvent.objects.bulk_create(
+        PartnershipEvent(collectivite=collectivite, partner_name="", actor=by, kind=kind)
+        for kind in events
+    )
+    return profile

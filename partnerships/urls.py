@@ -10,6 +10,8 @@ urlpatterns = [
     path(PREFIX + "export.csv", views.partnership_export, name="partnership_export"),
     path(PREFIX + "modele.csv", views.partnership_template, name="partnership_template"),
     path(PREFIX + "import/", views.partnership_import, name="partnership_import"),
+    path(PREFIX + "visibilite/", views.partnership_visibility, name="partnership_visibility"),
+    path(PREFIX + "recherche/", views.partnership_finder, name="partnership_finder"),
     path(
         PREFIX + "<uuid:partnership_id>/modifier/",
         views.partnership_edit,

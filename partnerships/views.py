@@ -1,4 +1,5 @@
-"""The registry pages of a collectivité: list, add, edit, delete, CSV export and import."""
+"""The registry pages of a collectivité: list, add, edit, delete, CSV export and import; the
+choice to be found by other collectivités, and the finder itself."""
 
 from django import forms
 from django.contrib import messages
@@ -10,9 +11,10 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.access import get_collectivite_access
 from partnerships.csv_io import ImportRefused, export_csv, import_csv, template_csv
-from partnerships.forms import PartnershipForm
-from partnerships.models import Partnership, PartnershipEvent
-from partnerships.services import delete_partnership, save_partnership
+from partnerships.finder import find_partnerships, finder_url
+from partnerships.forms import FinderForm, FinderVisibilityForm, PartnershipForm
+from partnerships.models import FinderProfile, Partnership, PartnershipEvent
+from partnerships.services import delete_partnership, save_partnership, set_finder_visibility
 
 
 class ImportForm(forms.Form):
@@ -24,12 +26,16 @@ class ImportForm(forms.Form):
 
 @require_safe
 def partnership_list(request, public_id):
-    access = get_collectivite_access(request.user, public_id)
+    return _list_page(request, get_collectivite_access(request.user, public_id))
+
+
+def _list_page(request, access, visibility_form=None, status=200):
     collectivite = access.collectivite
     partnerships = Partnership.objects.for_collectivite(collectivite).prefetch_related(
         "co_partners"
     )
     events = PartnershipEvent.objects.filter(collectivite=collectivite).select_related("actor")[:20]
+    profile = _finder_profile(collectivite)
     return render(
         request,
         "partnerships/list.html",
@@ -39,6 +45,68 @@ def partnership_list(request, public_id):
             "partnerships": partnerships,
             "events": events,
             "import_form": ImportForm(),
+            "finder_profile": profile,
+            "visibility_form": visibility_form
+            or FinderVisibilityForm(
+                initial={"visible": profile.visible, "contact_email": profile.contact_email}
+            ),
+            "finder_url": finder_url(collectivite),
+        },
+        status=status,
+    )
+
+
+def _finder_profile(collectivite) -> FinderProfile:
+    """The collectivité's choice; without a row, it has not opted in."""
+    return FinderProfile.objects.filter(collectivite=collectivite).first() or FinderProfile(
+        collectivite=collectivite
+    )
+
+
+@require_http_methods(["POST"])
+def partnership_visibility(request, public_id):
+    access = get_collectivite_access(request.user, public_id)
+    access.require_referent()
+    form = FinderVisibilityForm(request.POST)
+    if not form.is_valid():
+        return _list_page(request, access, visibility_form=form, status=400)
+    profile = set_finder_visibility(
+        collectivite=access.collectivite,
+        visible=form.cleaned_data["visible"],
+        contact_email=form.cleaned_data["contact_email"],
+        by=request.user,
+    )
+    if profile.visible:
+        message = _("Votre collectivité est désormais visible des autres collectivités.")
+    else:
+        message = _("Votre collectivité n’est plus visible des autres collectivités.")
+    messages.success(request, message)
+    return redirect("partnership_list", public_id=access.collectivite.public_id)
+
+
+@require_safe
+def partnership_finder(request, public_id):
+    access = get_collectivite_access(request.user, public_id)
+    collectivite = access.collectivite
+    form = FinderForm(request.GET or None)
+    results, truncated = [], False
+    if form.is_valid():
+        results, truncated = find_partnerships(
+            searcher=collectivite,
+            countries=form.cleaned_data["pays"],
+            theme=form.cleaned_data["theme"],
+        )
+    return render(
+        request,
+        "partnerships/finder.html",
+        {
+            "access": access,
+            "collectivite": collectivite,
+            "form": form,
+            "searched": form.is_bound and form.is_valid(),
+            "results": results,
+            "truncated": truncated,
+            "own_visible": _finder_profile(collectivite).visible,
         },
     )
 

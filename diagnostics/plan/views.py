@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -13,6 +14,7 @@ from diagnostics.plan import services as plan_service
 from diagnostics.plan.fields import describe_action_change
 from diagnostics.plan.forms import PlanActionForm, initial_from
 from diagnostics.results.report import build_report
+from partnerships.finder import finder_url
 
 
 def _plan_context(access):
@@ -27,6 +29,8 @@ def _plan_context(access):
         "totals": plan_service.budget_totals([a for a in actions if not a.dismissed]),
         "dismissed": [a for a in actions if a.dismissed],
         "proposals": plan_service.proposals(report, actions),
+        # Read only where a proposal of recommendation 10 (mutualisation) shows it.
+        "finder_url": lazy(finder_url, str)(diagnostic.collectivite),
     }
 
 

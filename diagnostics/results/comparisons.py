@@ -6,11 +6,11 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Aggregate, Avg, Count, FloatField, Q
-from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.enums import CollectiviteKind
+from accounts.size_bands import POPULATION_BANDS, band_label, population_band  # noqa: F401
 from diagnostics import scoring
 from diagnostics.enums import DiagnosticStatus
 from diagnostics.models import Diagnostic, RecommendationScore
@@ -41,20 +41,6 @@ class Evolution:
         return float(score) - before
 
 
-# Population bands of the peer groups (SCORING.md, comparisons): [low, high) in inhabitants.
-POPULATION_BANDS = ((0, 20_000), (20_000, 100_000), (100_000, 200_000), (200_000, None))
-
-
-def population_band(population: int | None) -> tuple[int, int | None] | None:
-    if population is None:
-        return None
-    return next(
-        band
-        for band in POPULATION_BANDS
-        if band[0] <= population and (band[1] is None or population < band[1])
-    )
-
-
 class PeerScope:
     BAND = "band"  # same kind, same population band
     KIND = "kind"  # same kind in every band: the band had too few, or the population is unknown
@@ -69,22 +55,6 @@ class PeerFigures:
     medians: dict[int, float]
     scope: str = PeerScope.BAND
     band: tuple[int, int | None] | None = None
-
-
-def _inhabitants(number: int) -> str:
-    return formats.number_format(number, 0, use_l10n=True, force_grouping=True)
-
-
-def band_label(band: tuple[int, int | None]) -> str:
-    low, high = band
-    if low == 0:
-        return _("de moins de %(high)s habitants") % {"high": _inhabitants(high)}
-    if high is None:
-        return _("de %(low)s habitants et plus") % {"low": _inhabitants(low)}
-    return _("de %(low)s à %(high)s habitants") % {
-        "low": _inhabitants(low),
-        "high": _inhabitants(high - 1),
-    }
 
 
 # The kinds in the plural, as the peer sentence names them.

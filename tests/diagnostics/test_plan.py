@@ -7,6 +7,7 @@ from django.urls import reverse
 from diagnostics.deadlines import deadline_text, parse_deadline
 from diagnostics.models import Diagnostic, PlanAction, PlanActionChange
 from diagnostics.plan.fields import action_state, describe_action_change, values_from_state
+from partnerships.models import Partnership
 from tests.diagnostics.helpers import small_catalogue
 from tests.factories import DiagnosticFactory, MembershipFactory
 
@@ -333,3 +334,15 @@ def test_a_change_is_described_in_words_with_the_history_labels():
         ("former_field", "—", "x"),
     ]
     assert describe_action_change(old, old, recommendations) == []
+
+
+def test_the_mutualisation_proposal_links_to_the_finder_on_the_partner_countries(
+    client, diagnostic, agent
+):
+    Partnership.objects.create(
+        collectivite=diagnostic.collectivite, partner_name="Podor", country="SN", kind="jumelage"
+    )
+    client.force_login(agent)
+    page = client.get(plan_url(diagnostic)).content.decode()
+    finder = reverse("partnership_finder", args=[diagnostic.collectivite.public_id])
+    assert f'href="{finder}?pays=SN"' in page

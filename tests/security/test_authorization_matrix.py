@@ -37,7 +37,7 @@ from diagnostics.models import (
 from diagnostics.plan import services as plan_service
 from diagnostics.reports.pdf import report_snapshot
 from notifications.models import NotificationPreference
-from partnerships.models import Partnership, PartnershipEvent
+from partnerships.models import FinderProfile, Partnership, PartnershipEvent
 from tests.diagnostics.helpers import answer_everything, answer_payload
 from tests.factories import DiagnosticFactory, UserFactory
 
@@ -312,6 +312,15 @@ RULES = {
     ),
     # Posting no file shows the form again with its error.
     "partnership_import": Rule({"POST": EDITOR}, target="collectivite", success={"POST": 400}),
+    # The mutualisation finder: the référent decides whether the collectivité may be found
+    "partnership_visibility": Rule(
+        {"POST": REFERENT},
+        target="collectivite",
+        success={"POST": 302},
+        data={"visible": "on", "contact_email": "international@exemple.localhost"},
+        changes="finder_profiles",
+    ),
+    "partnership_finder": Rule(READ, target="collectivite"),
     "notification_settings": Rule(
         {"GET": LOGGED_IN, "HEAD": LOGGED_IN, "POST": LOGGED_IN},
         success={"POST": 302},
@@ -567,6 +576,7 @@ def traces(world):
         "partnerships": Partnership.objects.count(),
         "partnership": list(Partnership.objects.values_list("partner_name", "country", "kind")),
         "partnership_events": PartnershipEvent.objects.count(),
+        "finder_profiles": list(FinderProfile.objects.values_list("visible", "contact_email")),
         "comments": QuestionComment.objects.count(),
         "assignments": list(Assignment.objects.values_list("assignee", flat=True)),
     }
