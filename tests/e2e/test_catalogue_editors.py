@@ -1,7 +1,7 @@
 """A catalogue editor in the admin, in the browser: the catalogue only, in French, accessible."""
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from playwright.sync_api import expect
 
 from recommendations.models import Question
@@ -12,8 +12,12 @@ pytestmark = pytest.mark.e2e
 
 
 def test_an_editor_meets_an_accessible_catalogue_admin(new_page, catalogue):
+    # Browser tests empty the database between tests (the live server needs committed data),
+    # which takes away what data migrations wrote: the group is made again as its migration does.
+    group, _created = Group.objects.get_or_create(name="Rédaction du catalogue")
+    group.permissions.set(Permission.objects.filter(content_type__app_label="recommendations"))
     editor = UserFactory(is_staff=True)
-    editor.groups.add(Group.objects.get(name="Rédaction du catalogue"))
+    editor.groups.add(group)
     page = new_page(editor)
 
     page.goto("/admin/")
