@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from budget import feed
 from budget.enums import ChangeSubject, Holder, Mechanism
 from budget.models import (
     COFUNDING_SOURCES,
@@ -100,6 +101,8 @@ def save_competences(*, collectivite, values: dict[str, dict], by) -> int:
             by=by,
         )
         changed += 1
+    if changed:
+        feed.sync_collectivite(collectivite, by=by)
     return changed
 
 
@@ -177,4 +180,6 @@ def save_year(
                 by=by,
             )
             changed += 1
+    if changed:
+        feed.sync_collectivite(collectivite, by=by)
     return changed

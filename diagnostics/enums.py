@@ -26,6 +26,14 @@ class AnswerChangeKind(models.TextChoices):
     CHANGED = "modifiee", _("Modifiée")
     CARRIED = "reprise", _("Reprise du diagnostic précédent")
     CONFIRMED = "confirmee", _("Confirmée")
+    FROM_BUDGET = "budget", _("Tirée du budget saisi")
+
+
+class AnswerSource(models.TextChoices):
+    """Who gave an answer: the people answering, or the budget's figures (budget.feed)."""
+
+    TYPED = "", _("Saisie dans le questionnaire")
+    BUDGET = "budget", _("Tirée du budget saisi")
 
 
 class EvidenceKind(models.TextChoices):

@@ -14,6 +14,7 @@ from diagnostics.enums import (
     ActionPriority,
     ActionStatus,
     AnswerChangeKind,
+    AnswerSource,
     DiagnosticEventKind,
     DiagnosticStatus,
     EvidenceKind,
@@ -257,6 +258,11 @@ class Answer(models.Model):
     confirmed_at = models.DateTimeField(_("confirmée le"), null=True, blank=True)
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # « budget » when the answer is derived from the budget's figures (see budget.feed): it is then
+    # read-only in the questionnaire, and rewritten whenever those figures change.
+    source = models.CharField(
+        _("origine"), max_length=10, blank=True, default="", choices=AnswerSource.choices
     )
 
     class Meta:

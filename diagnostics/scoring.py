@@ -170,7 +170,9 @@ def _definite_value(answer: AnswerData | None) -> object:
     (nothing recorded, « Je ne sais pas » or « Non concerné »)."""
     if answer is None or answer.not_applicable or answer.dont_know:
         return None
-    if answer.value in (None, "", []):
+    if answer.value is None or answer.value == "":
+        return None
+    if isinstance(answer.value, list | tuple | set | frozenset) and not answer.value:
         return None
     return answer.value
 
@@ -185,7 +187,8 @@ def condition_holds(rule: Applicability, answer: AnswerData | None) -> bool:
         # Never hide a question on a guess.
         return True
     accepted = rule.condition_values
-    if isinstance(value, list):
+    if isinstance(value, list | tuple | set | frozenset):
+        # A multi-choice: stored as a list, scored as a frozenset (question_kinds.Multi).
         return any(item in accepted for item in value)
     if isinstance(value, bool):
         return any(item is value for item in accepted)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Collectivite, User
+from budget import feed as budget_feed
 from diagnostics.carry import carry_over
 from diagnostics.catalogue import catalogue_data
 from diagnostics.enums import DiagnosticEventKind, DiagnosticStatus
@@ -201,6 +202,7 @@ def create_diagnostic(
             "actions": carried.actions,
         }
     _record(diagnostic, DiagnosticEventKind.CREATED, by, details=details)
+    budget_feed.sync_diagnostic(diagnostic, by=by)
     return diagnostic
 
 
@@ -395,6 +397,7 @@ def reopen_diagnostic(*, diagnostic: Diagnostic, by: User | None, reason: str) -
         ]
     )
     _flag_latest_submitted(group)
+    budget_feed.sync_diagnostic(diagnostic, by=by)
     _record(
         diagnostic,
         DiagnosticEventKind.REOPENED,

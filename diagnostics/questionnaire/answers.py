@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from diagnostics.enums import AnswerChangeKind, DiagnosticStatus
+from diagnostics.enums import AnswerChangeKind, AnswerSource, DiagnosticStatus
 from diagnostics.models import Answer, AnswerChange, Diagnostic
 from diagnostics.question_kinds import kind_of
 from recommendations.models import Question
@@ -37,6 +37,11 @@ class AnswerConflict(Exception):
     """Someone else changed the answer since the revision the client started from."""
 
     answer: Answer
+
+
+class AnswerFromBudget(Exception):
+    """The answer is derived from the budget's figures (budget.feed): it changes with them, not
+    in the questionnaire."""
 
 
 class InvalidAnswerState(ValueError):
@@ -123,7 +128,7 @@ def save_answer(
     Returns (answer, changed); answer is None when an empty answer was never given. Raises
     AnswerConflict when another person changed it in between and this save would overwrite a
     different value, DiagnosticLocked once submitted, InvalidAnswerState for a value given with
-    « Non concerné » or « Je ne sais pas ».
+    « Non concerné » or « Je ne sais pas », AnswerFromBudget when the budget's figures give it.
 
     ``diagnostic_locked`` says the caller already locked the diagnostic's row in the transaction
     it has open, and read ``diagnostic.status`` then (get_diagnostic_access(..., lock=True)): the
@@ -160,6 +165,8 @@ def _save_answer(*, diagnostic, question, by, state, base_revision, diagnostic_l
     ):
         return None, False
     answer = _locked_answer(diagnostic, question)
+    if answer.source == AnswerSource.BUDGET:
+        raise AnswerFromBudget
     current = state_of(answer)
     if current == state:
         return answer, False

@@ -23,11 +23,13 @@ from accounts.models import Membership
 from diagnostics.access import get_diagnostic_access
 from diagnostics.assignments import assignable_members, assignments_progress, reminded_today
 from diagnostics.catalogue import catalogue_data
+from diagnostics.enums import AnswerSource
 from diagnostics.evidence import views as evidence_views
 from diagnostics.forms import ReopenForm
 from diagnostics.models import AnswerChange, Assignment, Diagnostic, DiagnosticEvent
 from diagnostics.questionnaire.answers import (
     AnswerConflict,
+    AnswerFromBudget,
     DiagnosticLocked,
     confirm_carried_answers,
     describe_state,
@@ -168,10 +170,13 @@ def _question_item(
             options=data.options_by_question.get(question.pk, []),
             initial=initial_for(state_of(answer), answer.revision if answer else 0, question),
         )
-    if read_only:
+    from_budget = bool(answer and answer.source == AnswerSource.BUDGET)
+    if read_only or from_budget:
         for field in form.fields.values():
             field.disabled = True
     return {
+        # Derived from the budget's figures (budget.feed): shown with its source, not editable.
+        "from_budget": from_budget,
         "question": question,
         "form": form,
         "answer": answer,
@@ -209,6 +214,7 @@ def _card_key(diagnostic, question, answer, read_only, not_asked, comments) -> s
         answer.revision if answer else 0,
         answer.updated_at.timestamp() if answer else 0,
         int(bool(answer and answer.needs_confirmation)),
+        answer.source if answer else "",
         answer.carried_from_year if answer else None,
         _uncarried_from(diagnostic, question),
         int(read_only),
@@ -300,6 +306,10 @@ def recommendation_page(request, public_id, number):
             if data.has_rules:
                 # An earlier answer of this same post may have changed it.
                 not_asked = page_not_asked(data, rec.number, known, collectivite_kind=kind)
+            answer = answers.get(question.pk)
+            if answer is not None and answer.source == AnswerSource.BUDGET:
+                # Derived from the budget: its fields are disabled, nothing is posted for it.
+                continue
             posted = f"{question.code}-revision" in request.POST
             if question.code in not_asked and (question.code not in shown_not_asked or not posted):
                 # Not asked: the page posts nothing for it, and its answer is kept as it is.
@@ -335,6 +345,10 @@ def recommendation_page(request, public_id, number):
             except AnswerConflict as conflict:
                 conflicts[question.code] = conflict.answer
                 answers[question.pk] = known[question.pk] = conflict.answer
+            except AnswerFromBudget:
+                # The budget's figures answered it since the page was shown.
+                form.add_error("value", _FROM_BUDGET)
+                has_errors = True
             except DiagnosticLocked:
                 messages.error(
                     request,
@@ -426,6 +440,10 @@ def recommendation_page(request, public_id, number):
     return HttpResponse(_cached_page(request, context))
 
 
+_FROM_BUDGET = _lazy(
+    "Cette réponse est tirée du budget saisi pour l’année du diagnostic : modifiez les chiffres "
+    "sur la page du budget pour la changer."
+)
 _EMPTY_COMMENT = _lazy("Commentaire non ajouté : écrivez-le d’abord (2 000 caractères au plus).")
 
 
@@ -614,14 +632,24 @@ def save_answer_view(request, public_id, code):
                     },
                     status=400,
                 )
-            answer, changed = save_answer(
-                diagnostic=diagnostic,
-                question=question,
-                by=request.user,
-                state=form.state,
-                base_revision=form.base_revision,
-                diagnostic_locked=True,
-            )
+            try:
+                answer, changed = save_answer(
+                    diagnostic=diagnostic,
+                    question=question,
+                    by=request.user,
+                    state=form.state,
+                    base_revision=form.base_revision,
+                    diagnostic_locked=True,
+                )
+            except AnswerFromBudget:
+                return JsonResponse(
+                    {
+                        "status": "invalid",
+                        "message": _("Réponse non enregistrée : corrigez le champ signalé."),
+                        "errors": {"value": [str(_FROM_BUDGET)]},
+                    },
+                    status=400,
+                )
             if answer is not None and data.has_rules:
                 known[question.pk] = answer
                 not_asked = page_not_asked(data, rec_number, known, collectivite_kind=kind)

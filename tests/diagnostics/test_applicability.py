@@ -68,6 +68,15 @@ def test_multi_condition_any_selected_option():
     assert not is_asked(rule, collectivite_kind="commune", condition_answer=other)
     # Nothing ticked is no definite answer.
     assert is_asked(rule, collectivite_kind="commune", condition_answer=AnswerData(value=[]))
+    # As the pages score a stored multi-choice answer (question_kinds.Multi.scoring_value).
+    chosen = AnswerData(value=frozenset({OPTION_C, OPTION_A}))
+    assert is_asked(rule, collectivite_kind="commune", condition_answer=chosen)
+    assert not is_asked(
+        rule, collectivite_kind="commune", condition_answer=AnswerData(value=frozenset({OPTION_B}))
+    )
+    assert is_asked(
+        rule, collectivite_kind="commune", condition_answer=AnswerData(value=frozenset())
+    )
 
 
 def test_kind_and_condition_both_apply():
