@@ -1,4 +1,5 @@
-"""Amounts as French writes them: « 41 800 € », « 41 800,50 € » (cents only when there are)."""
+"""Amounts as French writes them: « 41 800 € », « 41 800,50 € » (cents only when there are),
+« −8 200 € » (with a minus sign, not a hyphen)."""
 
 from decimal import Decimal
 
@@ -10,8 +11,9 @@ def euros(amount: Decimal | None) -> str:
         return ""
     amount = Decimal(amount)
     decimals = 0 if amount == amount.to_integral_value() else 2
-    number = formats.number_format(amount, decimals, use_l10n=True, force_grouping=True)
-    return f"{number}\u00a0€"
+    number = formats.number_format(abs(amount), decimals, use_l10n=True, force_grouping=True)
+    sign = "\u2212" if amount < 0 else ""  # a true minus sign, as French typography wants
+    return f"{sign}{number}\u00a0€"
 
 
 def decimal_text(value: Decimal | None) -> str:

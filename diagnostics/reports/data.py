@@ -12,6 +12,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from budget import reports as budget_reports
 from diagnostics.enums import ActionPriority, ActionStatus
 from diagnostics.formatting import long_date, percent, points, score
 from diagnostics.models import Diagnostic, PlanAction
@@ -283,6 +284,8 @@ def full_report(diagnostic: Diagnostic) -> dict:
             {"count": report.peers.count, "scope": report.peer_scope} if report.peers else None
         ),
         "plan_groups": _plan_groups(source.actions),
+        # « Ce que la loi permet / ce qui est engagé / la marge » (templates/pdf/_budget.html).
+        "budget": budget_reports.report_table(diagnostic),
     }
 
 

@@ -144,7 +144,7 @@ def test_committed_above_the_ceiling_is_kept_and_flagged_in_red(
     assert water.committed == Decimal("50000")  # never capped
     page = client.get(year_url(collectivite)).content.decode()
     assert 'class="text-end amount-over"' in page
-    assert "-8\u00a0200\u00a0€" in page
+    assert "\u22128\u00a0200\u00a0€" in page
     assert (
         "Dépassement de 8\u00a0200\u00a0€\u00a0: les montants engagés dépassent le plafond" in page
     )

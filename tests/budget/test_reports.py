@@ -1,0 +1,131 @@
+"""The budget in the diagnostic's reports: the full PDF's table « Ce que la loi permet / ce qui
+est engagé / la marge » (read back from the PDF), and R8's suggested actions pointing to the
+room left on the results page."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from budget.enums import Holder
+from budget.services import save_competences, save_year
+from diagnostics.reports.data import full_report
+from diagnostics.reports.pdf import render_report
+from diagnostics.services import create_diagnostic
+
+YEAR = timezone.localdate().year
+
+
+def plain(text: str) -> str:
+    """Non-breaking spaces as plain ones, to compare words."""
+    return text.replace("\u00a0", " ").replace("\u202f", " ")
+
+
+def pdf_text(data: bytes) -> str:
+    reader = PdfReader(io.BytesIO(data))
+    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+
+
+@pytest.fixture
+def diagnostic(catalogue_2026_2, collectivite, referent):
+    return create_diagnostic(collectivite=collectivite, title="Diagnostic", by=referent, year=YEAR)
+
+
+@pytest.fixture
+def figures(collectivite, referent):
+    save_competences(
+        collectivite=collectivite,
+        values={
+            "eau": {"holder": Holder.SELF},
+            "mobilite": {"holder": Holder.SELF},
+            "assainissement": {"holder": Holder.OTHER, "holder_name": "Syndicat du Val"},
+        },
+        by=referent,
+    )
+    save_year(
+        collectivite=collectivite,
+        year=YEAR,
+        mechanisms={
+            # 41 800 € allowed, nothing committed.
+            "eau": {"resources": Decimal("4180000")},
+            # 1 % of 12 500 000 − 8 000 000 = 45 000 €; 50 000 € committed: 5 000 € over.
+            "mobilite": {
+                "resources": Decimal("12500000"),
+                "versement_mobilite": Decimal("8000000"),
+                "committed": Decimal("50000"),
+            },
+        },
+        sources={"own_budget": Decimal("20000")},
+        by=referent,
+    )
+
+
+def test_without_figures_the_report_has_no_budget_table(diagnostic):
+    assert full_report(diagnostic)["budget"] is None
+    assert "Ce que la loi permet" not in pdf_text(render_report(diagnostic, "complet"))
+
+
+def test_the_full_pdf_shows_the_table_with_the_articles(diagnostic, figures):
+    data = full_report(diagnostic)["budget"]
+    rows = {plain(row["mechanism"]): row for row in data["rows"]}
+    assert rows["1 % eau potable"]["allowed"] == "41\u00a0800\u00a0€"
+    assert rows["1 % eau potable"]["margin"] == "41\u00a0800\u00a0€"
+    assert rows["1 % mobilité"]["margin"] == "\u22125\u00a0000\u00a0€"
+    assert rows["1 % mobilité"]["over"]
+    assert "Syndicat du Val" in rows["1 % assainissement"]["note"]
+
+    text = pdf_text(render_report(diagnostic, "complet"))
+    assert f"Ce que la loi permet, ce qui est engagé et la marge en {YEAR}" in text
+    for words in (
+        "1 % eau potable",
+        "CGCT, article L1115-1-1",
+        "CGCT, article L1115-3",
+        "41 800 €",
+        "45 000 €",
+        "50 000 €",
+        "\u22125 000 €",
+        "Dépassement de 5 000 €",
+        "Compétence exercée par Syndicat du Val",
+    ):
+        assert words in plain(text), words
+
+
+def test_the_r8_actions_point_to_the_room_left(client, diagnostic, figures, referent):
+    client.force_login(referent)
+    page = client.get(reverse("diagnostic_results", args=[diagnostic.public_id]))
+    html = page.content.decode()
+    html = plain(html)
+    sentence = f"Jusqu’à 41 800 € mobilisables au titre du 1 % eau potable en {YEAR}"
+    assert sentence in html
+    start = html.index("Mettre en place le « 1 % eau et assainissement »")
+    action = html[start : html.index("</li>", start)]
+    assert sentence in action
+    assert reverse("budget_year", args=[diagnostic.collectivite.public_id, YEAR]) in action
+
+
+def test_the_plan_proposals_point_to_the_room_left_too(client, diagnostic, figures, referent):
+    client.force_login(referent)
+    html = plain(
+        client.get(reverse("diagnostic_plan", args=[diagnostic.public_id])).content.decode()
+    )
+    start = html.index("Mettre en place le « 1 % eau et assainissement »")
+    proposal = html[start : html.index("</li>", start)]
+    assert f"Jusqu’à 41 800 € mobilisables au titre du 1 % eau potable en {YEAR}" in proposal
+    # Mobility is over its ceiling: no room, no sentence.
+    assert "au titre du 1 % mobilité" not in html
+
+
+def test_the_room_left_costs_the_same_queries_whatever_the_actions(
+    client, diagnostic, figures, referent, django_assert_max_num_queries
+):
+    from budget.reports import action_rooms
+    from diagnostics.catalogue import catalogue_data
+
+    data = catalogue_data(diagnostic.catalogue_id)
+    # The collectivité, its competences, the year's figures and budget by source.
+    with django_assert_max_num_queries(4):
+        rooms = action_rooms(diagnostic, data)
+    assert len(rooms) == 1
