@@ -88,9 +88,10 @@ def test_the_budget_comes_back_exactly(collectivite_with_budget, tmp_path):
     figure = MechanismYear.objects.get(collectivite=restored, mechanism="eau")
     assert figure.committed == Decimal("12000.55")
     assert BudgetYear.objects.get(collectivite=restored).staff_fte == Decimal("1.5")
-    assert Competence.objects.get(
-        collectivite=restored, mechanism="assainissement"
-    ).holder_name == "Syndicat du Val"
+    assert (
+        Competence.objects.get(collectivite=restored, mechanism="assainissement").holder_name
+        == "Syndicat du Val"
+    )
     # The answers the budget gave stay marked as such.
     derived = Answer.objects.filter(diagnostic__collectivite=restored, source=AnswerSource.BUDGET)
     # (R8.Q7 waits for every competence to be said: electricity and waste are not.)
