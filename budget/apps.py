@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class BudgetConfig(AppConfig):
     name = "budget"
     verbose_name = _("Budget de l’action internationale")
+
+    def ready(self):
+        from budget import receivers
+
+        receivers.connect()

@@ -10,9 +10,9 @@ import dataclasses
 import math
 import uuid
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -27,14 +27,6 @@ from django.utils.translation import ngettext
 from accounts.enums import EDITOR_ROLES
 from accounts.models import Collectivite, Invitation, Membership, User, normalize_email_address
 from aeict.text import quoted
-from budget.enums import Holder, Mechanism
-from budget.models import BudgetChange, BudgetYear, Competence, MechanismYear
-from budget.services import (
-    FIGURE_FIELDS,
-    SOURCE_FIELDS,
-    VERSEMENT_ABOVE_RESOURCES,
-    not_held_message,
-)
 from diagnostics.catalogue import catalogue_data
 from diagnostics.enums import AnswerChangeKind, DiagnosticStatus, EvidenceKind
 from diagnostics.evidence import services as evidence_services
@@ -64,6 +56,32 @@ from recommendations.models import (
 
 FORMAT = "aeict-collectivite"
 FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class BackupSection:
+    """A part of the backup kept by an app above this one (the budget: budget.backup), under its
+    own key of the file, so that this module never imports it.
+
+    ``export(collectivite, person)`` returns the JSON-ready part, naming people by the user ids
+    that ``person(user_id)`` returns (and records); ``name_people(part, emails)`` then replaces
+    those ids by e-mail addresses. ``read(reading, entry)`` checks the file's part as the app's
+    pages check it, reporting problems with ``reading.add`` / ``reading.check`` (nothing is
+    written while reading), and returns the function that writes it for the new collectivité."""
+
+    key: str
+    label: str
+    export: Callable
+    name_people: Callable
+    read: Callable
+
+
+SECTIONS: list[BackupSection] = []
+
+
+def register_section(section: BackupSection) -> None:
+    if all(existing.key != section.key for existing in SECTIONS):
+        SECTIONS.append(section)
 
 
 class BackupError(Exception):
@@ -452,12 +470,12 @@ def _export(collectivite: Collectivite) -> dict:
             }
         )
 
-    budget = _export_budget(collectivite, person)
+    sections = {section.key: section.export(collectivite, person) for section in SECTIONS}
     users = {u.pk: u for u in User.objects.filter(pk__in=user_ids)}
     emails = {pk: user.email for pk, user in users.items()}
     _replace_user_ids(memberships, invitations, diagnostic_entries, emails)
-    for change in budget["changes"]:
-        change["changed_by"] = emails.get(change["changed_by"])
+    for section in SECTIONS:
+        section.name_people(sections[section.key], emails)
     memberships.sort(key=lambda m: m["user"])
     return {
         "format": FORMAT,
@@ -485,57 +503,7 @@ def _export(collectivite: Collectivite) -> dict:
         "memberships": memberships,
         "invitations": invitations,
         "diagnostics": diagnostic_entries,
-        "budget": budget,
-    }
-
-
-def _amount_text(value) -> str | None:
-    """An amount as an exact decimal string (« 41800.50 »): JSON numbers may be read as floats."""
-    return None if value is None else format(value, "f")
-
-
-def _export_budget(collectivite: Collectivite, person) -> dict:
-    """The budget of the international action: competences, figures by year and mechanism, the
-    budget by source, and the history of their changes (their authors by user id, for now)."""
-    return {
-        "competences": [
-            {
-                "mechanism": c.mechanism,
-                "holder": c.holder,
-                "holder_name": c.holder_name,
-                "holder_siren": c.holder_siren,
-                "in_general_budget": c.in_general_budget,
-            }
-            for c in Competence.objects.for_collectivite(collectivite).order_by("mechanism")
-        ],
-        "mechanism_years": [
-            {
-                "year": f.year,
-                "mechanism": f.mechanism,
-                **{name: _amount_text(getattr(f, name)) for name in FIGURE_FIELDS},
-            }
-            for f in MechanismYear.objects.for_collectivite(collectivite).order_by(
-                "year", "mechanism"
-            )
-        ],
-        "years": [
-            {"year": b.year, **{name: _amount_text(getattr(b, name)) for name in SOURCE_FIELDS}}
-            for b in BudgetYear.objects.for_collectivite(collectivite).order_by("year")
-        ],
-        "changes": [
-            {
-                "subject": c.subject,
-                "year": c.year,
-                "mechanism": c.mechanism,
-                "changed_by": person(c.changed_by_id),
-                "changed_at": _moment(c.changed_at),
-                "old_state": c.old_state,
-                "new_state": c.new_state,
-            }
-            for c in BudgetChange.objects.for_collectivite(collectivite).order_by(
-                "changed_at", "pk"
-            )
-        ],
+        **sections,
     }
 
 
@@ -716,30 +684,6 @@ def _identifier(value) -> uuid.UUID:
         ) from None
 
 
-def _amount(value) -> Decimal | None:
-    """An exact amount: a decimal string (« 41800.50 ») or an integer; never a float."""
-    if value is None:
-        return None
-    if _is_int(value):
-        return Decimal(value)
-    try:
-        number = Decimal(value) if isinstance(value, str) else None
-    except InvalidOperation:
-        number = None
-    if number is None or not number.is_finite():
-        raise ValidationError(
-            _('%(value)s n’est pas un montant (texte tel que "41800.50" attendu).')
-            % {"value": quoted(value)}
-        )
-    return number
-
-
-def _state_or_none(value) -> dict | None:
-    if value is not None and not isinstance(value, dict):
-        raise ValidationError(_("Un objet JSON est attendu."))
-    return value
-
-
 def _list(value) -> list:
     if not isinstance(value, list):
         raise ValidationError(_("Une liste est attendue."))
@@ -828,10 +772,8 @@ class _Reading:
         self.invitations: list[Invitation] = []
         self.diagnostics: list[_DiagnosticRows] = []
         self.diagnostic_years: set[int] = set()
-        self.competences: list[Competence] = []
-        self.mechanism_years: list[MechanismYear] = []
-        self.budget_years: list[BudgetYear] = []
-        self.budget_changes: list[BudgetChange] = []
+        # What the sections of other apps write once everything is checked.
+        self.section_writers: list[Callable[[Collectivite], None]] = []
 
     # Problems
 
@@ -882,89 +824,13 @@ class _Reading:
             self._read_invitation(_Entry(self, _("invitation %(n)s") % {"n": index}, raw))
         for index, raw in enumerate(top("diagnostics", _list, default=[]), start=1):
             self._read_diagnostic(_Entry(self, _("diagnostic %(n)s") % {"n": index}, raw))
-        # Files written before the budget existed have no such key.
-        budget = top("budget", optional=True)
-        if budget is not None:
-            self._read_budget(_Entry(self, _("budget"), budget))
+        for section in SECTIONS:
+            # Files written before the section existed have no such key.
+            raw = top(section.key, optional=True)
+            if raw is not None:
+                entry = _Entry(self, str(section.label), raw)
+                self.section_writers.append(section.read(self, entry))
         self._refuse_what_exists()
-
-    def _read_budget(self, entry: _Entry) -> None:
-        """The budget, checked as its pages check it: the models' rules (amounts from 0 to 10¹²
-        €, years up to next year, known mechanisms), one row per mechanism and per year, figures
-        only for a competence the collectivité holds, the versement mobilité within the
-        resources."""
-        holders = {}
-        for index, raw in enumerate(entry("competences", _list, default=[]), start=1):
-            row = _Entry(self, _at(entry.where, _("compétence %(n)s") % {"n": index}), raw)
-            competence = Competence(
-                collectivite=self.collectivite,
-                mechanism=row("mechanism", _text),
-                holder=row("holder", _text),
-                holder_name=row("holder_name", _text, default=""),
-                holder_siren=row("holder_siren", _text, default=""),
-                in_general_budget=row("in_general_budget", _flag, default=False),
-            )
-            self.check(row, competence, exclude={"collectivite"})
-            if competence.mechanism in holders:
-                self.add(_at(row.where, "mechanism"), _("Ce dispositif est déjà plus haut."))
-            holders[competence.mechanism] = competence
-            self.competences.append(competence)
-        seen = set()
-        for index, raw in enumerate(entry("mechanism_years", _list, default=[]), start=1):
-            row = _Entry(self, _at(entry.where, _("dispositif %(n)s") % {"n": index}), raw)
-            figure = MechanismYear(
-                collectivite=self.collectivite,
-                year=row("year", _integer),
-                mechanism=row("mechanism", _text),
-                **{name: row(name, _amount, default=None) for name in FIGURE_FIELDS},
-            )
-            self.check(row, figure, exclude={"collectivite"})
-            key = (figure.year, figure.mechanism)
-            if key in seen:
-                self.add(row.where, _("Ce dispositif a déjà ses chiffres de l’année plus haut."))
-            seen.add(key)
-            competence = holders.get(figure.mechanism) or Competence(holder=Holder.NOT_SAID)
-            refusal = not_held_message(competence) if figure.mechanism in Mechanism.values else None
-            if refusal and not figure.is_empty:
-                self.add(_at(row.where, "mechanism"), refusal)
-            if (
-                figure.versement_mobilite is not None
-                and figure.resources is not None
-                and figure.versement_mobilite > figure.resources
-            ):
-                self.add(_at(row.where, "versement_mobilite"), VERSEMENT_ABOVE_RESOURCES)
-            self.mechanism_years.append(figure)
-        years = set()
-        for index, raw in enumerate(entry("years", _list, default=[]), start=1):
-            row = _Entry(self, _at(entry.where, _("année %(n)s") % {"n": index}), raw)
-            budget = BudgetYear(
-                collectivite=self.collectivite,
-                year=row("year", _integer),
-                **{name: row(name, _amount, default=None) for name in SOURCE_FIELDS},
-            )
-            self.check(row, budget, exclude={"collectivite"})
-            if budget.year in years:
-                self.add(_at(row.where, "year"), _("Cette année est déjà plus haut."))
-            years.add(budget.year)
-            self.budget_years.append(budget)
-        for index, raw in enumerate(entry("changes", _list, default=[]), start=1):
-            row = _Entry(self, _at(entry.where, _("historique %(n)s") % {"n": index}), raw)
-            change = BudgetChange(
-                collectivite=self.collectivite,
-                subject=row("subject", _text),
-                year=row("year", _integer_or_none),
-                mechanism=row("mechanism", _text, default=""),
-                changed_by=row.person("changed_by", optional=True),
-                changed_at=row("changed_at", _date_time),
-                old_state=row("old_state", _state_or_none),
-                new_state=row("new_state", _state_or_none),
-            )
-            if change.new_state is None and "new_state" not in row.failed:
-                self.add(_at(row.where, "new_state"), _("Cette valeur manque."))
-            self.check(
-                row, change, exclude={"collectivite", "changed_by", "old_state", "new_state"}
-            )
-            self.budget_changes.append(change)
 
     def _note_public_id(self, model, entry: _Entry, public_id) -> None:
         if public_id is None:
@@ -1517,10 +1383,8 @@ class _Reading:
         collectivite.save(update_fields=["created_at"])
         _with_created_at(Membership, self.memberships)
         _with_created_at(Invitation, self.invitations)
-        Competence.objects.bulk_create(self.competences)
-        MechanismYear.objects.bulk_create(self.mechanism_years)
-        BudgetYear.objects.bulk_create(self.budget_years)
-        BudgetChange.objects.bulk_create(self.budget_changes)
+        for write_section in self.section_writers:
+            write_section(collectivite)
         stored: list[str] = []
         try:
             self._write_diagnostics(stored)

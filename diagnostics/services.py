@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Collectivite, User
-from budget import feed as budget_feed
 from diagnostics.carry import carry_over
 from diagnostics.catalogue import catalogue_data
 from diagnostics.enums import DiagnosticEventKind, DiagnosticStatus
@@ -29,7 +28,7 @@ from diagnostics.selectors import (
     score_answers,
     unconfirmed_questions,
 )
-from diagnostics.signals import diagnostic_reopened, diagnostic_submitted
+from diagnostics.signals import diagnostic_opened, diagnostic_reopened, diagnostic_submitted
 from recommendations.models import CatalogueVersion, Question
 
 
@@ -202,7 +201,7 @@ def create_diagnostic(
             "actions": carried.actions,
         }
     _record(diagnostic, DiagnosticEventKind.CREATED, by, details=details)
-    budget_feed.sync_diagnostic(diagnostic, by=by)
+    _tell(diagnostic_opened, diagnostic=diagnostic, by=by)
     return diagnostic
 
 
@@ -397,7 +396,7 @@ def reopen_diagnostic(*, diagnostic: Diagnostic, by: User | None, reason: str) -
         ]
     )
     _flag_latest_submitted(group)
-    budget_feed.sync_diagnostic(diagnostic, by=by)
+    _tell(diagnostic_opened, diagnostic=diagnostic, by=by)
     _record(
         diagnostic,
         DiagnosticEventKind.REOPENED,

@@ -12,13 +12,13 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from budget import reports as budget_reports
 from diagnostics.enums import ActionPriority, ActionStatus
 from diagnostics.formatting import long_date, percent, points, score
 from diagnostics.models import Diagnostic, PlanAction
 from diagnostics.plan import services as plan_service
 from diagnostics.results.report import QuestionRow, Report, Section, build_report
 from diagnostics.scoring import round_half_up
+from diagnostics.signals import full_report_parts
 
 # The summary shows the first actions of each priority, and points to the full report past 18.
 SUMMARY_ACTIONS_PER_GROUP = 6
@@ -284,9 +284,16 @@ def full_report(diagnostic: Diagnostic) -> dict:
             {"count": report.peers.count, "scope": report.peer_scope} if report.peers else None
         ),
         "plan_groups": _plan_groups(source.actions),
-        # « Ce que la loi permet / ce qui est engagé / la marge » (templates/pdf/_budget.html).
-        "budget": budget_reports.report_table(diagnostic),
+        # What other apps add (the budget's table, templates/pdf/_budget.html).
+        **_parts(diagnostic),
     }
+
+
+def _parts(diagnostic: Diagnostic) -> dict:
+    parts = {}
+    for _receiver, part in full_report_parts.send(sender=Diagnostic, diagnostic=diagnostic):
+        parts.update(part or {})
+    return parts
 
 
 def summary(diagnostic: Diagnostic) -> dict:

@@ -1,12 +1,12 @@
 """manage.py seed_demo: demo collectivités, accounts for every role, diagnostics to look at, and
-the budget of the main collectivité's international action.
+(manage.py seed_demo_budget) the budget of the main collectivité's international action.
 
 Idempotent: existing accounts, collectivités and diagnostics are kept as they are.
 """
 
 import random
-from decimal import Decimal
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Q
@@ -14,9 +14,6 @@ from django.db.models import Q
 from accounts.enums import CollectiviteKind, Role
 from accounts.models import Collectivite, Membership, User
 from accounts.siren import siren_with_key
-from budget.enums import Holder, Mechanism
-from budget.models import Competence
-from budget.services import save_competences, save_year
 from diagnostics.catalogue import catalogue_data
 from diagnostics.enums import DiagnosticStatus
 from diagnostics.models import Diagnostic
@@ -123,66 +120,15 @@ class Command(BaseCommand):
         referent = members[Role.REFERENT]
         self._diagnostic(main, first, first_data, "Diagnostic 2025", referent, 0.35, submit=True)
         self._diagnostic(main, catalogue, data, "Diagnostic 2026", referent, 0.5, submit=False)
-        self._budget(main, referent)
+        # The budget app adds its own demo data (by the command's name: this app never imports
+        # it); its figures answer R8's budget questions of the 2026 diagnostic.
+        call_command("seed_demo_budget", stdout=self.stdout)
         for index, (name, eight, population) in enumerate(PEERS):
             peer = self._collectivite(name, CollectiviteKind.COMMUNE, eight, population)
             self._diagnostic(
                 peer, catalogue, data, "Diagnostic 2026", None, 0.3 + index * 0.08, submit=True
             )
         return accounts
-
-    def _budget(self, collectivite, by):
-        """Competences and two years of figures: water with room left, mobility over its ceiling
-        (flagged), sanitation and energy run by syndicats. Kept as they are when run again.
-        Saving them answers R8's budget questions of the 2026 diagnostic (budget.feed)."""
-        if Competence.objects.for_collectivite(collectivite).exists():
-            return
-        save_competences(
-            collectivite=collectivite,
-            values={
-                Mechanism.WATER: {"holder": Holder.SELF},
-                Mechanism.SANITATION: {
-                    "holder": Holder.OTHER,
-                    "holder_name": "Syndicat d’assainissement de la Rance (démo)",
-                },
-                Mechanism.ENERGY: {
-                    "holder": Holder.OTHER,
-                    "holder_name": "Syndicat départemental d’énergie (démo)",
-                },
-                Mechanism.WASTE: {"holder": Holder.SELF, "in_general_budget": True},
-                Mechanism.MOBILITY: {"holder": Holder.SELF},
-            },
-            by=by,
-        )
-        for year, water_committed, own_budget in (
-            (2025, Decimal("15000"), Decimal("62000")),
-            (2026, Decimal("25000"), Decimal("68500")),
-        ):
-            save_year(
-                collectivite=collectivite,
-                year=year,
-                mechanisms={
-                    # 1 % of 6 680 000 € = 66 800 €.
-                    Mechanism.WATER: {
-                        "resources": Decimal("6680000"),
-                        "committed": water_committed,
-                    },
-                    Mechanism.WASTE: {"resources": Decimal("2450000")},
-                    # 1 % of 12 500 000 − 8 000 000 = 45 000 €, 50 000 € committed: over.
-                    Mechanism.MOBILITY: {
-                        "resources": Decimal("12500000"),
-                        "versement_mobilite": Decimal("8000000"),
-                        "committed": Decimal("50000") if year == 2026 else None,
-                    },
-                },
-                sources={
-                    "own_budget": own_budget,
-                    "cofunding_meae": Decimal("20000"),
-                    "cofunding_eu": Decimal("35000.50"),
-                    "staff_fte": Decimal("2.5"),
-                },
-                by=by,
-            )
 
     def _diagnostic(self, collectivite, catalogue, data, title, by, maturity, *, submit):
         year = int(title.rsplit(" ", 1)[-1])
