@@ -302,3 +302,20 @@ def test_catalogue_2026_1_waste_or_mobility_question(catalogue, collectivite, re
     assert option_label(diagnostic, answer(diagnostic, "R8.Q3")) == "Oui, ponctuellement"
     # Water and sanitation both held by others: « Non concerné ».
     assert answer(diagnostic, "R8.Q2").not_applicable
+
+
+def test_the_history_says_the_answer_came_from_the_budget(
+    diagnostic, collectivite, referent, client
+):
+    competences(collectivite, referent, eau=Holder.SELF)
+    save_year(
+        collectivite=collectivite,
+        year=YEAR,
+        mechanisms={"eau": {"resources": Decimal(1_000_000), "committed": Decimal(5000)}},
+        sources=None,
+        by=referent,
+    )
+    client.force_login(referent)
+    url = reverse("diagnostic_answer_history", args=[diagnostic.public_id, "R8.Q2"])
+    page = client.get(url).content.decode()
+    assert "Oui, ponctuellement (tirée du budget saisi)" in page
