@@ -27,7 +27,7 @@ def _row(room) -> dict:
     if not room.holds_competence:
         if room.holder == Holder.OTHER:
             row["note"] = _(
-                "Compétence exercée par %(name)s : c’est cet organisme qui peut mobiliser ce 1 %%."
+                "Compétence exercée par %(name)s : c’est cet organisme qui peut mobiliser ce 1 %%."
             ) % {"name": room.holder_name}
         else:
             row["note"] = _("Compétence non renseignée.")
@@ -44,7 +44,7 @@ def _row(room) -> dict:
     if room.over_ceiling:
         row["over"] = True
         row["note"] = _(
-            "Dépassement de %(overrun)s : les montants engagés dépassent le plafond de 1 %%. "
+            "Dépassement de %(overrun)s : les montants engagés dépassent le plafond de 1 %%. "
             "Le surplus peut relever du budget général (article L1115-1)."
         ) % {"overrun": euros(room.overrun)}
     return row

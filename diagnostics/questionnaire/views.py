@@ -441,7 +441,7 @@ def recommendation_page(request, public_id, number):
 
 
 _FROM_BUDGET = _lazy(
-    "Cette réponse est tirée du budget saisi pour l’année du diagnostic : modifiez les chiffres "
+    "Cette réponse est tirée du budget saisi pour l’année du diagnostic : modifiez les chiffres "
     "sur la page du budget pour la changer."
 )
 _EMPTY_COMMENT = _lazy("Commentaire non ajouté : écrivez-le d’abord (2 000 caractères au plus).")
@@ -645,7 +645,7 @@ def save_answer_view(request, public_id, code):
                 return JsonResponse(
                     {
                         "status": "invalid",
-                        "message": _("Réponse non enregistrée : corrigez le champ signalé."),
+                        "message": _("Réponse non enregistrée : corrigez le champ signalé."),
                         "errors": {"value": [str(_FROM_BUDGET)]},
                     },
                     status=400,

@@ -24,7 +24,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         collectivite = Collectivite.objects.filter(siren=siren_with_key(MAIN[2])).first()
         if collectivite is None:
-            self.stdout.write("Pas de collectivité de démonstration : lancez seed_demo.")
+            self.stdout.write("Pas de collectivité de démonstration : lancez seed_demo.")
             return
         if Competence.objects.for_collectivite(collectivite).exists():
             return
