@@ -1,0 +1,147 @@
+"""Reading a rendered report back: its text, where its text lies on the page, its PDF/UA findings."""
+
+import io
+import tempfile
+from unittest import mock
+from pathlib import Path
+
+import pikepdf
+from pypdf import PdfReader
+
+MM = 72 / 25.4
+# The text box of the reports' pages (static/pdf/report.css: @page margin 24mm 18mm 22mm 18mm).
+MARGIN_LEFT = MARGIN_RIGHT = 18 * MM
+# Half a point for rounding of glyph advances.
+TOLERANCE = 0.5
+
+
+def reader(data: bytes) -> PdfReader:
+    return PdfReader(io.BytesIO(data))
+
+
+def pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in reader(data).pages)
+
+
+def flat_text(data: bytes) -> str:
+    return " ".join(pdf_text(data).split())
+
+
+def _multiply(m, n):
+    """The product m × n of two PDF matrices [a b c d e f]."""
+    a, b, c, d, e, f = m
+    a2, b2, c2, d2, e2, f2 = n
+    return [
+        a * a2 + b * c2,
+        a * b2 + b * d2,
+        c * a2 + d * c2,
+        c * b2 + d * d2,
+        e * a2 + f * c2 + e2,
+        e * b2 + f * d2 + f2,
+    ]
+
+
+def _widths(font) -> tuple[dict[int, float], float]:
+    """The advance of each CID of a Type0 font (WeasyPrint's fonts), in thousandths of the size."""
+    descendant = font.DescendantFonts[0]
+    default = float(descendant.get("/DW", 1000))
+    widths = {}
+    entries = list(descendant.get("/W", []))
+    index = 0
+    while index < len(entries):
+        first = int(entries[index])
+        following = entries[index + 1]
+        if isinstance(following, pikepdf.Array):
+            for offset, width in enumerate(following):
+                widths[first + offset] = float(width)
+            index += 2
+        else:
+            for cid in range(first, int(following) + 1):
+                widths[cid] = float(entries[index + 2])
+            index += 3
+    return widths, default
+
+
+def text_runs(page) -> list[tuple[float, float, float]]:
+    """(start x, end x, y) in points of each string shown on a pikepdf page (TJ or Tj)."""
+    fonts = page.Resources.get("/Font", {})
+    cache = {}
+    ctm = [1, 0, 0, 1, 0, 0]
+    stack = []
+    tm = [1, 0, 0, 1, 0, 0]
+    font_widths, size = ({}, 1000.0), 0.0
+    runs = []
+    for operands, operator in pikepdf.parse_content_stream(page):
+        op = str(operator)
+        if op == "q":
+            stack.append(ctm)
+        elif op == "Q":
+            ctm = stack.pop()
+        elif op == "cm":
+            ctm = _multiply([float(x) for x in operands], ctm)
+        elif op == "BT":
+            tm = [1, 0, 0, 1, 0, 0]
+        elif op == "Tm":
+            tm = [float(x) for x in operands]
+        elif op == "Td":
+            tm = _multiply([1, 0, 0, 1, float(operands[0]), float(operands[1])], tm)
+        elif op == "Tf":
+            name = str(operands[0])
+            if name not in cache:
+                cache[name] = _widths(fonts[name])
+            font_widths, size = cache[name], float(operands[1])
+        elif op in ("TJ", "Tj"):
+            items = operands[0] if op == "TJ" else [operands[0]]
+            widths, default = font_widths
+            advance = 0.0
+            for item in items:
+                if isinstance(item, pikepdf.String):
+                    raw = bytes(item)
+                    for i in range(0, len(raw) - 1, 2):
+                        advance += widths.get(int.from_bytes(raw[i : i + 2]), default)
+                else:
+                    advance -= float(item)
+            full = _multiply(tm, ctm)
+            start = full[4]
+            end = _multiply([1, 0, 0, 1, advance / 1000 * size, 0], full)[4]
+            runs.append((min(start, end), max(start, end), full[5]))
+    return runs
+
+
+def text_outside_the_margins(data: bytes) -> list[tuple[int, float, float]]:
+    """(page, start, end) of every string shown past the left or right margin, cover aside."""
+    outside = []
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            if number == 1:  # The cover is printed full bleed, with its own 22 mm padding.
+                continue
+            width = float(page.MediaBox[2])
+            for start, end, _y in text_runs(page):
+                if start < MARGIN_LEFT - TOLERANCE or end > width - MARGIN_RIGHT + TOLERANCE:
+                    outside.append((number, round(start / MM, 1), round(end / MM, 1)))
+    return outside
+
+
+def _as_integer(value):
+    """pdfua 0.1.3's as_integer, without its crash on arrays: with pikepdf 10, reading a missing
+    attribute of an array raises ValueError, not AttributeError, and ``getattr(kid, "is_integer",
+    False)`` stops its empty-heading rule (UA-14-001) on any heading whose /K is an array."""
+    import pikepdf
+    from pdfua import document
+
+    if isinstance(value, (pikepdf.Array, pikepdf.Dictionary)):
+        return None
+    return document.as_integer(value)
+
+
+def pdfua_findings(data: bytes) -> list:
+    from pdfua import validate
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "report.pdf"
+        path.write_bytes(data)
+        with mock.patch("pdfua.rules.structure.as_integer", _as_integer):
+            report = validate(str(path))
+    skipped = [(o.rule_id, o.skipped_reason) for o in report.skipped]
+    assert not skipped, skipped
+    return list(report.findings)
