@@ -104,13 +104,86 @@ def render_html(snapshot: Snapshot) -> str:
     return render_to_string(snapshot.definition.template, dict(snapshot.data))
 
 
+def _number(reference) -> int | None:
+    """The object number of a pydyf reference (b"12 0 R"), None for anything else."""
+    if isinstance(reference, bytes) and reference.endswith(b" 0 R"):
+        return int(reference.split()[0])
+    return None
+
+
+def finish_tags(document, pdf) -> None:
+    """What WeasyPrint's PDF/UA tagging leaves out, added before the file is written.
+
+    - Header cells get /Scope (Column in a thead, Row elsewhere): WeasyPrint links data cells to
+      their headers by /Headers, but PDF/UA checkers look for /Scope on the header cell itself.
+    - The running headers and footers (CSS margin boxes) become artifacts: WeasyPrint marks their
+      text as content of structure elements that no tree reaches, so screen readers would read
+      « Page 4 sur 27 » on every page.
+    """
+    objects = pdf.objects
+
+    def get(reference):
+        number = _number(reference)
+        return objects[number] if number is not None and number < len(objects) else None
+
+    elements = [
+        o for o in objects if isinstance(o, dict) and o.get("Type") == "/StructElem"
+    ]
+    for element in elements:
+        if element.get("S") == "/TH":
+            row = get(element.get("P"))
+            group = get(row.get("P")) if row is not None else None
+            in_head = group is not None and group.get("S") == "/THead"
+            attributes = element.setdefault("A", type(element)({"O": "/Table"}))
+            attributes["Scope"] = "/Column" if in_head else "/Row"
+
+    # Structure elements reachable from the root; the others hold the margin boxes' content.
+    root = next(
+        (o for o in objects if isinstance(o, dict) and o.get("Type") == "/StructTreeRoot"), None
+    )
+    if root is None:
+        return
+    reached, pending = set(), [root.get("K")]
+    while pending:
+        kids = pending.pop()
+        for kid in kids if isinstance(kids, list) else [kids]:
+            number = _number(kid)
+            if number is not None and number not in reached:
+                reached.add(number)
+                target = objects[number]
+                if isinstance(target, dict) and "K" in target:
+                    pending.append(target["K"])
+    orphans: dict[int, set[int]] = {}
+    for element in elements:
+        if element.number in reached:
+            continue
+        page = _number(element.get("Pg"))
+        kids = element.get("K")
+        for kid in kids if isinstance(kids, list) else [kids]:
+            if isinstance(kid, int) and page is not None:
+                orphans.setdefault(page, set()).add(kid)
+    for page_number, mcids in orphans.items():
+        contents = get(objects[page_number].get("Contents"))
+        stream = getattr(contents, "stream", None)
+        if stream is None:
+            continue
+        for index in range(len(stream) - 2):
+            properties = stream[index + 1]
+            if (
+                stream[index + 2] == b"BDC"
+                and isinstance(properties, dict)
+                and properties.get("MCID") in mcids
+            ):
+                stream[index : index + 3] = ["/Artifact", b"", b"BMC"]
+
+
 def write_pdf(html: str) -> bytes:
     from weasyprint import HTML
 
     from diagnostics.reports.fetcher import BASE_URL, StaticFilesFetcher
 
     return HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFilesFetcher()).write_pdf(
-        pdf_variant="pdf/ua-1", uncompressed_pdf=False
+        pdf_variant="pdf/ua-1", uncompressed_pdf=False, finisher=finish_tags
     )
 
 
