@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -77,6 +78,32 @@ def canonical_json(value) -> str:
     )
 
 
+# Pictographic emoji, with what joins or varies them. No font of the server draws them (DejaVu Sans
+# has none): WeasyPrint would print a .notdef glyph, which PDF/UA forbids. They are left out, and
+# the cover says so. The symbols DejaVu Sans has (U+2600–U+27BF: ☀, ✓…) stay.
+_EMOJI = "\U0001f000-\U0001faff\U0001fc00-\U0001ffff"
+EMOJI_RE = re.compile(
+    f"[{_EMOJI}](?:[\u200d\ufe0e\ufe0f\U000e0020-\U000e007f{_EMOJI}])*|[\ufe0e\ufe0f]"
+)
+
+
+def without_emoji(value):
+    """``value`` (plain JSON data) with its emoji removed, and whether there were any."""
+    if isinstance(value, str):
+        cleaned = EMOJI_RE.sub("", value)
+        return cleaned, cleaned != value
+    if isinstance(value, list):
+        pairs = [without_emoji(item) for item in value]
+        return [item for item, _ in pairs], any(found for _, found in pairs)
+    if isinstance(value, dict):
+        pairs = {key: without_emoji(item) for key, item in value.items()}
+        return (
+            {key: item for key, (item, _) in pairs.items()},
+            any(found for _, found in pairs.values()),
+        )
+    return value, False
+
+
 @dataclass(frozen=True)
 class Snapshot:
     """The data a report shows, exactly as its template receives it, and the hash of both."""
@@ -88,7 +115,8 @@ class Snapshot:
 
 def report_snapshot(diagnostic: Diagnostic, variant: str) -> Snapshot:
     definition = definition_of(variant)
-    shown = definition.build(diagnostic)
+    shown, emoji_removed = without_emoji(definition.build(diagnostic))
+    shown["emoji_removed"] = emoji_removed
     hashed = {
         "variant": str(definition.variant),
         "template": definition.template,
@@ -126,9 +154,7 @@ def finish_tags(document, pdf) -> None:
         number = _number(reference)
         return objects[number] if number is not None and number < len(objects) else None
 
-    elements = [
-        o for o in objects if isinstance(o, dict) and o.get("Type") == "/StructElem"
-    ]
+    elements = [o for o in objects if isinstance(o, dict) and o.get("Type") == "/StructElem"]
     for element in elements:
         if element.get("S") == "/TH":
             row = get(element.get("P"))

@@ -1,9 +1,9 @@
-"""Reading a rendered report back: its text, where its text lies on the page, its PDF/UA findings."""
+"""Reading a rendered report back: its text, where its text lies, its PDF/UA findings."""
 
 import io
 import tempfile
-from unittest import mock
 from pathlib import Path
+from unittest import mock
 
 import pikepdf
 from pypdf import PdfReader

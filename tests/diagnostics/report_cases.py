@@ -15,7 +15,8 @@ from diagnostics.results.report import build_report
 LONG_TEXT = (
     "<b>Texte en gras ?</b> Nous coopérons avec Tanger 🤝🌍 — "
     "التعاون اللامركزي بين المدن "
-    + "Un long commentaire, sans retour à la ligne, pour éprouver la mise en page. " * 50
+    + "Un long commentaire, sans retour à la ligne, pour éprouver la mise en page. "
+    * 50
 )[:3000]
 
 
