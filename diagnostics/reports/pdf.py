@@ -203,13 +203,14 @@ def finish_tags(document, pdf) -> None:
                 stream[index : index + 3] = ["/Artifact", b"", b"BMC"]
 
 
-def write_pdf(html: str) -> bytes:
+def write_pdf(html: str, *, finish: bool = True) -> bytes:
+    """The PDF of a report's HTML; ``finish=False``: WeasyPrint's alone (the benchmark's floor)."""
     from weasyprint import HTML
 
     from diagnostics.reports.fetcher import BASE_URL, StaticFilesFetcher
 
     return HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFilesFetcher()).write_pdf(
-        pdf_variant="pdf/ua-1", uncompressed_pdf=False, finisher=finish_tags
+        pdf_variant="pdf/ua-1", uncompressed_pdf=False, finisher=finish_tags if finish else None
     )
 
 
