@@ -145,3 +145,61 @@ def pdfua_findings(data: bytes) -> list:
     skipped = [(o.rule_id, o.skipped_reason) for o in report.skipped]
     assert not skipped, skipped
     return list(report.findings)
+
+
+def _roles_by_content(pdf) -> dict[tuple[int, int], tuple[str, ...]]:
+    """(page object number, MCID) → the roles of the structure elements holding that content,
+    from the root down."""
+    found = {}
+    pending = [(pdf.Root.StructTreeRoot, ())]
+    while pending:
+        node, roles = pending.pop()
+        kids = node.get("/K")
+        if kids is None:
+            continue
+        page = node.get("/Pg")
+        for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+            if isinstance(kid, int) and page is not None:
+                found[(page.objgen[0], int(kid))] = roles
+            elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR":
+                found[(kid.Pg.objgen[0], int(kid.MCID))] = roles
+            elif isinstance(kid, pikepdf.Dictionary):
+                pending.append((kid, (*roles, str(kid.get("/S")))))
+    return found
+
+
+def _last_tagged_text(page) -> int | None:
+    """The MCID of the last string shown on the page outside artifacts (the body's last text)."""
+    last, stack = None, []
+    for operands, operator in pikepdf.parse_content_stream(page):
+        op = str(operator)
+        if op == "BMC":
+            stack.append(None)
+        elif op == "BDC":
+            properties = operands[1]
+            mcid = properties.get("/MCID") if isinstance(properties, pikepdf.Dictionary) else None
+            stack.append(None if mcid is None else int(mcid))
+        elif op == "EMC":
+            stack.pop()
+        elif op in ("TJ", "Tj") and "/Artifact" not in str(stack):
+            mcid = next((m for m in reversed(stack) if m is not None), None)
+            if mcid is not None:
+                last = mcid
+    return last
+
+
+def pages_ending_on_a_title(data: bytes) -> list[tuple[int, str]]:
+    """(page, role) of each page whose last text is a table caption or a heading: a title left
+    alone at the bottom of a page, its table or text on the next one. The last page aside."""
+    found = []
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        roles = _roles_by_content(pdf)
+        for number, page in enumerate(pdf.pages[:-1], start=1):
+            mcid = _last_tagged_text(page)
+            if mcid is None:
+                continue
+            chain = roles.get((page.objgen[0], mcid), ())
+            titles = [r for r in chain if r in ("/Caption", "/H1", "/H2", "/H3", "/H4")]
+            if titles:
+                found.append((number, titles[-1]))
+    return found
