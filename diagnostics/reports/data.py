@@ -106,7 +106,7 @@ def council_sentences(report: Report, actions: list[PlanAction]) -> list[str]:
         sentences.append(
             _(
                 "À ce stade, avec %(completeness)s\u00a0%% des questions répondues, le score "
-                "global de %(name)s est de %(score)s sur 100, niveau « %(level)s »."
+                "global de %(name)s est de %(score)s sur 100, niveau « %(level)s »."
             )
             % {
                 "completeness": percent(result.completeness) or 0,
@@ -119,7 +119,7 @@ def council_sentences(report: Report, actions: list[PlanAction]) -> list[str]:
         sentences.append(
             _(
                 "Avec un score global de %(score)s sur 100, l’action européenne et internationale "
-                "de %(name)s se situe au niveau « %(level)s »."
+                "de %(name)s se situe au niveau « %(level)s »."
             )
             % {
                 "score": score(result.overall),
@@ -127,24 +127,24 @@ def council_sentences(report: Report, actions: list[PlanAction]) -> list[str]:
                 "level": result.overall_level.label,
             }
         )
+    strengths = None
     if report.strengths:
-        sentences.append(
-            _("Ses points forts sont : %(titles)s.") % {"titles": _quoted(report.strengths)}
-        )
+        strengths = _("Ses points forts sont : %(titles)s.") % {"titles": _quoted(report.strengths)}
+        sentences.append(strengths)
     named = priorities(report)
     if named:
         text = (
-            _("À ce stade, les priorités sont : %(titles)s.")
+            _("À ce stade, les priorités sont : %(titles)s.")
             if provisional
-            else _("Les priorités pour la suite du mandat sont : %(titles)s.")
+            else _("Les priorités pour la suite du mandat sont : %(titles)s.")
         )
         sentences.append(text % {"titles": _quoted(named)})
     waiting = not_started(report) if provisional else []
     if waiting:
         sentences.append(
             ngettext(
-                "Non commencée à ce stade : %(titles)s.",
-                "Non commencées à ce stade : %(titles)s.",
+                "Non commencée à ce stade : %(titles)s.",
+                "Non commencées à ce stade : %(titles)s.",
                 len(waiting),
             )
             % {"titles": _quoted(waiting)}
@@ -153,13 +153,23 @@ def council_sentences(report: Report, actions: list[PlanAction]) -> list[str]:
     if delta is not None and not provisional:
         change = round_half_up(result.overall) - round_half_up(report.evolution.previous_overall)
         if change > 0:
-            text = _("Le score global a progressé de %(change)s depuis « %(title)s ».")
+            text = _("Le score global a progressé de %(change)s depuis « %(title)s ».")
         elif change < 0:
-            text = _("Le score global a reculé de %(change)s depuis « %(title)s ».")
+            text = _("Le score global a reculé de %(change)s depuis « %(title)s ».")
         else:
-            text = _("Le score global est stable depuis « %(title)s ».")
+            text = _("Le score global est stable depuis « %(title)s ».")
         amount = ngettext("%(n)s point", "%(n)s points", abs(change)) % {"n": abs(change)}
         sentences.append(text % {"change": amount, "title": report.evolution.previous.title})
+    elif delta is not None:
+        # Unfinished: no « recul » or « progrès » yet, the gap as it stands.
+        change = round_half_up(result.overall) - round_half_up(report.evolution.previous_overall)
+        sentences.append(
+            _(
+                "À ce stade, l’écart avec « %(title)s » est de %(change)s ; il ne se lira "
+                "qu’une fois le diagnostic complet et soumis."
+            )
+            % {"title": report.evolution.previous.title, "change": signed_points(change)}
+        )
     elif report.peers and report.peers.overall_median is not None and result.overall is not None:
         median = score(report.peers.overall_median)
         sentences.append(
@@ -176,6 +186,9 @@ def council_sentences(report: Report, actions: list[PlanAction]) -> list[str]:
         if budget:
             text += _(", pour un budget identifié de %(budget)s") % {"budget": euros(budget)}
         sentences.append(text + ".")
+    # At most five: the strengths give way first (the table of the ten scores shows them).
+    if len(sentences) > 5 and strengths is not None:
+        sentences.remove(strengths)
     return sentences[:5]
 
 
@@ -274,7 +287,7 @@ def _next_steps(report: Report, actions: list[PlanAction]) -> list[str]:
 # What a maturity level means, in one sentence for the council.
 LEVEL_MEANINGS = {
     1: _lazy(
-        "L’action européenne et internationale en est à ses débuts : peu d’éléments sont en place."
+        "L’action européenne et internationale en est à ses débuts : peu d’éléments sont en place."
     ),
     2: _lazy("Des actions existent, mais elles restent à organiser et à inscrire dans la durée."),
     3: _lazy("L’action est organisée, avec des moyens et un pilotage identifiés."),
