@@ -9,6 +9,8 @@ from unittest import mock
 
 import pikepdf
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from diagnostics.enums import ActionPriority
 from diagnostics.plan import services as plan_service
@@ -306,3 +308,18 @@ def test_an_unfinished_diagnostic_announces_no_drop(collectivite, referent, cata
     assert "reculé" not in text
     assert "Depuis le diagnostic précédent" not in text
     assert re.search(r"À ce stade, l’écart avec « 2025 » est de −\d+ points", text)
+
+
+@pytest.mark.parametrize("build", [report_data.summary, report_data.full_report])
+def test_the_data_of_a_report_takes_as_many_queries_for_60_actions_as_for_5(
+    build, diagnostic, agent, questions
+):
+    report_cases.answer_all(diagnostic, agent, questions, level=0.5)
+    report_cases.add_actions(diagnostic, agent, 5, priority=ActionPriority.HIGH)
+    with CaptureQueriesContext(connection) as few:
+        build(diagnostic)
+    report_cases.add_actions(diagnostic, agent, 55, priority=ActionPriority.HIGH)
+    with CaptureQueriesContext(connection) as many:
+        shown = build(diagnostic)
+    assert sum(group["count"] for group in shown["plan_groups"]) == 60
+    assert len(many.captured_queries) == len(few.captured_queries)
