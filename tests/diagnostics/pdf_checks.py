@@ -203,3 +203,70 @@ def pages_ending_on_a_title(data: bytes) -> list[tuple[int, str]]:
             if titles:
                 found.append((number, titles[-1]))
     return found
+
+
+def struct_elements(pdf):
+    """Every structure element reachable from the root, depth first."""
+    seen, pending = [], [pdf.Root.StructTreeRoot]
+    while pending:
+        node = pending.pop()
+        kids = node.get("/K")
+        if kids is None:
+            continue
+        for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+            if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") != "/MCR":
+                seen.append(kid)
+                pending.append(kid)
+    return seen
+
+
+def reachable_mcids(pdf) -> set[tuple[int, int]]:
+    """(page object number, MCID) of every content item the structure tree reaches."""
+    found = set()
+    for element in struct_elements(pdf):
+        page = element.get("/Pg")
+        kids = element.get("/K")
+        for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+            if isinstance(kid, int) and page is not None:
+                found.add((page.objgen[0], int(kid)))
+            elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR":
+                found.add((kid.Pg.objgen[0], int(kid.MCID)))
+    return found
+
+
+def text_marks(page):
+    """For each string shown on the page: its MCID (None outside tagged content) and whether it
+    lies in an artifact."""
+    marks, stack = [], []
+    for operands, operator in pikepdf.parse_content_stream(page):
+        op = str(operator)
+        if op == "BMC":
+            stack.append((str(operands[0]), None))
+        elif op == "BDC":
+            properties = operands[1]
+            mcid = properties.get("/MCID") if isinstance(properties, pikepdf.Dictionary) else None
+            stack.append((str(operands[0]), None if mcid is None else int(mcid)))
+        elif op == "EMC":
+            stack.pop()
+        elif op in ("TJ", "Tj"):
+            artifact = any(tag == "/Artifact" for tag, _ in stack)
+            mcid = next((m for _, m in reversed(stack) if m is not None), None)
+            marks.append((mcid, artifact))
+    return marks
+
+
+def untagged_text(data: bytes) -> list[int]:
+    """The pages (cover aside) with text that is neither an artifact nor reached by the structure
+    tree, or without the running header and footer as artifacts."""
+    pages = []
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        reachable = reachable_mcids(pdf)
+        for number, page in enumerate(pdf.pages[1:], start=2):
+            marks = text_marks(page)
+            artifacts = sum(1 for _mcid, artifact in marks if artifact)
+            loose = [
+                m for m, artifact in marks if not artifact and (page.objgen[0], m) not in reachable
+            ]
+            if artifacts < 2 or loose:
+                pages.append(number)
+    return pages

@@ -21,61 +21,19 @@ from diagnostics.results.radar import LABEL_FONT_SIZE
 from diagnostics.results.report import build_report
 from diagnostics.services import submit_diagnostic
 from tests.diagnostics import report_cases
-from tests.diagnostics.pdf_checks import MM, flat_text, pdf_text, reader
+from tests.diagnostics.pdf_checks import (
+    MM,
+    flat_text,
+    pdf_text,
+    reachable_mcids,
+    reader,
+    struct_elements,
+    text_marks,
+)
 from tests.factories import DiagnosticFactory
 
 # The radar's printed width (static/pdf/report.css, .radar).
 RADAR_WIDTH_MM = 150
-
-
-def _struct_elements(pdf):
-    """Every structure element reachable from the root, depth first."""
-    seen, pending = [], [pdf.Root.StructTreeRoot]
-    while pending:
-        node = pending.pop()
-        kids = node.get("/K")
-        if kids is None:
-            continue
-        for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
-            if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") != "/MCR":
-                seen.append(kid)
-                pending.append(kid)
-    return seen
-
-
-def _reachable_mcids(pdf) -> set[tuple[int, int]]:
-    """(page object number, MCID) of every content item the structure tree reaches."""
-    found = set()
-    for element in _struct_elements(pdf):
-        page = element.get("/Pg")
-        kids = element.get("/K")
-        for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
-            if isinstance(kid, int) and page is not None:
-                found.add((page.objgen[0], int(kid)))
-            elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR":
-                found.add((kid.Pg.objgen[0], int(kid.MCID)))
-    return found
-
-
-def _text_marks(page):
-    """For each string shown on the page: its MCID (None outside tagged content) and whether it
-    lies in an artifact."""
-    marks, stack = [], []
-    for operands, operator in pikepdf.parse_content_stream(page):
-        op = str(operator)
-        if op == "BMC":
-            stack.append((str(operands[0]), None))
-        elif op == "BDC":
-            properties = operands[1]
-            mcid = properties.get("/MCID") if isinstance(properties, pikepdf.Dictionary) else None
-            stack.append((str(operands[0]), None if mcid is None else int(mcid)))
-        elif op == "EMC":
-            stack.pop()
-        elif op in ("TJ", "Tj"):
-            artifact = any(tag == "/Artifact" for tag, _ in stack)
-            mcid = next((m for _, m in reversed(stack) if m is not None), None)
-            marks.append((mcid, artifact))
-    return marks
 
 
 @pytest.fixture
@@ -182,7 +140,7 @@ def test_the_summary_prints_the_ten_scores_and_a_readable_radar(diagnostic, agen
     assert f"width: {RADAR_WIDTH_MM}mm" in render_html(snapshot)
     # Its alternative text carries the ten values.
     with pikepdf.open(io.BytesIO(data)) as pdf:
-        figures = [e for e in _struct_elements(pdf) if e.get("/S") == "/Figure"]
+        figures = [e for e in struct_elements(pdf) if e.get("/S") == "/Figure"]
         alt = str(figures[0].Alt)
     for section in report.sections:
         assert f"{section.number}. {section.recommendation.short_title}" in alt
@@ -192,15 +150,15 @@ def test_the_summary_prints_the_ten_scores_and_a_readable_radar(diagnostic, agen
 def test_headers_footers_are_artifacts_header_cells_have_a_scope(ten_high):
     data = render_report(ten_high, "complet")
     with pikepdf.open(io.BytesIO(data)) as pdf:
-        reachable = _reachable_mcids(pdf)
+        reachable = reachable_mcids(pdf)
         for number, page in enumerate(pdf.pages[1:], start=2):
-            marks = _text_marks(page)
+            marks = text_marks(page)
             # The running header and footer: text, in artifacts.
             assert sum(1 for _mcid, artifact in marks if artifact) >= 2, number
             for mcid, artifact in marks:
                 if not artifact:
                     assert (page.objgen[0], mcid) in reachable, number
-        headers = [e for e in _struct_elements(pdf) if e.get("/S") == "/TH"]
+        headers = [e for e in struct_elements(pdf) if e.get("/S") == "/TH"]
         assert headers
         assert all(str(e.A.Scope) in ("/Column", "/Row") for e in headers)
     # No leader dots in the table of contents.

@@ -14,6 +14,7 @@ from tests.diagnostics.pdf_checks import (
     pdfua_findings,
     reader,
     text_outside_the_margins,
+    untagged_text,
 )
 
 # Findings of the pdfua checker that WeasyPrint cannot avoid (README, « Rapports PDF »): none.
@@ -33,6 +34,7 @@ def test_stress_cases_stay_in_the_margins_and_pass_the_pdf_ua_checker(stressed, 
     print(f"\n{case} {variant}: {pages} pages")
     assert text_outside_the_margins(data) == []
     assert pages_ending_on_a_title(data) == []
+    assert untagged_text(data) == []
     findings = {(f.rule_id, f.severity.name) for f in pdfua_findings(data)}
     assert findings <= ALLOWED_FINDINGS, findings
     if variant == "synthese":
