@@ -229,8 +229,6 @@ class _Label:
 
 def _axis_label(axis: RadarAxis, direction: tuple[float, float], distance: float) -> _Label:
     max_lines = LABEL_MAX_LINES - (1 if axis.score is None else 0)
-    if axis.value_label is not None and axis.score is not None:
-        max_lines -= 1
     lines = _wrap(axis.number, _clean(axis.label), max_lines)
     if axis.score is None:
         lines.append(f"({NOT_EVALUATED})")
