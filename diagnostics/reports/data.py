@@ -8,21 +8,23 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
 from diagnostics.enums import ActionPriority, ActionStatus
-from diagnostics.formatting import long_date, percent, points, score
+from diagnostics.formatting import long_date, percent, points, score, signed_points
 from diagnostics.models import Diagnostic, PlanAction
 from diagnostics.plan import services as plan_service
 from diagnostics.results.report import QuestionRow, Report, Section, build_report
 from diagnostics.scoring import round_half_up
 from diagnostics.signals import full_report_parts
 
-# The summary shows the first actions of each priority, and points to the full report past 18.
-SUMMARY_ACTIONS_PER_GROUP = 6
-SUMMARY_ACTIONS_SHOWN = 18
+# The summary shows the high-priority actions (the first 12, then a note with the count and total
+# of the others, so that it keeps to 4 pages); the other groups by their count and total.
+SUMMARY_FULL_PRIORITIES = (ActionPriority.HIGH,)
+SUMMARY_ROWS = 12
 
 
 @dataclass(frozen=True)
@@ -51,20 +53,68 @@ def _date(value: date | datetime) -> str:
     return long_date(value)
 
 
-def _euros(amount) -> str:
-    return formats.number_format(amount, 0, use_l10n=True, force_grouping=True) + "\u00a0€"
+def euros(amount) -> str | None:
+    """An amount in whole euros, rounded half up: the one rounding of every amount of the reports
+    (rows, group totals, overall total, sentences), so that the figures add up as printed."""
+    if amount is None:
+        return None
+    return points(amount, 0) + "\u00a0€"
+
+
+def budget_total(actions: list[PlanAction]) -> Decimal:
+    return sum((a.budget_amount or Decimal(0) for a in actions), Decimal(0))
+
+
+def is_provisional(report: Report) -> bool:
+    """Figures that may still change: the diagnostic is not submitted, or not complete."""
+    completeness = report.result.completeness
+    return report.provisional or completeness is None or completeness < 1
+
+
+def not_started(report: Report) -> list[Section]:
+    """The recommendations with no question answered yet: not started, neither a priority nor a
+    drop."""
+    return [s for s in report.sections if s.result.answered == 0 and s.result.asked]
+
+
+def priorities(report: Report) -> list[Section]:
+    """The priorities worth naming: while the diagnostic is provisional, not those not started."""
+    if not is_provisional(report):
+        return list(report.priorities)
+    started = {s.number for s in not_started(report)}
+    return [s for s in report.priorities if s.number not in started]
+
+
+def _quoted(sections: list[Section]) -> str:
+    return ", ".join(f"«\u00a0{s.recommendation.short_title}\u00a0»" for s in sections)
 
 
 def council_sentences(report: Report, actions: list[PlanAction]) -> list[str]:
-    """Three to five sentences in plain French that can be read aloud in council."""
+    """Three to five sentences in plain French that can be read aloud in council; while the
+    diagnostic is provisional they say « à ce stade » and name the recommendations not started
+    as such, never as priorities or drops."""
     diagnostic = report.diagnostic
     result = report.result
     name = diagnostic.collectivite.name
+    provisional = is_provisional(report)
     sentences = []
     if result.overall is None:
         sentences.append(
             _("Le diagnostic de %(name)s ne permet pas encore de calculer un score global.")
             % {"name": name}
+        )
+    elif provisional:
+        sentences.append(
+            _(
+                "À ce stade, avec %(completeness)s\u00a0%% des questions répondues, le score "
+                "global de %(name)s est de %(score)s sur 100, niveau « %(level)s »."
+            )
+            % {
+                "completeness": percent(result.completeness) or 0,
+                "score": score(result.overall),
+                "name": name,
+                "level": result.overall_level.label,
+            }
         )
     else:
         sentences.append(
@@ -78,36 +128,49 @@ def council_sentences(report: Report, actions: list[PlanAction]) -> list[str]:
                 "level": result.overall_level.label,
             }
         )
+    strengths = None
     if report.strengths:
-        titles = ", ".join(
-            f"«\u00a0{s.recommendation.short_title}\u00a0»" for s in report.strengths
+        strengths = _("Ses points forts sont : %(titles)s.") % {"titles": _quoted(report.strengths)}
+        sentences.append(strengths)
+    named = priorities(report)
+    if named:
+        text = (
+            _("À ce stade, les priorités sont : %(titles)s.")
+            if provisional
+            else _("Les priorités pour la suite du mandat sont : %(titles)s.")
         )
-        sentences.append(_("Ses points forts sont : %(titles)s.") % {"titles": titles})
-    if report.priorities:
-        titles = ", ".join(
-            f"«\u00a0{s.recommendation.short_title}\u00a0»" for s in report.priorities
-        )
+        sentences.append(text % {"titles": _quoted(named)})
+    waiting = not_started(report) if provisional else []
+    if waiting:
         sentences.append(
-            _("Les priorités pour la suite du mandat sont : %(titles)s.") % {"titles": titles}
+            ngettext(
+                "Non commencée à ce stade : %(titles)s.",
+                "Non commencées à ce stade : %(titles)s.",
+                len(waiting),
+            )
+            % {"titles": _quoted(waiting)}
         )
     delta = report.overall_delta
-    if delta is not None:
+    if delta is not None and not provisional:
         change = round_half_up(result.overall) - round_half_up(report.evolution.previous_overall)
         if change > 0:
-            text = ngettext(
-                "Le score global a progressé de %(n)s point depuis « %(title)s ».",
-                "Le score global a progressé de %(n)s points depuis « %(title)s ».",
-                abs(change),
-            )
+            text = _("Le score global a progressé de %(change)s depuis « %(title)s ».")
         elif change < 0:
-            text = ngettext(
-                "Le score global a reculé de %(n)s point depuis « %(title)s ».",
-                "Le score global a reculé de %(n)s points depuis « %(title)s ».",
-                abs(change),
-            )
+            text = _("Le score global a reculé de %(change)s depuis « %(title)s ».")
         else:
             text = _("Le score global est stable depuis « %(title)s ».")
-        sentences.append(text % {"n": abs(change), "title": report.evolution.previous.title})
+        amount = ngettext("%(n)s point", "%(n)s points", abs(change)) % {"n": abs(change)}
+        sentences.append(text % {"change": amount, "title": report.evolution.previous.title})
+    elif delta is not None:
+        # Unfinished: no « recul » or « progrès » yet, the gap as it stands.
+        change = round_half_up(result.overall) - round_half_up(report.evolution.previous_overall)
+        sentences.append(
+            _(
+                "À ce stade, l’écart avec « %(title)s » est de %(change)s ; il ne se lira "
+                "qu’une fois le diagnostic complet et soumis."
+            )
+            % {"title": report.evolution.previous.title, "change": signed_points(change)}
+        )
     elif report.peers and report.peers.overall_median is not None and result.overall is not None:
         median = score(report.peers.overall_median)
         sentences.append(
@@ -115,15 +178,18 @@ def council_sentences(report: Report, actions: list[PlanAction]) -> list[str]:
             % {"count": report.peers.count, "median": median}
         )
     if actions:
-        budget = sum((a.budget_amount or Decimal(0) for a in actions), Decimal(0))
+        budget = budget_total(actions)
         text = ngettext(
             "Le plan d’action compte %(n)s action",
             "Le plan d’action compte %(n)s actions",
             len(actions),
         ) % {"n": len(actions)}
         if budget:
-            text += _(", pour un budget identifié de %(budget)s") % {"budget": _euros(budget)}
+            text += _(", pour un budget identifié de %(budget)s") % {"budget": euros(budget)}
         sentences.append(text + ".")
+    # At most five: the strengths give way first (the table of the ten scores shows them).
+    if len(sentences) > 5 and strengths is not None:
+        sentences.remove(strengths)
     return sentences[:5]
 
 
@@ -144,41 +210,170 @@ def _cover(source: Source) -> dict:
     }
 
 
+def _change(report: Report, section: Section) -> str:
+    """A recommendation's change since the last diagnostic: « +5 points », « −17 points »,
+    « stable »; « non commencée » while nothing is answered in it (not a drop), « — » without a
+    previous diagnostic."""
+    if section.result.answered == 0 and section.result.asked and is_provisional(report):
+        return str(_("non commencée"))
+    if section.direction == "stable":
+        return str(_("stable"))
+    return signed_points(section.delta_points) or "—"
+
+
+def _score_row(report: Report, section: Section) -> dict:
+    result = section.result
+    return {
+        "number": section.number,
+        "title": section.recommendation.short_title,
+        "score": score(result.score),
+        "level_label": str(result.level.label) if result.level else None,
+        "change": _change(report, section),
+    }
+
+
+def _proposed(section: Section) -> list[dict]:
+    return [
+        {"title": action.title, "owner_service": action.owner_service} for action in section.actions
+    ]
+
+
+def _next_steps(report: Report, actions: list[PlanAction]) -> list[str]:
+    result = report.result
+    steps = []
+    unanswered = sum(s.result.asked - s.result.answered for s in report.sections)
+    if unanswered:
+        steps.append(
+            ngettext(
+                "Répondre à la dernière question sans réponse, pour que les scores soient "
+                "définitifs.",
+                "Répondre aux %(n)s questions sans réponse, pour que les scores soient définitifs.",
+                unanswered,
+            )
+            % {"n": unanswered}
+        )
+    if not report.diagnostic.is_submitted:
+        steps.append(_("Soumettre le diagnostic, qui sert alors de référence pour l’an prochain."))
+    if not actions:
+        if priorities(report):
+            steps.append(
+                _(
+                    "Établir le plan d’action à partir des actions proposées pour les trois "
+                    "priorités ci-dessus, avec un porteur, une échéance et un budget pour chacune."
+                )
+            )
+        else:
+            steps.append(
+                _(
+                    "Établir le plan d’action, avec un porteur, une échéance et un budget "
+                    "pour chaque action."
+                )
+            )
+    else:
+        high = [a for a in actions if a.priority == ActionPriority.HIGH]
+        if high:
+            steps.append(
+                ngettext(
+                    "Suivre l’action de priorité haute et en rendre compte au conseil.",
+                    "Suivre les %(n)s actions de priorité haute et en rendre compte au conseil.",
+                    len(high),
+                )
+                % {"n": len(high)}
+            )
+    if result.overall is not None:
+        steps.append(_("Refaire le diagnostic l’an prochain pour mesurer l’évolution des scores."))
+    return [str(step) for step in steps]
+
+
+# What a maturity level means, in one sentence for the council.
+LEVEL_MEANINGS = {
+    1: _lazy(
+        "L’action européenne et internationale en est à ses débuts : peu d’éléments sont en place."
+    ),
+    2: _lazy("Des actions existent, mais elles restent à organiser et à inscrire dans la durée."),
+    3: _lazy("L’action est organisée, avec des moyens et un pilotage identifiés."),
+    4: _lazy("L’action est intégrée aux politiques de la collectivité et évaluée."),
+}
+
+
+# A priority lists its first planned actions; a note gives the count and total of the others.
+PLANNED_SHOWN = 2
+
+
+def _planned(actions: list[PlanAction], section: Section) -> dict:
+    planned = [a for a in actions if a.recommendation.number == section.number]
+    others = planned[PLANNED_SHOWN:]
+    return {
+        "planned": [
+            {"title": a.title, "owner": a.owner, "deadline": a.deadline_display}
+            for a in planned[:PLANNED_SHOWN]
+        ],
+        "planned_others": (
+            ngettext(
+                "et %(n)s autre action (%(total)s) pour cette préconisation, au plan d’action "
+                "ci-dessous",
+                "et %(n)s autres actions (%(total)s) pour cette préconisation, au plan d’action "
+                "ci-dessous",
+                len(others),
+            )
+            % {"n": len(others), "total": euros(budget_total(others))}
+            if others
+            else None
+        ),
+    }
+
+
 def _headline(source: Source) -> dict:
     report = source.report
     result = report.result
+    provisional = is_provisional(report)
     overall = None
     if result.overall is not None:
         overall = {
             "score": score(result.overall),
             "level_number": result.overall_level.number,
             "level_label": str(result.overall_level.label),
+            "level_meaning": str(LEVEL_MEANINGS.get(result.overall_level.number, "")),
         }
+    change = report.overall_change_points
     return {
         "overall": overall,
         "completeness": percent(result.completeness) or 0,
+        "provisional_figures": provisional,
+        "overall_change": (
+            (signed_points(change) if change else str(_("stable")))
+            if change is not None and not provisional
+            else None
+        ),
         "sentences": council_sentences(report, source.actions),
-        "radar": report.radar_svg(id_prefix="radar-pdf"),
+        "radar": report.radar_svg(id_prefix="radar-pdf", size=300, for_print=True),
+        "scores": [_score_row(report, section) for section in report.sections],
+        "evaluated": any(s.result.score is not None and s.result.answered for s in report.sections),
         "priorities": [
             {
                 "number": section.number,
                 "title": section.recommendation.short_title,
                 "score": score(section.result.score),
                 "level_label": str(section.result.level.label),
+                "proposed": _proposed(section),
+                **_planned(source.actions, section),
             }
-            for section in report.priorities
+            for section in priorities(report)
+        ],
+        "not_started": [
+            {"number": s.number, "title": s.recommendation.short_title}
+            for s in (not_started(report) if provisional else [])
         ],
     }
 
 
 def _plan_action(action: PlanAction, *, with_description: bool) -> dict:
-    budget = action.budget_amount
     row = {
         "title": action.title,
         "recommendation": action.recommendation.number,
         "owner": action.owner,
         "deadline": action.deadline_display,
-        "budget": points(budget, 0) if budget is not None else None,
+        "budget": euros(action.budget_amount),
         "budget_line": action.budget_line,
         "status": str(action.get_status_display()),
     }
@@ -188,43 +383,81 @@ def _plan_action(action: PlanAction, *, with_description: bool) -> dict:
 
 
 def _plan_groups(
-    actions: list[PlanAction], *, per_group: int | None = None, with_description: bool = True
-) -> list[dict]:
+    actions: list[PlanAction],
+    *,
+    in_full=tuple(ActionPriority),
+    with_description: bool = True,
+    max_rows: int | None = None,
+) -> dict:
+    """The plan's actions by priority, each group with its count and total; the groups not
+    ``in_full`` without their rows (their count and total say what they hold); past ``max_rows``
+    rows, a note says how many actions are left out and their total."""
     groups = []
     for priority in ActionPriority:
         items = [a for a in actions if a.priority == priority]
+        others = items[max_rows:] if max_rows is not None else []
         if items:
             groups.append(
                 {
                     "label": str(priority.label),
                     "count": len(items),
-                    "actions": [
-                        _plan_action(a, with_description=with_description)
-                        for a in items[:per_group]
-                    ],
+                    "total": euros(budget_total(items)),
+                    "in_full": priority in in_full,
+                    "actions": (
+                        [
+                            _plan_action(a, with_description=with_description)
+                            for a in items[:max_rows]
+                        ]
+                        if priority in in_full
+                        else []
+                    ),
+                    "others_note": (
+                        ngettext(
+                            "et %(n)s autre action (%(total)s), détaillée dans le rapport complet",
+                            "et %(n)s autres actions (%(total)s), détaillées dans le rapport "
+                            "complet",
+                            len(others),
+                        )
+                        % {"n": len(others), "total": euros(budget_total(others))}
+                        if others and priority in in_full
+                        else None
+                    ),
                 }
             )
-    return groups
+    return {
+        "plan_groups": groups,
+        "plan_count": len(actions),
+        "plan_total": euros(budget_total(actions)),
+    }
 
 
 # Parts of the full report -----------------------------------------------------------------------
 
 
+def _display(row: QuestionRow) -> str:
+    """The answer as shown, without the comment that ends it: the report prints that once, in
+    the answers annex."""
+    comment = row.answer.comment if row.answer else ""
+    # The very words of questionnaire.answers.describe_state.
+    suffix = " — " + _("commentaire : « %(comment)s »") % {"comment": comment}
+    if comment and row.display.endswith(suffix):
+        return row.display[: -len(suffix)]
+    return row.display
+
+
 def _finding(row: QuestionRow) -> dict:
-    return {"text": row.question.text, "display": row.display}
+    return {"text": row.question.text, "display": _display(row)}
 
 
 def _question(row: QuestionRow) -> dict:
-    return {
-        "text": row.question.text,
-        "display": row.display,
-        "comment": row.answer.comment if row.answer else "",
-    }
+    comment = row.answer.comment if row.answer else ""
+    return {"text": row.question.text, "display": _display(row), "comment": comment}
 
 
-def _section(section: Section) -> dict:
+def _section(report: Report, section: Section) -> dict:
     result = section.result
     return {
+        "change": _change(report, section),
         "number": section.number,
         "title": section.recommendation.short_title,
         "wording": section.recommendation.wording,
@@ -271,7 +504,7 @@ def full_report(diagnostic: Diagnostic) -> dict:
     return {
         **_cover(source),
         **_headline(source),
-        "sections": [_section(section) for section in report.sections],
+        "sections": [_section(report, section) for section in report.sections],
         "evolution": (
             {
                 "same_catalogue": report.evolution.same_catalogue,
@@ -283,7 +516,7 @@ def full_report(diagnostic: Diagnostic) -> dict:
         "peers": (
             {"count": report.peers.count, "scope": report.peer_scope} if report.peers else None
         ),
-        "plan_groups": _plan_groups(source.actions),
+        **_plan_groups(source.actions),
         # What other apps add (the budget's table, templates/pdf/_budget.html).
         **_parts(diagnostic),
     }
@@ -301,8 +534,12 @@ def summary(diagnostic: Diagnostic) -> dict:
     return {
         **_cover(source),
         **_headline(source),
-        "plan_groups": _plan_groups(
-            source.actions, per_group=SUMMARY_ACTIONS_PER_GROUP, with_description=False
+        **_plan_groups(
+            source.actions,
+            in_full=SUMMARY_FULL_PRIORITIES,
+            with_description=False,
+            max_rows=SUMMARY_ROWS,
         ),
-        "plan_abridged": len(source.actions) > SUMMARY_ACTIONS_SHOWN,
+        "compact_plan": True,
+        "next_steps": _next_steps(source.report, source.actions),
     }

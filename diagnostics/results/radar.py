@@ -45,6 +45,7 @@ class RadarAxis:
     number: int  # recommendation number, printed at the axis end
     label: str  # short title, wrapped onto a few lines (the description keeps it whole)
     score: float | None  # 0..100, None = not evaluated
+    value_label: str | None = None  # the score as printed (« 45 »), shown under the label if given
 
 
 def radar_svg(
@@ -56,6 +57,7 @@ def radar_svg(
     comparison_label: str = DEFAULT_COMPARISON_LABEL,
     size: int = 480,
     id_prefix: str = "radar",
+    alt_in_title: bool = False,
 ) -> str:
     """Return a complete ``<svg>`` element, every text escaped, safe to ``mark_safe``.
 
@@ -63,7 +65,8 @@ def radar_svg(
     margins the labels and the legend need. The first axis points up, the others follow
     clockwise. Scores are clamped to [0, 100]; a ``None`` score is drawn at 0 and its label says
     so. ``comparison`` is an optional second series, in the same order as ``axes``, drawn dashed
-    with a legend.
+    with a legend. ``alt_in_title`` puts the description in the title too: WeasyPrint makes the
+    PDF's alternative text of the figure from the title alone.
     """
     if not axes:
         raise ValueError("A radar chart needs at least one axis.")
@@ -111,7 +114,8 @@ def radar_svg(
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_n(width)} {_n(height)}"'
         f' role="img" aria-labelledby={quoteattr(ids)} width="100%"'
         f" font-family={quoteattr(FONT_FAMILY)}>",
-        f"<title id={quoteattr(id_prefix + '-title')}>{_text(title)}</title>",
+        f"<title id={quoteattr(id_prefix + '-title')}>"
+        f"{_text(f'{title}. {description}' if alt_in_title else title)}</title>",
         f"<desc id={quoteattr(id_prefix + '-desc')}>{_text(description)}</desc>",
     ]
 
@@ -228,6 +232,8 @@ def _axis_label(axis: RadarAxis, direction: tuple[float, float], distance: float
     lines = _wrap(axis.number, _clean(axis.label), max_lines)
     if axis.score is None:
         lines.append(f"({NOT_EVALUATED})")
+    elif axis.value_label is not None:
+        lines.append(f"{_clean(axis.value_label)}{NBSP}/{NBSP}100")
     dx, dy = direction
     x, y = dx * distance, dy * distance
     width = max(len(line) for line in lines) * LABEL_FONT_SIZE * CHAR_WIDTH

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from diagnostics.catalogue import catalogue_data
+from diagnostics.formatting import score as score_display
 from diagnostics.models import Answer, Diagnostic
 from diagnostics.questionnaire.answers import describe_state, state_of
 from diagnostics.results import comparisons
@@ -154,12 +155,15 @@ class Report:
     def key_figures(self) -> list[QuestionRow]:
         return [row for s in self.sections for row in s.informative_questions]
 
-    def radar_svg(self, *, id_prefix: str = "radar") -> str:
+    def radar_svg(self, *, id_prefix: str = "radar", size: int = 480, for_print=False) -> str:
+        """The radar of the ten scores; ``for_print``: each label with its value, and the
+        ten values in the title too (the PDF's alternative text of the figure)."""
         axes = [
             RadarAxis(
                 number=s.number,
                 label=s.recommendation.short_title,
                 score=float(s.result.score) if s.result.score is not None else None,
+                value_label=str(score_display(s.result.score)) if for_print else None,
             )
             for s in self.sections
         ]
@@ -171,6 +175,8 @@ class Report:
             title=_("Scores des dix préconisations, sur 100"),
             comparison=comparison,
             id_prefix=id_prefix,
+            size=size,
+            alt_in_title=for_print,
         )
 
 
