@@ -411,6 +411,16 @@ class PlanAction(models.Model):
     status = models.CharField(
         _("statut"), max_length=20, choices=ActionStatus.choices, default=ActionStatus.TO_START
     )
+    # What the action became, for the yearly report: when it was carried out, what it cost.
+    completed_on = models.DateField(_("réalisée le"), null=True, blank=True)
+    amount_spent = models.DecimalField(
+        _("montant dépensé (€)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
     priority = models.CharField(
         _("priorité"), max_length=10, choices=ActionPriority.choices, default=ActionPriority.MEDIUM
     )
