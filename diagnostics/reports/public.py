@@ -52,11 +52,6 @@ class PageForm(forms.Form):
             "N’y mettez ni nom d’agent ni commentaire interne : la page est publique."
         ),
     )
-    decision = forms.ChoiceField(
-        choices=[(PUBLISH, PUBLISH), (UNPUBLISH, UNPUBLISH), (SAVE, SAVE)],
-        required=False,
-        widget=forms.HiddenInput,
-    )
 
 
 OPTIONS = ["show_actions", "show_partnerships", "show_costs", "show_cost_details"]
@@ -157,6 +152,10 @@ def yearly_page_settings(request, public_id):
     status = 200
     if request.method == "POST":
         form = PageForm(request.POST)
+        # The button pressed; anything else only saves the choices.
+        decision = request.POST.get("decision")
+        if decision not in (PUBLISH, UNPUBLISH):
+            decision = SAVE
         if diagnostic.year is None:
             form.add_error(
                 None,
@@ -174,7 +173,6 @@ def yearly_page_settings(request, public_id):
                 ) or YearlyReportPage(diagnostic=diagnostic)
                 for name in [*OPTIONS, "text"]:
                     setattr(locked, name, form.cleaned_data[name])
-                decision = form.cleaned_data["decision"] or SAVE
                 if decision == PUBLISH:
                     locked.published = True
                     locked.published_at = timezone.now()

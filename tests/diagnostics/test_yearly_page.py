@@ -231,3 +231,14 @@ def test_the_public_page_reads_a_fixed_number_of_queries(client, year, referent,
             kind="jumelage",
         )
     assert count() == before
+
+
+def test_an_unknown_decision_only_saves_the_choices(client, year, referent):
+    client.force_login(referent)
+    response = client.post(settings_url(year), {"decision": "pirate", "show_actions": "on"})
+    assert response.status_code == 302
+    page = YearlyReportPage.objects.get()
+    assert not page.published
+    assert page.show_actions and not page.show_partnerships
+    client.logout()
+    assert client.get(public_url(year)).status_code == 404
