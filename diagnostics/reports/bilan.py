@@ -2,8 +2,8 @@
 diagnostic's year did, from its plan, the budget and the registry of partnerships.
 
 ``year_facts`` reads everything once; ``yearly_report`` turns it into the plain JSON data of the
-PDF (every value already as the reader sees it), and the inhabitants' page (diagnostics.bilan)
-shows the part of it the référent chose.
+PDF (every value already as the reader sees it), and the inhabitants' page
+(diagnostics.reports.public) shows the part of it the référent chose.
 """
 
 import datetime
@@ -70,11 +70,6 @@ class YearFacts:
     @property
     def spent_total(self) -> Decimal:
         return _sum(a.amount_spent for a in self.actions)
-
-    @property
-    def next_year(self) -> list[PlanAction]:
-        """What is left to do: late actions first, then the others by deadline."""
-        return [*self.late, *self.in_progress, *self.to_start]
 
 
 def is_late(action: PlanAction, today: datetime.date) -> bool:

@@ -14,7 +14,14 @@ from pypdf import PdfReader
 from diagnostics.enums import ActionStatus
 from diagnostics.plan import services as plan_service
 from partnerships.models import Partnership
-from tests.e2e.helpers import assert_no_axe_violations, check_page, fill_answers, submit
+from tests.e2e.helpers import (
+    MOBILE,
+    assert_no_axe_violations,
+    assert_no_horizontal_scroll,
+    check_page,
+    fill_answers,
+    submit,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -109,6 +116,8 @@ def test_the_yearly_report_and_its_page_for_inhabitants(new_page, year, elu, ref
     expect(main).not_to_contain_text("Contact Privé")
     expect(visitor.locator('meta[name="robots"]')).to_have_count(0)
     assert_no_axe_violations(visitor, "public yearly page")
+    visitor.set_viewport_size(MOBILE)
+    assert_no_horizontal_scroll(visitor, "375 px")
 
     # The référent withdraws it; the visitor finds nothing any more.
     page.get_by_role("button", name="Retirer la page").click()
