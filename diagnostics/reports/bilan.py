@@ -91,12 +91,18 @@ def _active_in(partnership: Partnership, year: int) -> bool:
     return partnership.state == PartnershipState.ACTIF
 
 
-def year_facts(diagnostic: Diagnostic, *, today: datetime.date | None = None) -> YearFacts:
-    """Everything the yearly report shows, read in a fixed number of queries."""
+def year_facts(
+    diagnostic: Diagnostic, *, today: datetime.date | None = None, with_comparisons: bool = True
+) -> YearFacts:
+    """Everything the yearly report shows, read in a fixed number of queries (without the
+    comparisons with last year and peers, that the inhabitants' page does not show)."""
     today = today or data.today()
     year = diagnostic.year or (diagnostic.created_at or today).year
     facts = YearFacts(
-        diagnostic=diagnostic, year=year, today=today, report=build_report(diagnostic)
+        diagnostic=diagnostic,
+        year=year,
+        today=today,
+        report=build_report(diagnostic, with_comparisons=with_comparisons),
     )
     for action in plan_service.plan_actions(diagnostic):
         if action.dismissed or action.status == ActionStatus.ABANDONED:

@@ -193,7 +193,7 @@ def yearly_page_settings(request, public_id):
         status = 400
     else:
         form = PageForm(initial={name: getattr(page, name) for name in [*OPTIONS, "text"]})
-    facts = bilan.year_facts(diagnostic)
+    facts = bilan.year_facts(diagnostic, with_comparisons=False)
     preview = public_view(page, facts)
     return render(
         request,
@@ -225,7 +225,7 @@ def yearly_page(request, public_id, year):
     )
     if page is None:
         raise Http404
-    facts = bilan.year_facts(page.diagnostic)
+    facts = bilan.year_facts(page.diagnostic, with_comparisons=False)
     response = render(request, "diagnostics/yearly_page.html", {"view": public_view(page, facts)})
     response["Cache-Control"] = "no-cache"
     return response
