@@ -242,3 +242,14 @@ def test_an_unknown_decision_only_saves_the_choices(client, year, referent):
     assert page.show_actions and not page.show_partnerships
     client.logout()
     assert client.get(public_url(year)).status_code == 404
+
+
+def test_an_absurd_year_or_address_is_a_404_not_an_error(client, year, referent):
+    publish(client, year, referent, show_actions="on")
+    collectivite = year.collectivite.public_id
+    for path in [
+        f"/bilan/{collectivite}/99999999999999999999999/",
+        f"/bilan/{collectivite}/0/",
+        "/bilan/pas-un-identifiant/2026/",
+    ]:
+        assert client.get(path).status_code == 404, path
