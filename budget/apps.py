@@ -10,3 +10,9 @@ class BudgetConfig(AppConfig):
         from budget import receivers
 
         receivers.connect()
+        # The yearly report of a diagnostic (an app below this one) shows the year's budget by
+        # source: this app tells it how.
+        from budget.selectors import year_sources
+        from diagnostics.reports import bilan
+
+        bilan.register_budget_sources(year_sources)

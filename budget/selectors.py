@@ -98,3 +98,24 @@ def room_left_sentence(room: calc.MechanismRoom, year: int) -> str:
         "mechanism": Mechanism(room.mechanism).label,
         "year": year,
     }
+
+
+def year_sources(collectivite, year: int) -> tuple[list[tuple[str, Decimal]], Decimal] | None:
+    """The year's AEICT budget by source, only the sources with a figure, and its total; None
+    when nothing was entered for that year (three queries)."""
+    budget = year_budget(collectivite, year)
+    if budget.is_empty:
+        return None
+    rows = []
+    if budget.budget and budget.budget.own_budget is not None:
+        rows.append((_("Budget propre (budget général)"), budget.budget.own_budget))
+    for room in budget.rooms:
+        if room.holds_competence and room.committed:
+            rows.append((str(Mechanism(room.mechanism).label), room.committed))
+    if budget.budget:
+        for name in COFUNDING_SOURCES:
+            value = getattr(budget.budget, name)
+            if value is not None:
+                label = BudgetYear._meta.get_field(name).verbose_name
+                rows.append((_("Cofinancement : %(source)s") % {"source": label}, value))
+    return rows, budget.totals.total

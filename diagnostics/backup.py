@@ -1298,7 +1298,7 @@ class _Reading:
             if not whole and key not in entry.raw:
                 continue
             read = catalogue.recommendation_pk if key == "recommendation" else field.kind.read
-            values[field.name] = entry(key, read)
+            values[field.name] = entry(key, read, optional=field.optional)
         if not whole:
             absent = set(_ACTION_STATE_KEYS) - set(entry.raw)
             self.check(

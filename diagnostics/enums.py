@@ -57,6 +57,7 @@ class ActionPriority(models.TextChoices):
 class ReportVariant(models.TextChoices):
     FULL = "complet", _("Rapport complet")
     SUMMARY = "synthese", _("Synthèse pour les élus")
+    YEARLY = "bilan", _("Bilan annuel")
 
 
 class ReportStatus(models.TextChoices):

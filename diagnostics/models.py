@@ -417,6 +417,16 @@ class PlanAction(models.Model):
     status = models.CharField(
         _("statut"), max_length=20, choices=ActionStatus.choices, default=ActionStatus.TO_START
     )
+    # What the action became, for the yearly report: when it was carried out, what it cost.
+    completed_on = models.DateField(_("réalisée le"), null=True, blank=True)
+    amount_spent = models.DecimalField(
+        _("montant dépensé (€)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
     priority = models.CharField(
         _("priorité"), max_length=10, choices=ActionPriority.choices, default=ActionPriority.MEDIUM
     )
@@ -649,3 +659,34 @@ class QuestionComment(models.Model):
 
     def __str__(self):
         return f"{self.question_id} · {self.author_id} : {self.text[:40]}"
+
+
+class YearlyReportPage(models.Model):
+    """The inhabitants' page of a diagnostic's yearly report (recommendation 5): a public page at
+    /bilan/<collectivité>/<year>/, unpublished until the référent publishes it, showing only what
+    they ticked."""
+
+    diagnostic = models.OneToOneField(
+        Diagnostic, on_delete=models.CASCADE, related_name="yearly_page"
+    )
+    published = models.BooleanField(_("publiée"), default=False)
+    show_actions = models.BooleanField(_("les actions réalisées"), default=True)
+    show_partnerships = models.BooleanField(_("les partenariats"), default=True)
+    show_costs = models.BooleanField(_("ce que cela a coûté, en totaux"), default=True)
+    show_cost_details = models.BooleanField(
+        _("le détail des coûts, par action et par source de financement"), default=False
+    )
+    # The référent's own words; empty: the plain-language text made from the year's figures.
+    text = models.TextField(_("texte de présentation"), blank=True, max_length=3000)
+    published_at = models.DateTimeField(_("publiée le"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("modifiée le"), default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("page du bilan pour les habitants")
+        verbose_name_plural = _("pages du bilan pour les habitants")
+
+    def __str__(self):
+        return f"{self.diagnostic_id} {'publiée' if self.published else 'non publiée'}"

@@ -4,6 +4,7 @@ from diagnostics import assignment_views, views
 from diagnostics.evidence import views as evidence
 from diagnostics.plan import views as plan
 from diagnostics.questionnaire import views as questionnaire
+from diagnostics.reports import public as yearly
 from diagnostics.reports import views as reports
 from diagnostics.results import views as results
 
@@ -130,4 +131,11 @@ urlpatterns = [
         questionnaire.reopen,
         name="diagnostic_reopen",
     ),
+    # The inhabitants' page of the yearly report: set by the référent, public once published.
+    path(
+        "diagnostics/<uuid:public_id>/bilan-habitants/",
+        yearly.yearly_page_settings,
+        name="yearly_page_settings",
+    ),
+    path("bilan/<uuid:public_id>/<int:year>/", yearly.yearly_page, name="yearly_page"),
 ]

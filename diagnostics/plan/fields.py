@@ -68,6 +68,25 @@ class Day(Text):
         return day
 
 
+class CompletionDay(Day):
+    def words(self, value, recommendations):
+        return date.fromisoformat(value).strftime("%d/%m/%Y")
+
+    def read(self, value):
+        if value is None:
+            return None
+        try:
+            day = date.fromisoformat(value) if isinstance(value, str) else None
+        except ValueError:
+            day = None
+        if day is None or not 2000 <= day.year <= 2100:
+            raise ValidationError(
+                _("%(value)s n’est pas une date de réalisation (AAAA-MM-JJ, de 2000 à 2100).")
+                % {"value": quoted(value)}
+            )
+        return day
+
+
 class Quarter(Text):
     def words(self, value, recommendations):
         return deadline_text(None, value)
@@ -137,6 +156,8 @@ class ActionField:
     label: str
     kind: Text
     editable: bool = True  # set by the action's form
+    # Added after the first backups: a file without it reads as empty (None).
+    optional: bool = False
 
 
 ACTION_FIELDS = [
@@ -149,6 +170,8 @@ ACTION_FIELDS = [
     ActionField("budget_amount", gettext_lazy("Montant"), Amount()),
     ActionField("budget_line", gettext_lazy("Ligne budgétaire"), Text()),
     ActionField("status", gettext_lazy("Statut"), Choice(ActionStatus)),
+    ActionField("completed_on", gettext_lazy("Réalisée le"), CompletionDay(), optional=True),
+    ActionField("amount_spent", gettext_lazy("Montant dépensé"), Amount(), optional=True),
     ActionField("priority", gettext_lazy("Priorité"), Choice(ActionPriority)),
     ActionField("dismissed", gettext_lazy("Écartée"), Flag(), editable=False),
 ]
@@ -164,7 +187,12 @@ def action_state(action) -> dict:
 
 def values_from_state(state: dict) -> dict:
     """The model values of a stored state: the inverse of ``action_state``."""
-    return {field.name: field.kind.loaded(state[field.name]) for field in ACTION_FIELDS}
+    return {
+        field.name: field.kind.loaded(
+            state.get(field.name) if field.optional else state[field.name]
+        )
+        for field in ACTION_FIELDS
+    }
 
 
 def describe_action_change(

@@ -1,8 +1,10 @@
 """The form of an action of the plan."""
 
+from datetime import date
 from decimal import Decimal
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from diagnostics.deadlines import deadline_text, parse_deadline
@@ -57,6 +59,30 @@ class PlanActionForm(forms.Form):
         help_text=_("Par exemple « 1 % eau et assainissement »."),
     )
     status = forms.ChoiceField(label=_("Statut"), choices=ActionStatus.choices)
+    completed = TextField(
+        label=_("Réalisée le"),
+        required=False,
+        max_length=20,
+        help_text=_("Pour une action réalisée : une date, par exemple « 15/03/2027 »."),
+    )
+    amount_spent = FrenchDecimalField(
+        label=_("Montant dépensé (€)"),
+        required=False,
+        min_value=Decimal(0),
+        max_value=Decimal("999999999999"),
+        max_digits=14,
+        decimal_places=2,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        help_text=_("Ce que l’action a réellement coûté à ce jour."),
+        error_messages={
+            "invalid": _("Saisissez un montant en euros, par exemple 12 400 ou 980,50."),
+            "min_value": _("Le montant doit être positif ou nul."),
+            "max_value": _("Ce montant est trop grand."),
+            "max_digits": _("Ce montant est trop grand."),
+            "max_decimal_places": _("Au plus deux chiffres après la virgule."),
+        },
+    )
     priority = forms.ChoiceField(label=_("Priorité"), choices=ActionPriority.choices)
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
@@ -79,6 +105,10 @@ class PlanActionForm(forms.Form):
                 "deadline",
                 _("Indiquez un trimestre (« T2 2027 ») ou une date valide (« 30/06/2027 »)."),
             )
+        try:
+            cleaned["completed_on"] = parse_completion(cleaned.get("completed", ""))
+        except ValueError as error:
+            self.add_error("completed", str(error))
         return cleaned
 
     @property
@@ -87,8 +117,26 @@ class PlanActionForm(forms.Form):
         return {name: self.cleaned_data[name] for name in EDITABLE_FIELDS}
 
 
+def parse_completion(text: str) -> date | None:
+    """« 15/03/2027 » -> that day; ValueError, with the French message, otherwise."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        day = parse_deadline(text)[0]
+    except ValueError:
+        day = None
+    if day is None:
+        raise ValueError(_("Indiquez une date valide, par exemple « 15/03/2027 »."))
+    if day > timezone.localdate():
+        raise ValueError(_("La date de réalisation ne peut pas être dans le futur."))
+    return day
+
+
 def initial_from(action) -> dict:
     initial = {name: getattr(action, name) for name in EDITABLE_FIELDS}
+    completed_on = initial.pop("completed_on")
+    initial["completed"] = completed_on.strftime("%d/%m/%Y") if completed_on else ""
     initial["recommendation"] = initial.pop("recommendation_id")
     initial["deadline"] = deadline_text(
         initial.pop("deadline_date"), initial.pop("deadline_quarter"), space=" "

@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 
 from diagnostics.enums import ReportVariant
 from diagnostics.models import Diagnostic
-from diagnostics.reports import data
+from diagnostics.reports import bilan, data
 
 TEMPLATE_DIR = Path(settings.BASE_DIR) / "templates" / "pdf"
 STYLESHEET = Path(settings.BASE_DIR) / "static" / "pdf" / "report.css"
@@ -51,6 +51,9 @@ REPORTS: dict[str, ReportDefinition] = {
         ),
         ReportDefinition(
             variant=ReportVariant.SUMMARY, template="pdf/synthese.html", build=data.summary
+        ),
+        ReportDefinition(
+            variant=ReportVariant.YEARLY, template="pdf/bilan.html", build=bilan.yearly_report
         ),
     ]
 }

@@ -1,3 +1,4 @@
+import datetime
 import io
 import json
 from decimal import Decimal
@@ -131,6 +132,16 @@ def filled(team, catalogue):
         values={"recommendation": recommendation, "budget_line": "6574 — subventions"},
         base_revision=1,
     )
+    plan_service.update_action(
+        action=own,
+        by=referent,
+        values={
+            "status": ActionStatus.DONE,
+            "completed_on": datetime.date(2025, 11, 4),
+            "amount_spent": Decimal("12400.00"),
+        },
+        base_revision=2,
+    )
 
     draft = DiagnosticFactory(
         collectivite=collectivite, catalogue=catalogue, created_by=agent, title="Diagnostic 2026"
@@ -219,8 +230,11 @@ def test_a_collectivite_comes_back_identical_after_export_and_import(
     own = actions["Jumelage avec Kénitra"]
     assert own.budget_amount == Decimal("15000.50")
     assert own.recommendation.number == 3
+    assert own.completed_on == datetime.date(2025, 11, 4)
+    assert own.amount_spent == Decimal("12400.00")
     assert [c.new_state["recommendation_id"] for c in own.changes.order_by("revision")] == [
         new_catalogue.recommendations.get(number=7).pk,
+        new_catalogue.recommendations.get(number=3).pk,
         new_catalogue.recommendations.get(number=3).pk,
     ]
     proposed = next(a for a in actions.values() if a.suggested_action_id)
@@ -472,6 +486,16 @@ def set_in(path, value):
             id="plan-quarter",
         ),
         pytest.param(
+            set_in(["diagnostics", 0, "plan", 0, "completed_on"], "hier"),
+            "diagnostic 1 › action 1 › completed_on : « hier » n’est pas une date de réalisation",
+            id="plan-completed-on",
+        ),
+        pytest.param(
+            set_in(["diagnostics", 0, "plan", 0, "amount_spent"], "-5"),
+            "diagnostic 1 › action 1 › amount_spent :",
+            id="plan-amount-spent",
+        ),
+        pytest.param(
             set_in(["users", 0, "email"], "pas une adresse"),
             "compte 1 › email\u00a0:",
             id="email",
@@ -505,6 +529,25 @@ def test_the_import_refuses_a_value_the_forms_would_refuse_and_writes_nothing(
 
     assert expected.format(code=code) in message
     assert "rien n’a été importé" in message
+
+
+def test_a_backup_made_before_completion_dates_and_amounts_spent_still_imports(exported, tmp_path):
+    for diagnostic in exported["diagnostics"]:
+        for action in diagnostic["plan"]:
+            action.pop("completed_on")
+            action.pop("amount_spent")
+            for change in action["changes"]:
+                for state in (change["old_state"], change["new_state"]):
+                    if state:
+                        state.pop("completed_on", None)
+                        state.pop("amount_spent", None)
+
+    import_file(exported, tmp_path)
+
+    actions = PlanAction.objects.all()
+    assert actions.count() == sum(len(d["plan"]) for d in exported["diagnostics"])
+    assert not actions.filter(completed_on__isnull=False).exists()
+    assert not actions.filter(amount_spent__isnull=False).exists()
 
 
 def test_a_history_state_is_checked_like_the_answer(exported, tmp_path):

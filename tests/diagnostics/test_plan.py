@@ -92,6 +92,55 @@ def test_bad_plan_input_gets_a_french_message_and_stores_nothing(
     assert not PlanAction.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("completed", "hier", "Indiquez une date valide, par exemple « 15/03/2027 »."),
+        ("completed", "T2 2026", "Indiquez une date valide"),
+        ("completed", "01/01/2099", "La date de réalisation ne peut pas être dans le futur."),
+        ("amount_spent", "beaucoup", "Saisissez un montant en euros"),
+        ("amount_spent", "-1", "positif"),
+    ],
+)
+def test_bad_completion_date_or_amount_spent_is_refused_in_french(
+    client, diagnostic, agent, field, value, message
+):
+    client.force_login(agent)
+    url = reverse("plan_action_add", args=[diagnostic.public_id])
+    response = client.post(url, action_values(diagnostic, **{field: value}))
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not PlanAction.objects.exists()
+
+
+def test_a_done_action_records_when_and_what_it_cost_shown_in_plan_and_history(
+    client, diagnostic, agent
+):
+    client.force_login(agent)
+    add = reverse("plan_action_add", args=[diagnostic.public_id])
+    assert client.post(add, action_values(diagnostic)).status_code == 302
+    action = PlanAction.objects.get()
+    url = reverse("plan_action_edit", args=[diagnostic.public_id, action.public_id])
+    done = action_values(
+        diagnostic, status="realisee", completed="15/03/2026", amount_spent="12 400,40"
+    )
+    assert client.post(url, {**done, "revision": 1}).status_code == 302
+    action.refresh_from_db()
+    assert action.completed_on == datetime.date(2026, 3, 15)
+    assert action.amount_spent == Decimal("12400.40")
+    form = client.get(url).content.decode()
+    assert 'value="15/03/2026"' in form
+    page = client.get(plan_url(diagnostic)).content.decode()
+    assert "le 15/03/2026" in page
+    assert "dépensé : 12 400 €" in page
+    history = client.get(
+        reverse("plan_action_history", args=[diagnostic.public_id, action.public_id])
+    ).content.decode()
+    assert "Réalisée le" in history
+    assert "15/03/2026" in history
+    assert "12 400,40 €" in history
+
+
 def test_a_recommendation_of_another_catalogue_is_refused(client, diagnostic, agent):
     other = small_catalogue().recommendations.get(number=1)
     client.force_login(agent)

@@ -33,6 +33,7 @@ from diagnostics.models import (
     PlanActionChange,
     QuestionComment,
     ReportFile,
+    YearlyReportPage,
 )
 from diagnostics.plan import services as plan_service
 from diagnostics.reports.pdf import report_snapshot
@@ -259,6 +260,15 @@ RULES = {
     "report_request": Rule({"POST": MEMBER}, success={"POST": 302}),
     "report_status": Rule(READ),
     "report_download": Rule(READ),
+    # The inhabitants' page of the yearly report: only the référent sets and publishes it; once
+    # published (the world's is), anyone reads it without logging in.
+    "yearly_page_settings": Rule(
+        {"GET": REFERENT, "HEAD": REFERENT, "POST": REFERENT},
+        data={"decision": "retirer", "show_actions": "on"},
+        success={"POST": 302},
+        changes="yearly_pages",
+    ),
+    "yearly_page": Rule({"GET": PUBLIC, "HEAD": PUBLIC}, target="collectivite"),
     # Budget of the international action: members read, editors write. Explanations are public.
     "budget_index": Rule(READ, target="collectivite"),
     "budget_competences": Rule(
@@ -384,7 +394,11 @@ class World:
 def world(catalogue, collectivite, referent, agent, elu, outsider):
     staff = UserFactory(is_staff=True, is_superuser=True)
     diagnostic = DiagnosticFactory(
-        collectivite=collectivite, catalogue=catalogue, created_by=referent
+        collectivite=collectivite, catalogue=catalogue, created_by=referent, year=2020
+    )
+    # Its yearly report's page for inhabitants is published.
+    YearlyReportPage.objects.create(
+        diagnostic=diagnostic, published=True, published_at=timezone.now()
     )
     # The outsider's collectivité has a diagnostic of its own.
     other = outsider.memberships.get().collectivite
@@ -504,6 +518,8 @@ def url_for(name, rule, world):
         "year": timezone.localdate().year,
         "partnership_id": world.partnership.public_id,
     }
+    if name == "yearly_page":
+        values["year"] = diagnostic.year
     if rule.target == "reset":
         values.update(world.reset_kwargs)
     if rule.target == "access_request":
@@ -579,6 +595,9 @@ def traces(world):
         "finder_profiles": list(FinderProfile.objects.values_list("visible", "contact_email")),
         "comments": QuestionComment.objects.count(),
         "assignments": list(Assignment.objects.values_list("assignee", flat=True)),
+        "yearly_pages": list(
+            YearlyReportPage.objects.values_list("published", "show_partnerships", "show_costs")
+        ),
     }
 
 
