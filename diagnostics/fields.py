@@ -28,3 +28,13 @@ class TextField(forms.CharField):
         "null_characters_not_allowed": _("Le texte contient un caractère invalide."),
         "max_length": _("%(limit_value)s caractères au plus (vous en avez saisi %(show_value)s)."),
     }
+
+    def widget_attrs(self, widget):
+        """No ``maxlength``: a browser would cut a longer text (a paste) without a word. The
+        limit goes in ``data-maxlength`` for the counter under the field (static/js/page.js),
+        and the server refuses a longer text with its message; nothing is cut."""
+        attrs = super().widget_attrs(widget)
+        limit = attrs.pop("maxlength", None)
+        if limit is not None:
+            attrs["data-maxlength"] = limit
+        return attrs
