@@ -2,6 +2,7 @@
 tables read as labelled cards on a phone, axe finds nothing; the plan's filters, return to the
 action and « Annuler »; an invalid answer marked under its field; counters; screenshots."""
 
+import itertools
 import re
 
 import pytest
@@ -102,15 +103,8 @@ def test_results_plan_and_questionnaire_fit_every_width(new_page, demo, referent
     assert badge.evaluate("(el) => el.scrollWidth <= el.clientWidth")
     links = phone.locator(".recommendation-pager a").all()
     boxes = [item.bounding_box() for item in links]
-    for first, second in zip(boxes, boxes[1:], strict=False):
-        overlap_x = (
-            first["x"] < second["x"] + second["width"] and second["x"] < first["x"] + first["width"]
-        )
-        overlap_y = (
-            first["y"] < second["y"] + second["height"]
-            and second["y"] < first["y"] + first["height"]
-        )
-        assert not (overlap_x and overlap_y)
+    for first, second in itertools.pairwise(boxes):
+        assert not overlap(first, second), (first, second)
 
 
 def test_the_plan_filters_returns_to_the_action_and_undoes_a_dismissal(new_page, demo, agent):
@@ -139,8 +133,7 @@ def test_the_plan_filters_returns_to_the_action_and_undoes_a_dismissal(new_page,
     expect(page.get_by_role("status").first).to_contain_text("rétablie")
     assert page.evaluate("() => location.hash") == f"#action-{action.public_id}"
     row = page.locator(f"#action-{action.public_id}")
-    expect(row).to_be_visible()
-    assert 0 <= row.bounding_box()["y"] < 900  # in view, not at the top of the page
+    expect(row).to_be_in_viewport()  # in view, not at the top of the page
     action.refresh_from_db()
     assert not action.dismissed
 
