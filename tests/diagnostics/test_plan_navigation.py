@@ -60,14 +60,16 @@ def test_add_edit_dismiss_and_restore_return_to_the_action(client, diagnostic, a
     assert not action.dismissed
 
 
-def test_a_form_error_returns_to_the_form_not_to_the_top(client, diagnostic, agent):
+def test_a_form_error_is_summed_up_next_to_the_form(client, diagnostic, agent):
     client.force_login(agent)
-    page = client.get(plan_url(diagnostic)).content.decode()
     add_url = reverse("plan_action_add", args=[diagnostic.public_id])
-    assert f'action="{add_url}#ajouter"' in page
     response = client.post(add_url, action_values(diagnostic, title=""))
     assert response.status_code == 400
-    assert 'href="#id_title"' in response.content.decode()
+    page = response.content.decode()
+    # The summary (focused by page.js, which scrolls to it) sits in the add section.
+    section = page[page.index('id="ajouter"') :]
+    assert section.index("data-error-summary") < section.index(f'action="{add_url}"')
+    assert 'href="#id_title"' in section
 
 
 def test_the_undo_is_not_offered_on_another_diagnostic(client, diagnostic, agent, catalogue):
