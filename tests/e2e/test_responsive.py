@@ -49,12 +49,15 @@ def take_the_proposed_actions(diagnostic, by):
 
 def test_results_plan_and_questionnaire_fit_every_width(new_page, demo, referent):
     take_the_proposed_actions(demo, referent)
+    action = plan_service.plan_actions(demo)[0]
     base = f"/diagnostics/{demo.public_id}"
     pages = {
         "reactif-resultats": f"{base}/resultats/",
         "reactif-plan": f"{base}/plan/",
         "reactif-plan-filtre": f"{base}/plan/?priorite=haute",
         "reactif-questionnaire": f"{base}/preconisations/10/",
+        "reactif-resultats-detail": f"{base}/resultats/8/",
+        "reactif-plan-historique": f"{base}/plan/{action.public_id}/historique/",
     }
     desktop = new_page(referent)
     phone = new_page(referent, viewport=MOBILE)
