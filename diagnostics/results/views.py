@@ -38,15 +38,19 @@ SHOWN_PER_PRIORITY = 3
 def proposal_groups(report) -> list[dict]:
     """The proposed actions grouped by the priority the plan would give them, each marked when
     already in the plan (or dismissed from it); the first few shown, the others folded."""
-    taken = set(
-        PlanAction.objects.filter(
+    taken = {
+        suggested: (public_id, dismissed)
+        for suggested, public_id, dismissed in PlanAction.objects.filter(
             diagnostic=report.diagnostic, suggested_action__isnull=False
-        ).values_list("suggested_action_id", flat=True)
-    )
+        ).values_list("suggested_action_id", "public_id", "dismissed")
+    }
     groups = {value: [] for value in ActionPriority.values}
     for section, action in report.proposed_actions:
         priority = default_priority(report, section.number)
-        groups[priority].append({"section": section, "action": action, "taken": action.pk in taken})
+        public_id, dismissed = taken.get(action.pk, (None, False))
+        groups[priority].append(
+            {"section": section, "action": action, "in_plan": public_id, "dismissed": dismissed}
+        )
     return [
         {
             "priority": value,

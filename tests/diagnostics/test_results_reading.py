@@ -113,7 +113,16 @@ def test_proposed_actions_are_grouped_by_priority_and_folded_beyond_three(
     content = client.get(results_url(diagnostic)).content.decode()
     section = content[content.index('id="actions"') :]
     assert section.count(">Ajouter au plan<") == buttons - 1
-    assert "Déjà dans le plan d’action" in section
+    assert "Dans le plan d’action." in section
+    assert (
+        f'href="{reverse("diagnostic_plan", args=[diagnostic.public_id])}#action-{action.public_id}"'
+        in section
+    )
+    # A dismissed one says so.
+    toggle = reverse("plan_action_toggle", args=[diagnostic.public_id, action.public_id])
+    client.post(toggle, {"decision": "ecarter"})
+    section = client.get(results_url(diagnostic)).content.decode().split('id="actions"', 1)[1]
+    assert "Écartée du plan d’action." in section
 
 
 def test_an_elu_sees_the_proposed_actions_without_buttons(client, diagnostic, elu):
