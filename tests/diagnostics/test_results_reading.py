@@ -114,10 +114,8 @@ def test_proposed_actions_are_grouped_by_priority_and_folded_beyond_three(
     section = content[content.index('id="actions"') :]
     assert section.count(">Ajouter au plan<") == buttons - 1
     assert "Dans le plan d’action." in section
-    assert (
-        f'href="{reverse("diagnostic_plan", args=[diagnostic.public_id])}#action-{action.public_id}"'
-        in section
-    )
+    plan = reverse("diagnostic_plan", args=[diagnostic.public_id])
+    assert f'href="{plan}#action-{action.public_id}"' in section
     # A dismissed one says so.
     toggle = reverse("plan_action_toggle", args=[diagnostic.public_id, action.public_id])
     client.post(toggle, {"decision": "ecarter"})
