@@ -205,3 +205,29 @@ def test_the_report_bar_is_full_when_the_report_is_ready(new_page, diagnostic, e
     outer = page.locator("[data-report-progress]")
     expect(outer).to_have_attribute("aria-valuenow", "3")
     assert abs(bar.bounding_box()["width"] - outer.bounding_box()["width"]) < 1
+
+
+def test_leaving_the_plan_form_with_unsent_values_asks_first(new_page, diagnostic, agent):
+    page = new_page(agent)
+    page.goto(f"/diagnostics/{diagnostic.public_id}/plan/")
+    title = page.get_by_role("textbox", name=re.compile(r"^Action\*?$"))
+    counter = page.locator("#id_title-compteur")
+    expect(counter).to_have_text("0 caractères sur 200 au plus")
+    title.fill("Jumelage")
+    expect(counter).to_have_text("8 caractères sur 200 au plus")
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
+    page.close(run_before_unload=True)
+    page.wait_for_timeout(500)
+    assert dialogs == ["beforeunload"]
+
+
+def test_sending_the_plan_form_does_not_ask(new_page, diagnostic, agent):
+    page = new_page(agent)
+    page.goto(f"/diagnostics/{diagnostic.public_id}/plan/")
+    page.get_by_role("textbox", name=re.compile(r"^Action\*?$")).fill("Jumelage")
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.accept()))
+    page.get_by_role("button", name="Ajouter l’action", exact=True).click()
+    expect(page.get_by_role("status").first).to_contain_text("Jumelage")
+    assert dialogs == []
