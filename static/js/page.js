@@ -57,9 +57,13 @@
       var length = field.value.length;
       var over = length > limit;
       counter.textContent = over
-        ? interpolate(gettext("Texte trop long\u00a0: %(n)s caractères pour %(max)s au plus. Raccourcissez-le de %(extra)s caractères\u00a0; il ne sera pas enregistré tel quel."),
-          { n: number.format(length), max: number.format(limit), extra: number.format(length - limit) }, true)
-        : interpolate(gettext("%(n)s caractères sur %(max)s au plus"), { n: number.format(length), max: number.format(limit) }, true);
+        ? interpolate(ngettext(
+          "Texte trop long\u00a0: %(n)s caractères pour %(max)s au plus. Raccourcissez-le de %(extra)s caractère\u00a0; il ne sera pas enregistré tel quel.",
+          "Texte trop long\u00a0: %(n)s caractères pour %(max)s au plus. Raccourcissez-le de %(extra)s caractères\u00a0; il ne sera pas enregistré tel quel.",
+          length - limit),
+        { n: number.format(length), max: number.format(limit), extra: number.format(length - limit) }, true)
+        : interpolate(ngettext("%(n)s caractère sur %(max)s au plus", "%(n)s caractères sur %(max)s au plus", length),
+          { n: number.format(length), max: number.format(limit) }, true);
       counter.classList.toggle("char-counter--over", over);
       if (over) {
         field.classList.add("is-invalid");
