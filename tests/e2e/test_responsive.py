@@ -160,7 +160,12 @@ def test_an_invalid_answer_is_marked_under_its_field_and_kept(new_page, diagnost
     expect(message).to_have_text("Saisissez un nombre, par exemple 12 ou 12,5.")
     # Directly under the field, above the comment box.
     comment = page.locator("[name='R1.Q6-comment']")
-    assert number.bounding_box()["y"] < message.bounding_box()["y"] < comment.bounding_box()["y"]
+    tops = page.evaluate(
+        """([a, b, c]) => [a, b, c].map(
+            (id) => document.getElementById(id).getBoundingClientRect().top)""",
+        [number.get_attribute("id"), described[0], comment.get_attribute("id")],
+    )
+    assert tops == sorted(tops), tops
     # Marked by more than colour: a thicker border and the icon.
     assert number.evaluate("(el) => getComputedStyle(el).borderTopWidth") == "2px"
     assert "url(" in number.evaluate("(el) => getComputedStyle(el).backgroundImage")
