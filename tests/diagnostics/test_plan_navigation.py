@@ -193,3 +193,14 @@ def test_another_collectivite_cannot_export_the_plan(client, diagnostic, agent):
     client.force_login(stranger)
     for name in ("plan_export_csv", "plan_export_xlsx"):
         assert client.get(reverse(name, args=[diagnostic.public_id])).status_code == 404
+
+
+def test_cancel_and_back_links_return_to_the_action(client, diagnostic, agent):
+    client.force_login(agent)
+    add(client, diagnostic, title="Jumelage")
+    action = PlanAction.objects.get()
+    anchor = f'href="{plan_url(diagnostic)}#action-{action.public_id}"'
+    edit = reverse("plan_action_edit", args=[diagnostic.public_id, action.public_id])
+    assert anchor in client.get(edit).content.decode()
+    history = reverse("plan_action_history", args=[diagnostic.public_id, action.public_id])
+    assert anchor in client.get(history).content.decode()
