@@ -131,6 +131,7 @@ def plan_accept(request, public_id):
             messages.info(request, _("Cette action proposée est déjà dans le plan ou écartée."))
             return redirect("diagnostic_plan", public_id=public_id)
     dismiss = request.POST.get("decision") == "ecarter"
+    back_to_proposals = bool(wanted) and request.POST.get("retour") == "proposees"
     created = plan_service.accept_proposals(
         diagnostic=access.diagnostic, items=items, by=request.user, dismissed=dismiss
     )
@@ -146,8 +147,12 @@ def plan_accept(request, public_id):
             )
             % {"n": len(created)},
         )
-        if wanted and len(created) == 1:
+        if wanted and len(created) == 1 and not back_to_proposals:
             return _to_action(public_id, created[0])
+    if back_to_proposals:
+        # Taken from the plan page's list: back to that list, to go on through it.
+        url = reverse("diagnostic_plan", kwargs={"public_id": public_id})
+        return HttpResponseRedirect(f"{url}#proposees")
     return redirect("diagnostic_plan", public_id=public_id)
 
 

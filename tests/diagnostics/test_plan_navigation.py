@@ -3,6 +3,7 @@ spreadsheet exports."""
 
 import csv
 import io
+import re
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -204,3 +205,23 @@ def test_cancel_and_back_links_return_to_the_action(client, diagnostic, agent):
     assert anchor in client.get(edit).content.decode()
     history = reverse("plan_action_history", args=[diagnostic.public_id, action.public_id])
     assert anchor in client.get(history).content.decode()
+
+
+def test_a_proposal_taken_or_dismissed_on_the_plan_page_returns_to_the_list(
+    client, diagnostic, agent
+):
+    client.force_login(agent)
+    page = client.get(plan_url(diagnostic)).content.decode()
+    suggestions = re.findall(r'name="suggestion" value="(\d+)"', page)
+    assert 'name="retour" value="proposees"' in page
+    accept = reverse("plan_accept", args=[diagnostic.public_id])
+    response = client.post(
+        accept, {"suggestion": suggestions[0], "decision": "accepter", "retour": "proposees"}
+    )
+    assert response.url == plan_url(diagnostic) + "#proposees"
+    response = client.post(
+        accept, {"suggestion": suggestions[1], "decision": "ecarter", "retour": "proposees"}
+    )
+    assert response.url == plan_url(diagnostic) + "#proposees"
+    assert PlanAction.objects.filter(diagnostic=diagnostic, dismissed=True).count() == 1
+    assert PlanAction.objects.filter(diagnostic=diagnostic, dismissed=False).count() == 1
