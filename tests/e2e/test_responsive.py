@@ -189,7 +189,7 @@ def test_a_limited_text_counts_its_characters_and_is_never_cut(new_page, diagnos
     expect(counter).to_contain_text("Texte trop long")
     expect(comment).to_have_attribute("aria-invalid", "true")
     assert "id_R1.Q1-comment-compteur" in comment.get_attribute("aria-describedby")
-    expect(status_of(page, "R1.Q1")).to_contain_text("2000 caractères au plus")
+    expect(status_of(page, "R1.Q1")).to_contain_text("2\u00a0000 caractères au plus")
     check_page(page, "questionnaire with a text over its limit")
 
 
