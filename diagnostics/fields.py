@@ -3,6 +3,8 @@
 import re
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
@@ -28,3 +30,27 @@ class TextField(forms.CharField):
         "null_characters_not_allowed": _("Le texte contient un caractère invalide."),
         "max_length": _("%(limit_value)s caractères au plus (vous en avez saisi %(show_value)s)."),
     }
+
+    def run_validators(self, value):
+        """Lengths told as French writes numbers (« 2 000 caractères au plus »), as the counter
+        under the field does."""
+        try:
+            super().run_validators(value)
+        except ValidationError as error:
+            for item in error.error_list:
+                if item.code == "max_length" and item.params:
+                    item.params = {
+                        key: formats.number_format(number, use_l10n=True, force_grouping=True)
+                        for key, number in item.params.items()
+                    }
+            raise
+
+    def widget_attrs(self, widget):
+        """No ``maxlength``: a browser would cut a longer text (a paste) without a word. The
+        limit goes in ``data-maxlength`` for the counter under the field (static/js/page.js),
+        and the server refuses a longer text with its message; nothing is cut."""
+        attrs = super().widget_attrs(widget)
+        limit = attrs.pop("maxlength", None)
+        if limit is not None:
+            attrs["data-maxlength"] = limit
+        return attrs

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from diagnostics.fields import TextField
 from diagnostics.models import FIRST_YEAR, LAST_YEAR
 from diagnostics.services import REASON_MAX_LENGTH
 
@@ -26,7 +27,7 @@ def year_field(*, required=True):
 
 
 def title_field():
-    return forms.CharField(
+    return TextField(
         label=_("Titre du diagnostic"),
         max_length=200,
         help_text=_("Par exemple « Diagnostic 2026 »."),
@@ -121,7 +122,7 @@ class DiagnosticDeleteForm(forms.Form):
 
 
 class ReopenForm(forms.Form):
-    reason = forms.CharField(
+    reason = TextField(
         label=_("Motif de la réouverture"),
         max_length=REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),

@@ -92,6 +92,16 @@ urlpatterns = [
         name="diagnostic_export_json",
     ),
     path("diagnostics/<uuid:public_id>/plan/", plan.plan, name="diagnostic_plan"),
+    path(
+        "diagnostics/<uuid:public_id>/plan/export.csv",
+        plan.plan_export_csv,
+        name="plan_export_csv",
+    ),
+    path(
+        "diagnostics/<uuid:public_id>/plan/export.xlsx",
+        plan.plan_export_xlsx,
+        name="plan_export_xlsx",
+    ),
     path("diagnostics/<uuid:public_id>/plan/proposees/", plan.plan_accept, name="plan_accept"),
     path(
         "diagnostics/<uuid:public_id>/plan/ajouter/", plan.plan_action_add, name="plan_action_add"

@@ -36,6 +36,10 @@ class EvidenceForm(forms.Form):
             "size": max_size_text(),
             "n": settings.EVIDENCE_MAX_PER_QUESTION,
         }
+        # A counter, then the server's refusal, rather than a browser cutting a long paste.
+        for name in ("url", "label"):
+            attrs = self.fields[name].widget.attrs
+            attrs["data-maxlength"] = attrs.pop("maxlength")
         self.fields["file"].widget.attrs["accept"] = (
             ",".join(f".{t.extension}" for t in ALLOWED) + ",.jpeg"
         )

@@ -1,32 +1,98 @@
 """The action plan of a diagnostic: read by every member, edited by agents and référents."""
 
+from django import forms
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from diagnostics.access import get_diagnostic_access
+from diagnostics.enums import ActionPriority, ActionStatus
 from diagnostics.models import PlanAction, PlanActionChange
 from diagnostics.plan import services as plan_service
+from diagnostics.plan.exports import plan_csv, plan_xlsx
 from diagnostics.plan.fields import describe_action_change
 from diagnostics.plan.forms import PlanActionForm, initial_from
 from diagnostics.results.report import build_report
 from partnerships.finder import finder_url
 
+NO_OWNER = "-"  # the owner filter's value for the actions without an owner
 
-def _plan_context(access):
+
+class PlanFilterForm(forms.Form):
+    """The plan's filters, read from the query string (they work without JavaScript)."""
+
+    statut = forms.ChoiceField(
+        label=_lazy("Statut"),
+        required=False,
+        choices=[("", _lazy("Tous")), *ActionStatus.choices],
+        error_messages={"invalid_choice": _lazy("Ce statut n’existe pas : filtre ignoré.")},
+    )
+    porteur = forms.ChoiceField(
+        label=_lazy("Porteur"),
+        required=False,
+        error_messages={"invalid_choice": _lazy("Ce porteur n’a pas d’action : filtre ignoré.")},
+    )
+    priorite = forms.ChoiceField(
+        label=_lazy("Priorité"),
+        required=False,
+        choices=[("", _lazy("Toutes")), *ActionPriority.choices],
+        error_messages={"invalid_choice": _lazy("Cette priorité n’existe pas : filtre ignoré.")},
+    )
+
+    def __init__(self, *args, actions, **kwargs):
+        super().__init__(*args, **kwargs)
+        owners = sorted({a.owner for a in actions if a.owner}, key=str.casefold)
+        choices = [("", _("Tous"))] + [(owner, owner) for owner in owners]
+        if any(not a.owner for a in actions):
+            choices.append((NO_OWNER, _("Sans porteur")))
+        self.fields["porteur"].choices = choices
+
+    def apply(self, actions: list[PlanAction]) -> list[PlanAction]:
+        """The actions that match the valid filters; an invalid one is ignored (and told)."""
+        self.is_valid()
+        wanted = {
+            name: self.cleaned_data.get(name) for name in self.fields if name not in self.errors
+        }
+        if wanted.get("statut"):
+            actions = [a for a in actions if a.status == wanted["statut"]]
+        if wanted.get("priorite"):
+            actions = [a for a in actions if a.priority == wanted["priorite"]]
+        owner = wanted.get("porteur")
+        if owner:
+            actions = [a for a in actions if a.owner == ("" if owner == NO_OWNER else owner)]
+        return actions
+
+    @property
+    def active(self) -> bool:
+        return any(self.data.get(name) for name in self.fields)
+
+
+def _plan_actions(access, query) -> tuple[list[PlanAction], list[PlanAction], PlanFilterForm]:
+    """The plan's kept actions (filtered by ``query``), all its actions, and the filters."""
+    actions = plan_service.plan_actions(access.diagnostic)
+    kept = [a for a in actions if not a.dismissed]
+    filters = PlanFilterForm(query, actions=kept)
+    return filters.apply(kept), actions, filters
+
+
+def _plan_context(access, query=None):
     diagnostic = access.diagnostic
     report = build_report(diagnostic, with_comparisons=False)
-    actions = plan_service.plan_actions(diagnostic)
+    shown, actions, filters = _plan_actions(access, query or {})
     return {
         "access": access,
         "diagnostic": diagnostic,
         "report": report,
-        "actions": [a for a in actions if not a.dismissed],
-        "totals": plan_service.budget_totals([a for a in actions if not a.dismissed]),
+        "actions": shown,
+        "kept_count": sum(1 for a in actions if not a.dismissed),
+        "filters": filters,
+        "totals": plan_service.budget_totals(shown),
         "dismissed": [a for a in actions if a.dismissed],
         "proposals": plan_service.proposals(report, actions),
         # Read only where a proposal of recommendation 10 (mutualisation) shows it.
@@ -37,7 +103,13 @@ def _plan_context(access):
 @require_safe
 def plan(request, public_id):
     access = get_diagnostic_access(request.user, public_id)
-    context = _plan_context(access)
+    context = _plan_context(access, request.GET)
+    # A dismissal just made offers to undo it, once.
+    undo = request.session.pop(UNDO_KEY, None)
+    if undo and undo.get("diagnostic") == str(access.diagnostic.public_id):
+        context["undo"] = next(
+            (a for a in context["dismissed"] if str(a.public_id) == undo.get("action")), None
+        )
     context["form"] = PlanActionForm(
         catalogue_id=access.diagnostic.catalogue_id,
         initial={"status": "a_lancer", "priority": "moyenne"},
@@ -59,6 +131,7 @@ def plan_accept(request, public_id):
             messages.info(request, _("Cette action proposée est déjà dans le plan ou écartée."))
             return redirect("diagnostic_plan", public_id=public_id)
     dismiss = request.POST.get("decision") == "ecarter"
+    back_to_proposals = bool(wanted) and request.POST.get("retour") == "proposees"
     created = plan_service.accept_proposals(
         diagnostic=access.diagnostic, items=items, by=request.user, dismissed=dismiss
     )
@@ -74,6 +147,12 @@ def plan_accept(request, public_id):
             )
             % {"n": len(created)},
         )
+        if wanted and len(created) == 1 and not back_to_proposals:
+            return _to_action(public_id, created[0])
+    if back_to_proposals:
+        # Taken from the plan page's list: back to that list, to go on through it.
+        url = reverse("diagnostic_plan", kwargs={"public_id": public_id})
+        return HttpResponseRedirect(f"{url}#proposees")
     return redirect("diagnostic_plan", public_id=public_id)
 
 
@@ -87,10 +166,19 @@ def plan_action_add(request, public_id):
             diagnostic=access.diagnostic, by=request.user, values=form.values
         )
         messages.success(request, _("Action « %(title)s » ajoutée.") % {"title": action.title})
-        return redirect("diagnostic_plan", public_id=public_id)
+        return _to_action(public_id, action)
     context = _plan_context(access)
     context["form"] = form
     return render(request, "diagnostics/plan.html", context, status=400)
+
+
+UNDO_KEY = "plan_undo"
+
+
+def _to_action(public_id, action) -> HttpResponseRedirect:
+    """Back to the plan, at the action's place (a new fragment replaces any stale one)."""
+    url = reverse("diagnostic_plan", kwargs={"public_id": public_id})
+    return HttpResponseRedirect(f"{url}#action-{action.public_id}")
 
 
 def _get_action(access, action_id) -> PlanAction:
@@ -127,8 +215,9 @@ def plan_action_edit(request, public_id, action_id):
                 form = PlanActionForm(data, catalogue_id=access.diagnostic.catalogue_id)
                 form.is_valid()
             else:
-                messages.success(request, _("Action enregistrée."))
-                return redirect("diagnostic_plan", public_id=public_id)
+                told = _("Action « %(title)s » enregistrée.")
+                messages.success(request, told % {"title": form.values["title"]})
+                return _to_action(public_id, action)
     else:
         form = PlanActionForm(
             initial=initial_from(action), catalogue_id=access.diagnostic.catalogue_id
@@ -158,8 +247,17 @@ def plan_action_toggle(request, public_id, action_id):
     plan_service.update_action(
         action=action, by=request.user, values={"dismissed": dismiss}, base_revision=action.revision
     )
-    messages.success(request, _("Action écartée.") if dismiss else _("Action rétablie."))
-    return redirect("diagnostic_plan", public_id=public_id)
+    if dismiss:
+        # Told by the plan page itself, with its « Annuler » button (see ``plan``).
+        request.session[UNDO_KEY] = {
+            "diagnostic": str(access.diagnostic.public_id),
+            "action": str(action.public_id),
+        }
+        url = reverse("diagnostic_plan", kwargs={"public_id": public_id})
+        return HttpResponseRedirect(f"{url}#action-annulation")
+    request.session.pop(UNDO_KEY, None)
+    messages.success(request, _("Action « %(title)s » rétablie.") % {"title": action.title})
+    return _to_action(public_id, action)
 
 
 @require_safe
@@ -184,3 +282,32 @@ def plan_action_history(request, public_id, action_id):
         "diagnostics/plan_history.html",
         {"access": access, "diagnostic": access.diagnostic, "action": action, "rows": rows},
     )
+
+
+def _export_actions(access, query) -> list[PlanAction]:
+    return _plan_actions(access, query)[0]
+
+
+@require_safe
+def plan_export_csv(request, public_id):
+    access = get_diagnostic_access(request.user, public_id)
+    response = HttpResponse(
+        plan_csv(_export_actions(access, request.GET)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="plan-action.csv"'
+    return response
+
+
+@require_safe
+def plan_export_xlsx(request, public_id):
+    access = get_diagnostic_access(request.user, public_id)
+    content = plan_xlsx(
+        _export_actions(access, request.GET),
+        title=f"{access.diagnostic.title} — {access.diagnostic.collectivite.name}",
+    )
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="plan-action.xlsx"'
+    return response

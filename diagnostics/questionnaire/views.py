@@ -796,7 +796,7 @@ def submit(request, public_id):
             % {"n": len(error.questions)},
         )
         return redirect(reverse("diagnostic_submit", args=[public_id]) + "#a-confirmer")
-    messages.success(request, _("Diagnostic soumis : il est désormais en lecture seule."))
+    messages.success(request, _("Diagnostic soumis : ses scores sont enregistrés."))
     return redirect("diagnostic_overview", public_id=public_id)
 
 

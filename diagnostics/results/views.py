@@ -6,7 +6,10 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from diagnostics.access import get_diagnostic_access
+from diagnostics.enums import ActionPriority
 from diagnostics.evidence.selectors import evidence_counts
+from diagnostics.models import PlanAction
+from diagnostics.plan.services import default_priority
 from diagnostics.results import exports
 from diagnostics.results.report import build_report
 
@@ -23,8 +26,42 @@ def results(request, public_id):
             "diagnostic": access.diagnostic,
             "report": report,
             "radar": mark_safe(report.radar_svg(id_prefix="radar-resultats")),
+            "proposal_groups": proposal_groups(report),
         },
     )
+
+
+# How many proposed actions of a priority show before « Voir les autres ».
+SHOWN_PER_PRIORITY = 3
+
+
+def proposal_groups(report) -> list[dict]:
+    """The proposed actions grouped by the priority the plan would give them, each marked when
+    already in the plan (or dismissed from it); the first few shown, the others folded."""
+    taken = {
+        suggested: (public_id, dismissed)
+        for suggested, public_id, dismissed in PlanAction.objects.filter(
+            diagnostic=report.diagnostic, suggested_action__isnull=False
+        ).values_list("suggested_action_id", "public_id", "dismissed")
+    }
+    groups = {value: [] for value in ActionPriority.values}
+    for section, action in report.proposed_actions:
+        priority = default_priority(report, section.number)
+        public_id, dismissed = taken.get(action.pk, (None, False))
+        groups[priority].append(
+            {"section": section, "action": action, "in_plan": public_id, "dismissed": dismissed}
+        )
+    return [
+        {
+            "priority": value,
+            "label": ActionPriority(value).label,
+            "shown": items[:SHOWN_PER_PRIORITY],
+            "folded": items[SHOWN_PER_PRIORITY:],
+            "count": len(items),
+        }
+        for value, items in groups.items()
+        if items
+    ]
 
 
 @require_safe

@@ -65,8 +65,52 @@
     writeStore(store);
   }
 
+  // Answers refused by the server (an invalid value): kept in their fields, and leaving the page
+  // asks first, since they are not saved.
+  var invalid = {};
+
   function clearErrors(el) {
-    el.querySelectorAll("[aria-invalid='true']").forEach(function (f) { f.removeAttribute("aria-invalid"); });
+    el.querySelectorAll("[aria-invalid='true']").forEach(function (f) {
+      f.removeAttribute("aria-invalid");
+      f.classList.remove("is-invalid");
+    });
+    // Ours, and the server's messages of a page sent without JavaScript: gone once saved.
+    el.querySelectorAll("[data-field-error], .answer-fields .invalid-feedback[id]").forEach(function (box) {
+      el.querySelectorAll("[aria-describedby~='" + CSS.escape(box.id) + "']").forEach(function (f) {
+        var ids = f.getAttribute("aria-describedby").split(/\s+/).filter(function (id) { return id && id !== box.id; });
+        if (ids.length) { f.setAttribute("aria-describedby", ids.join(" ")); } else { f.removeAttribute("aria-describedby"); }
+      });
+      box.remove();
+    });
+    delete invalid[el.dataset.question];
+  }
+
+  // A field's error, directly under it (under its group for boxes to tick), linked to it by
+  // aria-describedby, and the field marked by its border and Bootstrap's icon, not by colour only.
+  function markInvalid(el, name, texts) {
+    var fields = el.querySelectorAll("[name='" + CSS.escape(name) + "']");
+    if (!fields.length) { return; }
+    var first = fields[0];
+    var grouped = first.type === "checkbox" || first.type === "radio";
+    var id = (first.id || name).replace(/_\d+$/, "") + "-erreur";
+    var box = document.createElement("div");
+    box.id = id;
+    box.className = "invalid-feedback d-block field-error";
+    box.setAttribute("data-field-error", "");
+    box.textContent = texts.join(" ");
+    var group = first.closest("[id^='div_']");
+    if (grouped) {
+      (group || first.parentNode.parentNode).append(box);
+    } else {
+      (first.closest(".input-group") || first).after(box);
+    }
+    fields.forEach(function (f) {
+      f.setAttribute("aria-invalid", "true");
+      f.classList.add("is-invalid");
+      var ids = (f.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean);
+      if (ids.indexOf(id) === -1) { ids.unshift(id); }
+      f.setAttribute("aria-describedby", ids.join(" "));
+    });
   }
 
   // A question that a rule no longer asks (or asks again) after an answer: its fields go (or
@@ -186,7 +230,8 @@
     if (refused) {
       forget(code);
       clearErrors(el);
-      el.querySelectorAll("input[name='" + code + "-value']").forEach(function (f) { f.setAttribute("aria-invalid", "true"); });
+      markInvalid(el, code + "-value", [refused]);
+      invalid[code] = true;
       setStatus(el, "error", gettext("Réponse non enregistrée : corrigez le champ signalé.") + " " + refused);
       return;
     }
@@ -231,10 +276,10 @@
         applyNotAsked(data.not_asked);
         var messages = [];
         Object.keys(data.errors).forEach(function (name) {
-          var field = el.querySelector("[name='" + code + "-" + name + "']");
-          if (field) { field.setAttribute("aria-invalid", "true"); }
+          markInvalid(el, code + "-" + name, data.errors[name]);
           messages = messages.concat(data.errors[name]);
         });
+        invalid[code] = true;
         setStatus(el, "error", data.message + " " + messages.join(" "));
       } else if (data.status === "csrf") {
         // This page's token is outdated: only a reload can send the answer, kept in this browser.
@@ -362,7 +407,7 @@
     Object.keys(readStore()).forEach(function (code) { if (card(code)) { schedule(code, 0); } });
   });
   window.addEventListener("beforeunload", function (event) {
-    var unsent = Object.keys(readStore()).some(function (code) { return card(code); });
+    var unsent = Object.keys(readStore()).concat(Object.keys(invalid)).some(function (code) { return card(code); });
     if (unsent) { event.preventDefault(); event.returnValue = ""; }
   });
   // Without JavaScript the page's button saves everything; with it, the same button still works

@@ -435,7 +435,7 @@ def set_in(path, value):
         ),
         pytest.param(
             set_answer(QuestionKind.TEXT, "x" * 5000),
-            "diagnostic 1 › {code}\u00a0: 2000 caractères au plus",
+            "diagnostic 1 › {code}\u00a0: 2\u00a0000 caractères au plus",
             id="text-answer-too-long",
         ),
         pytest.param(

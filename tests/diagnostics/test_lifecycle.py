@@ -324,7 +324,7 @@ def test_reopening_needs_a_reason_which_the_history_shows(client, submitted, ref
 
     response = client.post(url, {"reason": "x" * 2001})
     assert response.status_code == 400
-    assert "2000 caractères au plus" in response.content.decode()
+    assert "2\u00a0000 caractères au plus" in response.content.decode()
 
     response = client.post(url, {"reason": "Le budget 2025 était faux."})
     assert response.status_code == 302

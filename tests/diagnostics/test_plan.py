@@ -75,7 +75,11 @@ def test_an_agent_adds_an_action_with_owner_deadline_and_budget(client, diagnost
         ("budget_amount", "-5", "positif"),
         ("title", "", "obligatoire"),
         ("status", "perdue", "choix valide"),
-        ("description", "x" * 10_001, "10000 caractères au plus (vous en avez saisi 10001)."),
+        (
+            "description",
+            "x" * 10_001,
+            "10\u00a0000 caractères au plus (vous en avez saisi 10\u00a0001).",
+        ),
         ("title", "x" * 201, "200 caractères au plus (vous en avez saisi 201)."),
         ("owner", "Direction\x00", "Le texte contient un caractère invalide."),
         ("budget_line", "\x00", "Le texte contient un caractère invalide."),

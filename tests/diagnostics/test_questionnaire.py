@@ -255,7 +255,11 @@ def test_an_option_of_another_question_is_refused(client, diagnostic, agent, que
         (QuestionKind.NUMBER, "-3", "positif"),
         (QuestionKind.NUMBER, "1e400", "nombre"),
         (QuestionKind.TEXT, "a\x00b", "Le texte contient un caractère invalide."),
-        (QuestionKind.TEXT, "x" * 2001, "2000 caractères au plus (vous en avez saisi 2001)."),
+        (
+            QuestionKind.TEXT,
+            "x" * 2001,
+            "2\u00a0000 caractères au plus (vous en avez saisi 2\u00a0001).",
+        ),
     ],
 )
 def test_tampered_values_get_a_french_message_and_store_nothing(
@@ -275,10 +279,10 @@ def test_a_huge_comment_is_refused_with_a_message(client, diagnostic, agent, que
     payload = {f"{question.code}-comment": "x" * 100_000}
     response = client.post(save_url(diagnostic, question), payload)
     assert response.status_code == 400
-    assert "2000 caractères au plus" in " ".join(response.json()["errors"]["comment"])
+    assert "2\u00a0000 caractères au plus" in " ".join(response.json()["errors"]["comment"])
     page = client.post(rec_url(diagnostic, question.recommendation.number), payload)
     assert page.status_code == 400
-    assert "2000 caractères au plus" in page.content.decode()
+    assert "2\u00a0000 caractères au plus" in page.content.decode()
     assert not Answer.objects.exists()
 
 

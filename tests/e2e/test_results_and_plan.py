@@ -75,7 +75,9 @@ def test_the_action_plan_is_accessible_in_every_state(new_page, demo, agent):
     check_page(page, "plan action edit form")
     page.get_by_label("Statut").select_option(label="En cours")
     page.get_by_role("button", name="Enregistrer", exact=True).click()
-    expect(page.get_by_role("status")).to_contain_text("Action enregistrée.")
+    expect(page.get_by_role("status")).to_contain_text(
+        re.compile(r"Action «.Accueillir une délégation de Tambacounda.» enregistrée\.")
+    )
 
     page.get_by_role("link", name="Historique « Accueillir une délégation de Tambacounda »").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Historique de l’action")

@@ -84,7 +84,7 @@ def test_two_referents_submitting_at_once_submit_once(catalogue, collectivite, r
 
     assert sorted(results) == [
         (302, ["Ce diagnostic est déjà soumis."]),
-        (302, ["Diagnostic soumis\u00a0: il est désormais en lecture seule."]),
+        (302, ["Diagnostic soumis\u00a0: ses scores sont enregistrés."]),
     ]
     diagnostic.refresh_from_db()
     assert diagnostic.is_submitted and diagnostic.is_latest_submitted

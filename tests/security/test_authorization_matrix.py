@@ -244,6 +244,8 @@ RULES = {
     "diagnostic_export_json": Rule(READ),
     # Action plan
     "diagnostic_plan": Rule(READ),
+    "plan_export_csv": Rule(READ),
+    "plan_export_xlsx": Rule(READ),
     "plan_accept": Rule({"POST": EDITOR}, success={"POST": 302}, changes="actions"),
     "plan_action_add": Rule(
         {"POST": EDITOR}, data="action", success={"POST": 302}, changes="actions"
