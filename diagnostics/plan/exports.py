@@ -26,7 +26,13 @@ def _columns() -> list[str]:
         _("Statut"),
         _("Priorité"),
         _("Reprise du plan"),
+        _("Réalisée le"),
+        _("Montant dépensé (€)"),
     ]
+
+
+# The columns holding amounts (numbers, not text), by position in ``_values``.
+AMOUNT_COLUMNS = (5, 11)
 
 
 def _values(action) -> list:
@@ -42,6 +48,8 @@ def _values(action) -> list:
         action.get_status_display(),
         action.get_priority_display(),
         str(action.carried_from_year or ""),
+        action.completed_on.strftime("%d/%m/%Y") if action.completed_on else "",
+        action.amount_spent,
     ]
 
 
@@ -54,7 +62,7 @@ def plan_csv(actions) -> bytes:
             [
                 # A French spreadsheet reads « 1500,50 »; the amount has no sign to guard.
                 ("" if value is None else format(value, "f").replace(".", ","))
-                if index == 5
+                if index in AMOUNT_COLUMNS
                 else safe_cell(value)
                 for index, value in enumerate(_values(action))
             ]
@@ -71,7 +79,7 @@ def plan_xlsx(actions, *, title: str) -> bytes:
         row = sheet.max_row + 1
         for column, value in enumerate(_values(action), start=1):
             cell = sheet.cell(row=row, column=column)
-            if column == 6:
+            if column - 1 in AMOUNT_COLUMNS:
                 if value is not None:
                     cell.value = float(value)
                     cell.number_format = "#,##0.00"
@@ -79,7 +87,8 @@ def plan_xlsx(actions, *, title: str) -> bytes:
             # Set as a string cell: openpyxl would otherwise take « =… » for a formula.
             cell.value = safe_cell(value)
             cell.data_type = TYPE_STRING
-    for column, width in zip("ABCDEFGHIJ", (40, 30, 50, 25, 14, 14, 25, 14, 18, 14), strict=True):
+    widths = (40, 30, 50, 25, 14, 14, 25, 14, 18, 14, 14, 16)
+    for column, width in zip("ABCDEFGHIJKL", widths, strict=True):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A2"
     workbook.properties.title = title

@@ -225,3 +225,23 @@ def test_a_proposal_taken_or_dismissed_on_the_plan_page_returns_to_the_list(
     assert response.url == plan_url(diagnostic) + "#proposees"
     assert PlanAction.objects.filter(diagnostic=diagnostic, dismissed=True).count() == 1
     assert PlanAction.objects.filter(diagnostic=diagnostic, dismissed=False).count() == 1
+
+
+def test_the_exports_carry_the_completion_date_and_the_amount_spent(client, diagnostic, agent):
+    import datetime
+
+    client.force_login(agent)
+    add(client, diagnostic, title="Jumelage")
+    PlanAction.objects.filter(title="Jumelage").update(
+        status="realisee",
+        completed_on=datetime.date(2026, 3, 15),
+        amount_spent="12400.50",
+    )
+    text = client.get(reverse("plan_export_csv", args=[diagnostic.public_id])).content
+    rows = list(csv.reader(io.StringIO(text.decode("utf-8")[1:]), delimiter=";"))
+    assert rows[0][-2:] == ["Réalisée le", "Montant dépensé (€)"]
+    assert rows[1][-2:] == ["15/03/2026", "12400,50"]
+    response = client.get(reverse("plan_export_xlsx", args=[diagnostic.public_id]))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[1][-2:] == ("15/03/2026", 12400.5)
