@@ -6,10 +6,10 @@ page, the PDF reports, the exports and the backups all read ``Answer`` rows. Wri
 answers into those rows — marked ``Answer.source = "budget"``, with a history entry of their
 own — keeps every one of them consistent without teaching each reader about the budget. The rows
 are rewritten here whenever the figures or the competences change (budget.services), and when a
-diagnostic is created or reopened (the diagnostic_opened signal, see budget.receivers). Submitted diagnostics are never
-touched: their answers are what was submitted. While an answer comes from the budget, the
-questionnaire shows it read-only with its source (diagnostics.questionnaire.answers refuses to
-change it); when the figures no longer answer the question, the answer stays as it was and
+diagnostic is created or reopened (the diagnostic_opened signal, see budget.receivers).
+Submitted diagnostics are never touched: their answers are what was submitted. While an answer
+comes from the budget, the questionnaire shows it read-only with its source
+(diagnostics.questionnaire.answers refuses to change it); when the figures no longer answer the question, the answer stays as it was and
 becomes editable again, so that nothing anyone sees is lost.
 
 What the figures answer (catalogue versions 2026.1 and 2026.2; a question whose kind or options
