@@ -1,16 +1,16 @@
 """The budget feeds the diagnostic: recommendation 8's 1 % and budget questions are answered from
 the figures entered on the budget pages, for the diagnostic's year.
 
-Why stored answers rather than answers computed when a page is read: the scores, the results
-page, the PDF reports, the exports and the backups all read ``Answer`` rows. Writing the derived
-answers into those rows — marked ``Answer.source = "budget"``, with a history entry of their
-own — keeps every one of them consistent without teaching each reader about the budget. The rows
-are rewritten here whenever the figures or the competences change (budget.services), and when a
-diagnostic is created or reopened (the diagnostic_opened signal, see budget.receivers).
-Submitted diagnostics are never touched: their answers are what was submitted. While an answer
-comes from the budget, the questionnaire shows it read-only with its source
-(diagnostics.questionnaire.answers refuses to change it); when the figures no longer answer the question, the answer stays as it was and
-becomes editable again, so that nothing anyone sees is lost.
+Why stored answers rather than answers computed when a page is read: the scores, the results page,
+the PDF reports, the exports and the backups all read ``Answer`` rows. Writing the derived answers
+into those rows — marked ``Answer.source = "budget"``, with a history entry of their own — keeps
+every one of them consistent without teaching each reader about the budget. The rows are rewritten
+here whenever the figures or the competences change (budget.services), and when a diagnostic is
+created or reopened (the diagnostic_opened signal, see budget.receivers). Submitted diagnostics are
+never touched: their answers are what was submitted. While an answer comes from the budget, the
+questionnaire shows it read-only with its source (diagnostics.questionnaire.answers refuses to
+change it); when the figures no longer answer the question, the answer stays as it was and becomes
+editable again, so that nothing anyone sees is lost.
 
 What the figures answer (catalogue versions 2026.1 and 2026.2; a question whose kind or options
 differ from what is expected is left alone):
