@@ -198,7 +198,7 @@ def test_levels_add_up_to_the_group_and_stay_secret(catalogue):
         submitted(catalogue, score=score)
     observatory = build_observatory()
     (levels,) = table_rows(observatory, "niveaux").values()
-    emerging, developing, structured, integrated, unscored, group = levels
+    emerging, developing, structured, _integrated, _unscored, group = levels
     assert structured.value == 5
     assert emerging.hidden == Hidden.PRIMARY
     assert developing.value == 0 and developing.shown  # nobody: nothing to protect
@@ -247,9 +247,9 @@ def partnership(collectivite, country="SN", kind="cooperation", themes=("eau",),
 
 
 def test_partnerships_by_country_kind_and_theme_keep_the_secret(admin_client, db):
-    for index in range(6):
+    for _index in range(6):
         partnership(CollectiviteFactory(), "SN", "cooperation", ["eau"])
-    for index in range(5):
+    for _index in range(5):
         partnership(CollectiviteFactory(), "DE", "jumelage", ["culture"])
     partnership(CollectiviteFactory(), "JP", "jumelage", ["culture"])
     partnership(CollectiviteFactory(), "SN", "cooperation", ["eau"], state="termine")
@@ -272,7 +272,7 @@ def test_partnerships_by_country_kind_and_theme_keep_the_secret(admin_client, db
 
 
 def test_a_share_is_hidden_with_its_count(db):
-    for index in range(6):
+    for _index in range(6):
         partnership(CollectiviteFactory(), "SN", "cooperation")
     partnership(CollectiviteFactory(), "DE", "jumelage")
     kinds = table_rows(build_observatory(), "types")
@@ -280,7 +280,7 @@ def test_a_share_is_hidden_with_its_count(db):
 
 
 def test_every_table_downloads_as_csv_with_formulas_neutralised(admin_client, catalogue):
-    for index in range(5):
+    for _index in range(5):
         partnership(CollectiviteFactory(), "SN", partner_name="=HYPERLINK(1)")
         submitted(catalogue)
     observatory = build_observatory()
