@@ -292,6 +292,8 @@ def populate(seed):
                 "comment",
                 "revision",
                 "updated_at",
+                "dont_know",
+                "needs_confirmation",
             ],
             (
                 (
@@ -302,6 +304,8 @@ def populate(seed):
                     state["comment"],
                     1,
                     submitted,
+                    False,
+                    False,
                 )
                 for diagnostic, (submitted, states) in zip(diagnostics, answer_rows, strict=True)
                 for question, state in zip(questions, states, strict=True)
