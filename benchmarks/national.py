@@ -555,7 +555,8 @@ def naive_observatory():
 
 
 def observatory_page_function():
-    from django.test import RequestFactory
+    from django.conf import settings
+    from django.test import RequestFactory, override_settings
 
     from accounts.models import User
     from observatory.views import observatory
@@ -563,6 +564,14 @@ def observatory_page_function():
     admin = User.objects.filter(is_superuser=True).first() or User.objects.create_superuser(
         email="observatoire@exemple.localhost", password="bench-observatoire-2026"
     )
+
+    # The page links the theme's static files: no manifest here (no collectstatic).
+    override_settings(
+        STORAGES={
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        }
+    ).enable()
 
     def page():
         request = RequestFactory().get("/plateforme/observatoire/")
