@@ -17,16 +17,15 @@ from django.db.models import (
     Case,
     Count,
     Exists,
+    F,
     FloatField,
     IntegerField,
     OuterRef,
     Q,
     Sum,
-    TextField,
     Value,
     When,
 )
-from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 from django_countries.fields import Country
 
@@ -49,22 +48,18 @@ STUDY_SOURCE = (
 )
 
 
-class Percentile(Aggregate):
-    """PostgreSQL's ``percentile_cont``: the continuous percentile, computed in the database."""
+class Quartiles(Aggregate):
+    """PostgreSQL's ``percentile_cont`` of the three quartiles at once: one sort per group."""
 
     function = "PERCENTILE_CONT"
-    name = "Percentile"
-    output_field = FloatField()
+    name = "Quartiles"
+    template = "%(function)s(ARRAY[0.25, 0.5, 0.75]) WITHIN GROUP (ORDER BY %(expressions)s)"
 
-    def __init__(self, expression, fraction, **extra):
-        super().__init__(expression, **extra)
-        self.fraction = fraction
+    @property
+    def output_field(self):
+        from django.contrib.postgres.fields import ArrayField
 
-    def as_sql(self, compiler, connection, **extra_context):
-        extra_context["template"] = (
-            f"%(function)s({float(self.fraction)!r}) WITHIN GROUP (ORDER BY %(expressions)s)"
-        )
-        return super().as_sql(compiler, connection, **extra_context)
+        return ArrayField(FloatField())
 
 
 @dataclass
@@ -141,24 +136,58 @@ def quartiles(queryset, groups: list[str], value: str) -> dict[tuple, tuple[int,
     query; None values are left out."""
     queryset = queryset.filter(**{f"{value}__isnull": False})
     if connection.vendor == "postgresql":
-        rows = (
-            queryset.values(*groups)
-            .order_by()
-            .annotate(
-                n=Count(value),
-                q1=Percentile(value, 0.25),
-                q2=Percentile(value, 0.5),
-                q3=Percentile(value, 0.75),
-            )
-        )
-        return {
-            tuple(row[g] for g in groups): (row["n"], (row["q1"], row["q2"], row["q3"]))
-            for row in rows
-        }
+        rows = queryset.values(*groups).order_by().annotate(n=Count(value), q=Quartiles(value))
+        return {tuple(row[g] for g in groups): (row["n"], tuple(row["q"])) for row in rows}
     values: dict[tuple, list[float]] = defaultdict(list)
     for row in queryset.values_list(*groups, value).order_by():
         values[tuple(row[:-1])].append(row[-1])
     return {group: (len(items), _quartiles(items)) for group, items in values.items()}
+
+
+def quartiles_two_ways(
+    queryset, fine: dict, coarse: list[str], value
+) -> tuple[dict[tuple, tuple[int, tuple]], dict[tuple, tuple[int, tuple]]]:
+    """``quartiles`` by the ``fine`` groups (name -> expression) and by the ``coarse`` ones (a
+    subset of their names), in one query: PostgreSQL groups the rows both ways at once
+    (GROUPING SETS), SQLite sends them once and Python groups them."""
+    names = list(fine)
+    rows = (
+        queryset.order_by()
+        .annotate(**fine, observed_value=value)
+        .filter(observed_value__isnull=False)
+        .values_list(*names, "observed_value")
+    )
+    positions = [names.index(name) for name in coarse]
+    fine_result: dict[tuple, tuple[int, tuple]] = {}
+    coarse_result: dict[tuple, tuple[int, tuple]] = {}
+    if connection.vendor == "postgresql":
+        sql, params = rows.query.sql_with_params()
+        columns = [f"g{index}" for index in range(len(names))]
+        every = ", ".join(columns)
+        some = ", ".join(columns[index] for index in positions)
+        left_out = ", ".join(c for index, c in enumerate(columns) if index not in positions)
+        grouped = (
+            f"SELECT {every}, GROUPING({left_out}), COUNT(v), "
+            f"PERCENTILE_CONT(ARRAY[0.25, 0.5, 0.75]) WITHIN GROUP (ORDER BY v) "
+            f"FROM ({sql}) AS r({every}, v) GROUP BY GROUPING SETS (({every}), ({some}))"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(grouped, params)
+            for *key, coarse_only, n, figures in cursor:
+                if coarse_only:
+                    coarse_result[tuple(key[i] for i in positions)] = (n, tuple(figures))
+                else:
+                    fine_result[tuple(key)] = (n, tuple(figures))
+        return fine_result, coarse_result
+    fine_values: dict[tuple, list[float]] = defaultdict(list)
+    coarse_values: dict[tuple, list[float]] = defaultdict(list)
+    for *key, observed in rows:
+        fine_values[tuple(key)].append(observed)
+        coarse_values[tuple(key[i] for i in positions)].append(observed)
+    for source, target in ((fine_values, fine_result), (coarse_values, coarse_result)):
+        for group, items in source.items():
+            target[group] = (len(items), _quartiles(items))
+    return fine_result, coarse_result
 
 
 def _quartiles(items: list[float]) -> tuple:
@@ -260,14 +289,23 @@ def _submitted_tables(latest) -> tuple[list[Table], list[Additive]]:
 
 
 def _score_tables(latest) -> list[Table]:
-    annotated = latest.annotate(band=band_expression("collectivite__"))
-    by_kind = quartiles(annotated, ["collectivite__kind"], "overall_score")
-    by_group = quartiles(annotated, ["collectivite__kind", "band"], "overall_score")
-    scores = RecommendationScore.objects.filter(diagnostic__in=latest.values("pk")).annotate(
-        band=band_expression("diagnostic__collectivite__")
+    by_group, by_kind = quartiles_two_ways(
+        latest,
+        {"kind": F("collectivite__kind"), "band": band_expression("collectivite__")},
+        ["kind"],
+        F("overall_score"),
     )
-    recs_by_kind = quartiles(scores, ["diagnostic__collectivite__kind", "number"], "score")
-    recs_by_group = quartiles(scores, ["diagnostic__collectivite__kind", "band", "number"], "score")
+    scores = RecommendationScore.objects.filter(diagnostic__in=latest.values("pk"))
+    recs_by_group, recs_by_kind = quartiles_two_ways(
+        scores,
+        {
+            "kind": F("diagnostic__collectivite__kind"),
+            "band": band_expression("diagnostic__collectivite__"),
+            "rec": F("number"),
+        },
+        ["kind", "rec"],
+        F("score"),
+    )
 
     def group_label(group):
         kind, *band = group
@@ -423,24 +461,14 @@ def _partnership_tables() -> tuple[list[Table], list[Additive], dict]:
         chart=[(row.label, row.cells[1]) for row in kind_rows],
     )
 
-    theme_figures = {}
-    with_text = active.annotate(themes_text=Cast("themes", TextField()))
+    by_theme = partnerships_by_theme()
+    theme_rows = []
     for theme in Theme:
-        contains = Q(themes_text__contains=f'"{theme.value}"')
-        theme_figures[f"{theme.value}__c"] = Count("collectivite", distinct=True, filter=contains)
-        theme_figures[f"{theme.value}__p"] = Count("pk", filter=contains)
-    figures = with_text.aggregate(**theme_figures)
-    theme_rows = [
-        Row(
-            str(theme.label),
-            [
-                _count(figures[f"{theme.value}__c"]),
-                Cell(figures[f"{theme.value}__p"], figures[f"{theme.value}__c"]),
-            ],
-        )
-        for theme in Theme
-        if figures[f"{theme.value}__p"]
-    ]
+        if theme.value in by_theme:
+            collectivites, count = by_theme[theme.value]
+            theme_rows.append(
+                Row(str(theme.label), [_count(collectivites), Cell(count, collectivites)])
+            )
     themes = Table(
         slug="thematiques",
         title=_("Partenariats actifs par thématique"),
@@ -456,6 +484,29 @@ def _partnership_tables() -> tuple[list[Table], list[Additive], dict]:
         "budget": Cell(totals["budget"], totals["budgeted"], unit="euros"),
     }
     return [countries, kinds, themes], relations, platform
+
+
+THEMES_SQL = {
+    # One row per (partnership, theme) through the JSON list, then grouped: one pass, one query.
+    "postgresql": (
+        "SELECT t.theme, COUNT(DISTINCT p.collectivite_id), COUNT(*) FROM {table} p "
+        "CROSS JOIN LATERAL jsonb_array_elements_text(p.themes) AS t(theme) "
+        "WHERE p.state = %s AND jsonb_typeof(p.themes) = 'array' GROUP BY t.theme"
+    ),
+    "sqlite": (
+        "SELECT t.value, COUNT(DISTINCT p.collectivite_id), COUNT(*) FROM {table} p, "
+        "json_each(p.themes) AS t WHERE p.state = %s AND json_type(p.themes) = 'array' "
+        "GROUP BY t.value"
+    ),
+}
+
+
+def partnerships_by_theme() -> dict[str, tuple[int, int]]:
+    """Theme code -> (collectivités, active partnerships), in one query."""
+    sql = THEMES_SQL[connection.vendor].format(table=Partnership._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [PartnershipState.ACTIF.value])
+        return {theme: (collectivites, count) for theme, collectivites, count in cursor}
 
 
 def _add_shares(kinds: Table) -> None:
