@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from observatory.models import GROUP_NAME
 from partnerships.models import FinderProfile, Partnership
 from partnerships.services import set_finder_visibility
-from tests.e2e.helpers import check_page
+from tests.e2e.helpers import check_page, screenshot
 from tests.factories import CollectiviteFactory, DiagnosticFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.e2e
@@ -117,6 +117,7 @@ def test_the_registry_feeds_the_finder_the_diagnostic_and_the_observatory(
     expect(table).to_contain_text("Commune")
     expect(observer.get_by_role("region", name="Repères de l’étude")).to_contain_text("10\u00a0440")
     check_page(observer, "observatory")
+    screenshot(observer, "observatoire")
     with observer.expect_download() as download:
         observer.get_by_role(
             "link",
