@@ -12,6 +12,7 @@ is hidden too (the smallest part still shown, else the total). Cells may be shar
 import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 MIN_CONTRIBUTORS = 5
 
@@ -49,28 +50,95 @@ class Additive:
 
 def suppress(cells: Iterable[Cell], relations: Iterable[Additive] = ()) -> None:
     """Hide, in place, every cell with too few contributors, then enough others that no hidden
-    value follows from a published relation."""
+    value follows from the published relations, alone or combined."""
     relations = list(relations)
     for cell in itertools.chain(cells, *(relation.members() for relation in relations)):
         if 0 < cell.contributors < MIN_CONTRIBUTORS and cell.shown:
             cell.hidden = Hidden.PRIMARY
+    while True:
+        _blur_lone_cells(relations)
+        # Relations that each hide two cells can still, together, pin one down (a hidden cell
+        # on no cycle of hidden cells): the exact test, by linear algebra, finds it.
+        found = derivable(relations)
+        if not found or not _hide_one_more(found[0], relations):
+            return
+
+
+def _complement(relation: Additive) -> bool:
+    """Hide one more member of ``relation``: the smallest part still shown that is not zero (a
+    zero blurs nothing), else the total."""
+    candidates = sorted(
+        (cell for cell in relation.parts if cell.shown and cell.value),
+        key=lambda cell: cell.value,
+    )
+    if candidates:
+        candidates[0].hidden = Hidden.COMPLEMENTARY
+    elif relation.total is not None and relation.total.shown:
+        relation.total.hidden = Hidden.COMPLEMENTARY
+    else:
+        return False
+    return True
+
+
+def _blur_lone_cells(relations: list[Additive]) -> None:
     changed = True
     while changed:
         changed = False
         for relation in relations:
-            members = relation.members()
-            hidden = [cell for cell in members if not cell.shown]
-            if len(hidden) != 1:
+            hidden = [cell for cell in relation.members() if not cell.shown]
+            if len(hidden) == 1 and _complement(relation):
+                changed = True
+
+
+def _hide_one_more(cell: Cell, relations: list[Additive]) -> bool:
+    return any(
+        _complement(relation)
+        for relation in relations
+        if any(member is cell for member in relation.members())
+    )
+
+
+def derivable(relations: Iterable[Additive]) -> list[Cell]:
+    """The hidden cells whose value follows from the shown ones through the relations: those
+    whose unit vector lies in the span of the relations' equations over the hidden cells (a
+    row of the reduced echelon form with a single non-zero coefficient)."""
+    hidden: list[Cell] = []
+    position: dict[int, int] = {}
+    equations = []
+    for relation in relations:
+        coefficients: dict[int, Fraction] = {}
+        for cell, sign in [*((part, 1) for part in relation.parts), (relation.total, -1)]:
+            if cell is None or cell.shown:
                 continue
-            # A part equal to zero would blur nothing: the smallest other part, else the total.
-            candidates = sorted(
-                (cell for cell in relation.parts if cell.shown and cell.value),
-                key=lambda cell: cell.value,
-            )
-            if candidates:
-                candidates[0].hidden = Hidden.COMPLEMENTARY
-            elif relation.total is not None and relation.total.shown:
-                relation.total.hidden = Hidden.COMPLEMENTARY
-            else:
-                continue
-            changed = True
+            if id(cell) not in position:
+                position[id(cell)] = len(hidden)
+                hidden.append(cell)
+            index = position[id(cell)]
+            coefficients[index] = coefficients.get(index, Fraction(0)) + sign
+        coefficients = {k: v for k, v in coefficients.items() if v}
+        if coefficients:
+            equations.append(coefficients)
+    # Gauss–Jordan elimination on sparse rows.
+    pivots: dict[int, dict[int, Fraction]] = {}
+    for row in equations:
+        row = dict(row)
+        for column, pivot_row in pivots.items():
+            if column in row:
+                factor = row[column]
+                for k, v in pivot_row.items():
+                    row[k] = row.get(k, Fraction(0)) - factor * v
+                row = {k: v for k, v in row.items() if v}
+        if not row:
+            continue
+        column = min(row)
+        scale = row[column]
+        row = {k: v / scale for k, v in row.items()}
+        for other in pivots.values():
+            if column in other:
+                factor = other[column]
+                for k, v in row.items():
+                    other[k] = other.get(k, Fraction(0)) - factor * v
+                for k in [k for k, v in other.items() if not v]:
+                    del other[k]
+        pivots[column] = row
+    return [hidden[column] for column, row in sorted(pivots.items()) if len(row) == 1]

@@ -16,7 +16,7 @@ from django.utils import timezone
 from diagnostics.models import RecommendationScore
 from observatory.figures import build_observatory
 from observatory.models import GROUP_NAME
-from observatory.suppression import Additive, Cell, Hidden, suppress
+from observatory.suppression import Additive, Cell, Hidden, derivable, suppress
 from partnerships.models import Partnership
 from tests.factories import CollectiviteFactory, DiagnosticFactory, UserFactory
 
@@ -55,10 +55,55 @@ def table_rows(observatory, slug):
 
 
 def assert_nothing_derivable(relations):
-    """No relation of the page has a lone hidden member: each hidden figure stays unknown."""
+    """No relation of the page has a lone hidden member, and no combination of them gives a
+    hidden figure away (linear algebra over the published sums)."""
     for relation in relations:
         hidden = [cell for cell in relation.members() if not cell.shown]
         assert len(hidden) != 1, relation
+    assert derivable(relations) == []
+
+
+def grid_relations(values, contributors=None):
+    """A table of counts with its row totals, column totals and grand total."""
+    contributors = contributors or values
+    grid = [
+        [Cell(v, c) for v, c in zip(row, crow, strict=True)]
+        for row, crow in zip(values, contributors, strict=True)
+    ]
+    rows = [Cell(sum(r), sum(r)) for r in values]
+    columns = [Cell(sum(col), sum(col)) for col in zip(*values, strict=True)]
+    grand = Cell(sum(map(sum, values)), sum(map(sum, values)))
+    relations = [Additive(total, line) for total, line in zip(rows, grid, strict=True)]
+    relations += [
+        Additive(total, list(line))
+        for total, line in zip(columns, zip(*grid, strict=True), strict=True)
+    ]
+    relations += [Additive(grand, rows), Additive(grand, columns)]
+    cells = [cell for line in grid for cell in line] + rows + columns + [grand]
+    return grid, cells, relations
+
+
+def test_hidden_cells_that_only_combined_sums_reveal_are_blurred_too():
+    # Two blocks of four small cells, joined by one small cell: every row and column hides at
+    # least two cells, yet rows 0-1 minus columns 0-1 give the joining cell (1, 2) away.
+    values = [
+        [1, 2, 10, 10],
+        [3, 4, 2, 10],
+        [10, 10, 1, 3],
+        [10, 10, 2, 4],
+    ]
+    grid, cells, relations = grid_relations(values)
+    primary = {(0, 0), (0, 1), (1, 0), (1, 1), (1, 2), (2, 2), (2, 3), (3, 2), (3, 3)}
+    for i, j in primary:
+        grid[i][j].hidden = Hidden.PRIMARY  # what the primary rule hides, before suppress()
+    assert all(sum(not c.shown for c in r.members()) != 1 for r in relations), (
+        "the example must pass the lone-cell rule"
+    )
+    assert derivable(relations) == [grid[1][2]]
+    suppress(cells, relations)
+    assert grid[1][2].hidden == Hidden.PRIMARY
+    assert any(cell.hidden == Hidden.COMPLEMENTARY for cell in cells)
+    assert_nothing_derivable(relations)
 
 
 # --- Who sees it -------------------------------------------------------------------------------
@@ -138,16 +183,7 @@ def suppression_cases():
 
 @pytest.mark.parametrize("values", list(suppression_cases())[:200])
 def test_no_hidden_count_follows_from_the_totals(values):
-    grid = [[Cell(v, v) for v in values[:3]], [Cell(v, v) for v in values[3:]]]
-    rows = [Cell(sum(c.value for c in row), sum(c.value for c in row)) for row in grid]
-    columns = [Cell(grid[0][j].value + grid[1][j].value, 0) for j in range(3)]
-    for column in columns:
-        column.contributors = column.value
-    grand = Cell(sum(values), sum(values))
-    relations = [Additive(rows[i], grid[i]) for i in range(2)]
-    relations += [Additive(columns[j], [grid[0][j], grid[1][j]]) for j in range(3)]
-    relations += [Additive(grand, rows), Additive(grand, columns)]
-    cells = [*grid[0], *grid[1], *rows, *columns, grand]
+    _grid, cells, relations = grid_relations([list(values[:3]), list(values[3:])])
     suppress(cells, relations)
     assert all(not cell.shown for cell in cells if 0 < cell.contributors < 5)
     assert_nothing_derivable(relations)
