@@ -109,7 +109,7 @@ def test_the_registry_feeds_the_finder_the_diagnostic_and_the_observatory(
             is_latest_submitted=True,
         )
     observer = new_page(network)
-    observer.goto("/plateforme/observatoire/")
+    observer.get_by_role("link", name="Consulter l’observatoire national").click()
     expect(observer.get_by_role("heading", level=1)).to_contain_text("Observatoire national")
     table = observer.get_by_role(
         "table", name="Collectivités ayant soumis un diagnostic, par type et par taille"

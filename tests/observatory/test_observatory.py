@@ -119,6 +119,8 @@ def test_only_the_permission_opens_the_observatory(client, referent, catalogue):
     network = UserFactory(email="observatoire@franceurbaine.localhost")
     network.groups.add(Group.objects.get(name=GROUP_NAME))
     client.force_login(network)
+    dashboard = client.get(reverse("dashboard")).content.decode()
+    assert f'href="{URL}"' in dashboard and "Consulter l’observatoire national" in dashboard
     response = client.get(URL)
     assert response.status_code == 200
     assert "Observatoire national" in response.content.decode()
