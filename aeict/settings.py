@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "budget",
     "territories",
     "partnerships",
+    "observatory",
 ]
 
 MIDDLEWARE = [

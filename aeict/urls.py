@@ -39,6 +39,7 @@ urlpatterns = [
     path("", include("budget.urls")),
     path("", include("territories.urls")),
     path("", include("partnerships.urls")),
+    path("", include("observatory.urls")),
 ]
 
 handler400 = "aeict.views.bad_request"

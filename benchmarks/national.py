@@ -10,7 +10,14 @@ commune (the largest peer group), national_means(), and one SQL query that recom
 score per recommendation from the raw answers; checks that it agrees with national_means().
 Prints the figures against the targets of issue 4 and writes benchmarks/results/national.json.
 
-    uv run python benchmarks/national.py [--runs 20] [--warmup 3]
+Issue 14 adds three years of submitted diagnostics (2024 for 60 % of the collectivités, 2025 for
+80 %, 2026 for all: about 11 300 diagnostics), 10 440 partnerships over 150 countries (the
+study's count), a third of the collectivités with partnerships visible in the finder; and
+measures the national observatory's page (target < 150 ms) and the finder (< 50 ms), each beside
+a naive computation (one collectivité at a time; every partnership read into Python), at least
+10× slower.
+
+    uv run python benchmarks/national.py [--runs 20] [--warmup 3] [--naive-runs 3]
 
 Exit status: 0 once measured (targets met or not), 1 if the recomputation disagrees with
 national_means(), 2 if the setup failed.
@@ -36,7 +43,31 @@ MIX = [
     ("region", 17, "23", (300_000, 12_000_000), 0.60),
     ("autre", 176, "25", (1_000, 100_000), 0.40),
 ]
-EARLIER_DIAGNOSTICS = 430
+# Share of the collectivités with a submitted diagnostic each year (issue 14: three years).
+YEARS = {2024: 0.6, 2025: 0.8, 2026: 1.0}
+PARTNERSHIPS = 10_440
+COUNTRIES = 150
+# Partnerships drawn per collectivité in proportion to these weights, by kind.
+PARTNERSHIP_WEIGHTS = {
+    "commune": 1.0,
+    "epci": 1.5,
+    "metropole": 25.0,
+    "departement": 6.0,
+    "region": 12.0,
+    "autre": 0.5,
+}
+PARTNERSHIP_KINDS = {
+    "jumelage": 0.35,
+    "cooperation": 0.30,
+    "partenariat": 0.20,
+    "reseau": 0.08,
+    "projet_europeen": 0.07,
+}
+PARTNERSHIP_STATES = {"actif": 0.8, "en_sommeil": 0.12, "termine": 0.08}
+VISIBLE_SHARE = 1 / 3
+OBSERVATORY_TARGET_MS = 150.0
+FINDER_TARGET_MS = 50.0
+ISSUE_14_SPEEDUP = 10.0
 TARGET_MS = 50.0
 TARGET_SPEEDUP = 5.0
 TOLERANCE = 1e-6
@@ -117,6 +148,9 @@ def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=20, help="timed runs of each measure")
     parser.add_argument("--warmup", type=int, default=3, help="untimed runs first")
+    parser.add_argument(
+        "--naive-runs", type=int, default=3, help="timed runs of each naive computation"
+    )
     common.add_database_options(parser, database="aeict_national")
     parser.add_argument("--explain", action="store_true", help="print the plans even if met")
     parser.add_argument("--timeout", type=float, default=1200, help="seconds before giving up")
@@ -188,23 +222,24 @@ def populate(seed):
         Collectivite.objects.bulk_create(collectivites, batch_size=1000)
     print(f"  {len(collectivites)} collectivités created", flush=True)
 
-    earlier = set(rng.sample(range(len(collectivites)), EARLIER_DIAGNOSTICS))
     plans = []
-    for index, collectivite in enumerate(collectivites):
+    for collectivite in collectivites:
         base = maturity_of[collectivite.siren]
-        if index in earlier:
-            submitted = datetime(2023, 3, 1, tzinfo=UTC) + timedelta(days=rng.uniform(0, 300))
-            plans.append((collectivite, "Diagnostic 2023", base - 0.1, submitted))
-        submitted = datetime(2026, 1, 5, tzinfo=UTC) + timedelta(days=rng.uniform(0, 150))
-        plans.append((collectivite, "Diagnostic 2026", base, submitted))
+        for year, share in YEARS.items():
+            if share < 1 and rng.random() >= share:
+                continue
+            submitted = datetime(year, 1, 5, tzinfo=UTC) + timedelta(days=rng.uniform(0, 150))
+            plans.append(
+                (collectivite, f"Diagnostic {year}", base - 0.05 * (2026 - year), submitted, year)
+            )
 
     # Flagged as the submission service does: latest by (submitted_at, pk), pk in plans' order.
     latest = {}
-    for index, (collectivite, _title, _base, submitted) in enumerate(plans):
+    for index, (collectivite, _title, _base, submitted, _year) in enumerate(plans):
         latest[collectivite.siren] = max(latest.get(collectivite.siren, ()), (submitted, index))
 
     diagnostics, answer_rows, score_rows = [], [], []
-    for number, (collectivite, title, base, submitted) in enumerate(plans, start=1):
+    for number, (collectivite, title, base, submitted, year) in enumerate(plans, start=1):
         maturity = min(0.95, max(0.05, rng.gauss(base, 0.15)))
         answers = {}
         rows = []
@@ -226,6 +261,7 @@ def populate(seed):
                 collectivite=collectivite,
                 catalogue=catalogue,
                 title=title,
+                year=year,
                 status=DiagnosticStatus.SUBMITTED,
                 submitted_at=submitted,
                 is_latest_submitted=latest[collectivite.siren] == (submitted, number - 1),
@@ -256,6 +292,8 @@ def populate(seed):
                 "comment",
                 "revision",
                 "updated_at",
+                "dont_know",
+                "needs_confirmation",
             ],
             (
                 (
@@ -266,6 +304,8 @@ def populate(seed):
                     state["comment"],
                     1,
                     submitted,
+                    False,
+                    False,
                 )
                 for diagnostic, (submitted, states) in zip(diagnostics, answer_rows, strict=True)
                 for question, state in zip(questions, states, strict=True)
@@ -284,6 +324,7 @@ def populate(seed):
         )
         score_count = sum(len(scores) for scores in score_rows)
         print(f"  {score_count} recommendation scores copied", flush=True)
+    registry = populate_partnerships(collectivites, rng)
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
     print(f"  VACUUM ANALYZE done; setup took {time.perf_counter() - started:.0f} s", flush=True)
@@ -292,11 +333,69 @@ def populate(seed):
         "collectivites": len(collectivites),
         "collectivites_by_kind": counts,
         "diagnostics": len(diagnostics),
-        "earlier_diagnostics": EARLIER_DIAGNOSTICS,
+        "diagnostics_by_year": {
+            str(year): sum(1 for plan in plans if plan[4] == year) for year in YEARS
+        },
+        **registry,
         "questions": len(questions),
         "answers": answer_count,
         "recommendation_scores": score_count,
         "setup_s": round(time.perf_counter() - started, 1),
+    }
+
+
+def populate_partnerships(collectivites, rng):
+    """10 440 partnerships over 150 countries, more for the large collectivités; a third of
+    the collectivités with partnerships visible in the finder."""
+    from django.db import transaction
+    from django_countries import countries
+
+    from partnerships.enums import Theme
+    from partnerships.models import FinderProfile, Partnership
+
+    codes = [code for code, _name in countries if code != "FR"]
+    chosen_countries = rng.sample(codes, COUNTRIES)
+    # A few countries (Germany, Senegal…) hold many partnerships, most hold a few.
+    country_weights = [1 / (rank**0.9) for rank in range(1, COUNTRIES + 1)]
+    owners = rng.choices(
+        collectivites,
+        weights=[PARTNERSHIP_WEIGHTS[c.kind] for c in collectivites],
+        k=PARTNERSHIPS,
+    )
+    themes = list(Theme.values)
+    rows = []
+    for index, owner in enumerate(owners, start=1):
+        state = rng.choices(list(PARTNERSHIP_STATES), weights=PARTNERSHIP_STATES.values())[0]
+        rows.append(
+            Partnership(
+                collectivite=owner,
+                partner_name=f"Partenaire n° {index}",
+                country=rng.choices(chosen_countries, weights=country_weights)[0],
+                kind=rng.choices(list(PARTNERSHIP_KINDS), weights=PARTNERSHIP_KINDS.values())[0],
+                themes=rng.sample(themes, rng.randint(1, 3)),
+                state=state,
+                ended_on=datetime(2024, 6, 30, tzinfo=UTC).date() if state == "termine" else None,
+                yearly_budget=rng.choice([None, 5_000, 20_000, 80_000]),
+            )
+        )
+    with_partnerships = sorted({owner.pk: owner for owner in owners}.values(), key=lambda c: c.pk)
+    visible = rng.sample(with_partnerships, int(len(with_partnerships) * VISIBLE_SHARE))
+    with transaction.atomic():
+        Partnership.objects.bulk_create(rows, batch_size=2000)
+        FinderProfile.objects.bulk_create(
+            FinderProfile(collectivite=c, visible=True, contact_email="ri@exemple.localhost")
+            for c in visible
+        )
+    print(
+        f"  {len(rows)} partnerships over {COUNTRIES} countries, "
+        f"{len(with_partnerships)} collectivités, {len(visible)} visible in the finder",
+        flush=True,
+    )
+    return {
+        "partnerships": len(rows),
+        "partnership_countries": COUNTRIES,
+        "collectivites_with_partnerships": len(with_partnerships),
+        "visible_in_finder": len(visible),
     }
 
 
@@ -413,6 +512,176 @@ def measure_all(args):
     return diagnostic, peers.count, found, agreement, plans
 
 
+def naive_observatory():
+    """The observatory's figures as a first version would get them: one collectivité at a time
+    (its submitted diagnostics, the latest one's scores, its partnerships), then Python."""
+    from collections import Counter, defaultdict
+
+    from accounts.models import Collectivite
+    from accounts.size_bands import population_band
+    from diagnostics.models import Diagnostic, RecommendationScore
+    from partnerships.models import Partnership
+
+    groups = defaultdict(list)
+    per_recommendation = defaultdict(list)
+    years = defaultdict(list)
+    by_country, by_kind = Counter(), Counter()
+    for collectivite in Collectivite.objects.all():
+        diagnostics = list(
+            Diagnostic.objects.filter(collectivite=collectivite, status="soumis").order_by(
+                "-submitted_at", "-pk"
+            )
+        )
+        for diagnostic in diagnostics:
+            if diagnostic.year is not None and diagnostic.overall_score is not None:
+                years[diagnostic.year].append(diagnostic.overall_score)
+        if diagnostics:
+            latest = diagnostics[0]
+            group = (collectivite.kind, population_band(collectivite.population))
+            groups[group].append(latest.overall_score)
+            for score in RecommendationScore.objects.filter(diagnostic=latest):
+                if score.score is not None:
+                    per_recommendation[(*group, score.number)].append(score.score)
+        for partnership in Partnership.objects.filter(collectivite=collectivite, state="actif"):
+            by_country[partnership.country.code] += 1
+            by_kind[partnership.kind] += 1
+    summary = {
+        group: statistics.quantiles([s for s in scores if s is not None] or [0, 0], n=4)
+        for group, scores in groups.items()
+        if len(scores) >= 2
+    }
+    medians = {key: statistics.median(values) for key, values in per_recommendation.items()}
+    return summary, medians, years, by_country, by_kind
+
+
+def observatory_page_function():
+    from django.conf import settings
+    from django.test import RequestFactory, override_settings
+
+    from accounts.models import User
+    from observatory.views import observatory
+
+    admin = User.objects.filter(is_superuser=True).first() or User.objects.create_superuser(
+        email="observatoire@exemple.localhost", password="bench-observatoire-2026"
+    )
+
+    # The page links the theme's static files: no manifest here (no collectstatic).
+    override_settings(
+        STORAGES={
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        }
+    ).enable()
+
+    def page():
+        request = RequestFactory().get("/plateforme/observatoire/")
+        request.user = admin
+        response = observatory(request)
+        assert response.status_code == 200
+        return response
+
+    return page
+
+
+def naive_finder(searcher, countries, theme):
+    """Every partnership and every profile read into Python, then filtered there."""
+    from partnerships.models import FinderProfile, Partnership
+
+    visible = {p.collectivite_id for p in FinderProfile.objects.all() if p.visible}
+    return [
+        p
+        for p in Partnership.objects.select_related("collectivite").all()
+        if p.collectivite_id in visible
+        and p.collectivite_id != searcher.pk
+        and p.state == "actif"
+        and (not countries or p.country.code in countries)
+        and (not theme or theme in p.themes)
+    ]
+
+
+def measure_issue_14(args):
+    """The observatory's page and the finder, each beside its naive computation."""
+    from django.db import connection
+    from django.db.models import Count
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.models import Collectivite
+    from partnerships.finder import find_partnerships
+    from partnerships.models import Partnership
+
+    page = observatory_page_function()
+    top_country = (
+        Partnership.objects.values("country").annotate(n=Count("pk")).order_by("-n").first()
+    )["country"]
+    searcher = Collectivite.objects.filter(kind="metropole").order_by("pk").first()
+
+    def finder():
+        return find_partnerships(searcher=searcher, countries=[top_country], theme="eau")
+
+    results, _truncated = finder()
+    naive = naive_finder(searcher, [top_country], "eau")
+    if len(naive) != len(results) and len(results) < 200:
+        raise SetupError(f"the finder found {len(results)}, the naive filter {len(naive)}")
+    with CaptureQueriesContext(connection) as queries:
+        page()
+    found = {}
+    print("Issue 14 measures…", flush=True)
+    for key, function, runs, warmup in (
+        ("observatory_page", page, args.runs, args.warmup),
+        ("observatory_naive", naive_observatory, args.naive_runs, 1),
+        ("finder", finder, args.runs, args.warmup),
+        ("finder_naive", lambda: naive_finder(searcher, [top_country], "eau"), args.runs, 1),
+    ):
+        print(f"  {key}…", flush=True)
+        found[key] = time_runs(function, runs, warmup)
+    verdict = {}
+    for key, target in (("observatory_page", OBSERVATORY_TARGET_MS), ("finder", FINDER_TARGET_MS)):
+        median = found[key]["median_ms"]
+        naive_median = found[key.replace("_page", "") + "_naive"]["median_ms"]
+        speedup = round(naive_median / median, 1) if median else None
+        verdict[key] = {
+            "median_ms": median,
+            "target_ms": target,
+            "fast_enough": median < target,
+            "naive_median_ms": naive_median,
+            "speedup": speedup,
+            "target_speedup": ISSUE_14_SPEEDUP,
+            "speedup_met": speedup is not None and speedup >= ISSUE_14_SPEEDUP,
+        }
+    finder_sql = captured(finder)
+    return {
+        "timings": found,
+        "targets": verdict,
+        "observatory_queries": len(queries.captured_queries),
+        "finder": {"country": top_country, "theme": "eau", "results": len(results)},
+        "finder_plans": [{"sql": sql, "plan": explain(sql)} for sql in finder_sql],
+    }
+
+
+def print_issue_14(result, always_explain):
+    print()
+    print(
+        f"issue 14: observatory page in {result['observatory_queries']} queries; finder on "
+        f"{result['finder']['country']} / eau: {result['finder']['results']} results"
+    )
+    for key, label in (("observatory_page", "observatory page"), ("finder", "finder")):
+        t = result["targets"][key]
+        print(
+            f"  {'✓' if t['fast_enough'] else '✗'} {label:<17} {t['median_ms']:7.1f} ms   "
+            f"target < {t['target_ms']:g} ms"
+        )
+        print(
+            f"  {'✓' if t['speedup_met'] else '✗'} {label:<17} {t['speedup']:7.1f}×   "
+            f"faster than the naive computation ({t['naive_median_ms']:.1f} ms), "
+            f"target ≥ {ISSUE_14_SPEEDUP:g}×"
+        )
+    if always_explain or not result["targets"]["finder"]["fast_enough"]:
+        for query in result["finder_plans"]:
+            print(f"\n  {query['sql']}\n")
+            for line in query["plan"]:
+                print(f"    {line}")
+
+
 # Report -----------------------------------------------------------------------------------------
 
 
@@ -440,7 +709,9 @@ def verdicts(found):
 def print_report(dataset, peer_count, found, agreement, targets, plans, always_explain):
     print()
     print(
-        f"{dataset['collectivites']} collectivités, {dataset['diagnostics']} submitted "
+        f"{dataset['collectivites']} collectivités, {dataset['partnerships']} partnerships, "
+        f"{dataset['diagnostics']} submitted over {len(YEARS)} years: "
+        f"{dataset['diagnostics']} submitted "
         f"diagnostics, {dataset['answers']} answers, {dataset['recommendation_scores']} stored "
         f"recommendation scores; peer group of the commune: {peer_count} communes"
     )
@@ -507,6 +778,8 @@ def measure(args, media_root):
     diagnostic, peer_count, found, agreement, plans = measure_all(args)
     targets = verdicts(found)
     print_report(dataset, peer_count, found, agreement, targets, plans, args.explain)
+    issue_14 = measure_issue_14(args)
+    print_issue_14(issue_14, args.explain)
     machine = common.machine_info(load_average_start=load_before)
     report = {
         "config": {
@@ -525,6 +798,7 @@ def measure(args, media_root):
         "agreement": agreement,
         "recompute_sql": RECOMPUTE_SQL.strip(),
         "explain": plans,
+        "issue_14": issue_14,
     }
     path = common.write_results(report, benchmark="national", machine=machine)
     print(f"\n{common.describe_load(load_before)}")

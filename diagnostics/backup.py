@@ -12,7 +12,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -46,6 +46,8 @@ from diagnostics.question_kinds import kind_of
 from diagnostics.questionnaire.answers import InvalidAnswerState, make_state
 from diagnostics.questionnaire.forms import AnswerForm
 from diagnostics.services import flag_latest_submitted
+from partnerships.forms import FinderVisibilityForm, PartnershipForm
+from partnerships.models import FinderProfile, Partnership, PartnershipEvent
 from recommendations.models import (
     CatalogueVersion,
     Option,
@@ -471,9 +473,11 @@ def _export(collectivite: Collectivite) -> dict:
         )
 
     sections = {section.key: section.export(collectivite, person) for section in SECTIONS}
+    partnerships = _export_partnerships(collectivite, person)
     users = {u.pk: u for u in User.objects.filter(pk__in=user_ids)}
     emails = {pk: user.email for pk, user in users.items()}
     _replace_user_ids(memberships, invitations, diagnostic_entries, emails)
+    _replace_partnership_user_ids(partnerships, emails)
     for section in SECTIONS:
         section.name_people(sections[section.key], emails)
     memberships.sort(key=lambda m: m["user"])
@@ -503,6 +507,7 @@ def _export(collectivite: Collectivite) -> dict:
         "memberships": memberships,
         "invitations": invitations,
         "diagnostics": diagnostic_entries,
+        "partnerships": partnerships,
         **sections,
     }
 
@@ -762,6 +767,7 @@ class _Reading:
 
     def __init__(self, *, attach_existing_accounts: bool):
         self.attach_existing_accounts = attach_existing_accounts
+        self.partnerships = _PartnershipRows()
         self.problems: list[str] = []
         self.users: dict[str, User] = {}
         self.existing_members: list[str] = []
@@ -824,6 +830,8 @@ class _Reading:
             self._read_invitation(_Entry(self, _("invitation %(n)s") % {"n": index}, raw))
         for index, raw in enumerate(top("diagnostics", _list, default=[]), start=1):
             self._read_diagnostic(_Entry(self, _("diagnostic %(n)s") % {"n": index}, raw))
+        # Files made before the registry was backed up have no such key.
+        _read_partnerships(self, top("partnerships", optional=True))
         for section in SECTIONS:
             # Files written before the section existed have no such key.
             raw = top(section.key, optional=True)
@@ -1393,6 +1401,7 @@ class _Reading:
                 default_storage.delete(name)
             raise
         flag_latest_submitted(collectivite=collectivite)
+        _write_partnerships(self, collectivite)
         return ImportSummary(
             collectivite=collectivite,
             users_created=len(new_users),
@@ -1434,3 +1443,190 @@ def _with_created_at(model, rows: list) -> list:
         row.created_at = moment
     model.objects.bulk_update(rows, ["created_at"])
     return rows
+
+
+# The partnerships registry, its history and the finder's visibility -------------------------------
+
+
+@dataclass
+class _PartnershipRows:
+    # Each partnership with its French co-partners (official list) and its creation date.
+    registry: list[tuple[Partnership, list, datetime | None]] = dataclasses.field(
+        default_factory=list
+    )
+    events: list[tuple[PartnershipEvent, uuid.UUID | None]] = dataclasses.field(
+        default_factory=list
+    )
+    finder: FinderProfile | None = None
+
+
+def _export_partnerships(collectivite: Collectivite, person) -> dict:
+    """The registry as the partnership form reads it (codes, ISO dates, SIREN of co-partners),
+    its history, and whether the collectivité chose to be found."""
+    registry = Partnership.objects.for_collectivite(collectivite).prefetch_related("co_partners")
+    events = PartnershipEvent.objects.filter(collectivite=collectivite).select_related(
+        "partnership"
+    )
+    profile = FinderProfile.objects.filter(collectivite=collectivite).first()
+    return {
+        "registry": [
+            {
+                "public_id": str(p.public_id),
+                "partner_name": p.partner_name,
+                "country": p.country.code,
+                "partner_area": p.partner_area,
+                "kind": p.kind,
+                "themes": list(p.themes),
+                "state": p.state,
+                "signed_on": p.signed_on.isoformat() if p.signed_on else None,
+                "renewed_on": p.renewed_on.isoformat() if p.renewed_on else None,
+                "ended_on": p.ended_on.isoformat() if p.ended_on else None,
+                "co_partners": sorted(t.siren for t in p.co_partners.all()),
+                "territory_actors": p.territory_actors,
+                "yearly_budget": None if p.yearly_budget is None else str(p.yearly_budget),
+                "funding_sources": list(p.funding_sources),
+                "convention_url": p.convention_url,
+                "contact": p.contact,
+                "created_at": _moment(p.created_at),
+            }
+            for p in registry
+        ],
+        "history": [
+            {
+                "partnership": str(e.partnership.public_id) if e.partnership else None,
+                "partner_name": e.partner_name,
+                "actor": person(e.actor_id),
+                "kind": e.kind,
+                "changed_fields": list(e.changed_fields),
+                "created_at": _moment(e.created_at),
+            }
+            for e in reversed(events)
+        ],
+        "finder": None
+        if profile is None
+        else {
+            "visible": profile.visible,
+            "contact_email": profile.contact_email,
+            "updated_by": person(profile.updated_by_id),
+        },
+    }
+
+
+def _replace_partnership_user_ids(section: dict, emails: dict) -> None:
+    for event in section["history"]:
+        event["actor"] = emails.get(event["actor"])
+    if section["finder"] is not None:
+        section["finder"]["updated_by"] = emails.get(section["finder"]["updated_by"])
+
+
+def _iso_date_or_none(value) -> str:
+    """A date of the file, as the form reads it (AAAA-MM-JJ); empty for none."""
+    if value is None:
+        return ""
+    text = _text(value)
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(
+            _("%(value)s n’est pas une date AAAA-MM-JJ.") % {"value": quoted(value)}
+        ) from None
+    return text
+
+
+def _budget_or_none(value) -> str:
+    return "" if value is None else _text(value)
+
+
+def _read_partnerships(reading: "_Reading", raw) -> None:
+    if raw is None:
+        return
+    top = _Entry(reading, _("partenariats"), raw)
+    rows = reading.partnerships
+    by_public_id: dict[uuid.UUID, Partnership] = {}
+    for index, item in enumerate(top("registry", _list, default=[]), start=1):
+        entry = _Entry(reading, _at(top.where, _("partenariat %(n)s") % {"n": index}), item)
+        public_id = entry("public_id", _identifier)
+        data = {
+            "partner_name": entry("partner_name", _text),
+            "country": entry("country", _text),
+            "partner_area": entry("partner_area", _text),
+            "kind": entry("kind", _text),
+            "themes": entry("themes", _texts, default=[]),
+            "state": entry("state", _text),
+            "signed_on": entry("signed_on", _iso_date_or_none),
+            "renewed_on": entry("renewed_on", _iso_date_or_none),
+            "ended_on": entry("ended_on", _iso_date_or_none),
+            "co_partner_sirens": ", ".join(entry("co_partners", _texts, default=[])),
+            "territory_actors": entry("territory_actors", _text),
+            "yearly_budget": entry("yearly_budget", _budget_or_none),
+            "funding_sources": entry("funding_sources", _texts, default=[]),
+            "convention_url": entry("convention_url", _text),
+            "contact": entry("contact", _text),
+        }
+        created_at = entry("created_at", _date_time)
+        form = PartnershipForm(data={k: v for k, v in data.items() if v is not None})
+        if not form.is_valid():
+            for name, messages in form.errors.items():
+                for message in messages:
+                    reading.add(_at(entry.where, name), message)
+            continue
+        if public_id is None:
+            continue
+        partnership = form.save(commit=False)
+        partnership.public_id = public_id
+        reading._note_public_id(Partnership, entry, public_id)
+        by_public_id[public_id] = partnership
+        rows.registry.append((partnership, form.co_partners, created_at))
+    for index, item in enumerate(top("history", _list, default=[]), start=1):
+        entry = _Entry(reading, _at(top.where, _("événement %(n)s") % {"n": index}), item)
+        target = entry("partnership", lambda value: None if value is None else _identifier(value))
+        event = PartnershipEvent(
+            partner_name=entry("partner_name", _text),
+            actor=entry.person("actor"),
+            kind=entry("kind", _text),
+            changed_fields=entry("changed_fields", _texts, default=[]),
+            created_at=entry("created_at", _date_time),
+        )
+        # A change of visibility names no partner: the name may be empty.
+        reading.check(
+            entry, event, exclude={"collectivite", "partnership", "actor", "partner_name"}
+        )
+        if isinstance(event.partner_name, str) and len(event.partner_name) > 200:
+            reading.add(_at(entry.where, "partner_name"), _("200 caractères au plus."))
+        if target is not None and target not in by_public_id:
+            reading.add(
+                _at(entry.where, "partnership"),
+                _("%(id)s n’est pas un partenariat du fichier.") % {"id": target},
+            )
+        rows.events.append((event, target))
+    finder = top("finder", optional=True)
+    if finder is not None:
+        entry = _Entry(reading, _at(top.where, "finder"), finder)
+        visible = entry("visible", _flag, default=False)
+        contact = entry("contact_email", _text, default="")
+        form = FinderVisibilityForm(data={"visible": visible, "contact_email": contact})
+        if not form.is_valid():
+            for name, messages in form.errors.items():
+                for message in messages:
+                    reading.add(_at(entry.where, name), message)
+        rows.finder = FinderProfile(
+            visible=visible, contact_email=contact, updated_by=entry.person("updated_by")
+        )
+
+
+def _write_partnerships(reading: "_Reading", collectivite: Collectivite) -> None:
+    rows = reading.partnerships
+    by_public_id = {}
+    for partnership, co_partners, created_at in rows.registry:
+        partnership.collectivite = collectivite
+        partnership.save()
+        partnership.co_partners.set(co_partners)
+        Partnership.objects.filter(pk=partnership.pk).update(created_at=created_at)
+        by_public_id[partnership.public_id] = partnership
+    for event, target in rows.events:
+        event.collectivite = collectivite
+        event.partnership = by_public_id.get(target)
+    _with_created_at(PartnershipEvent, [event for event, _target in rows.events])
+    if rows.finder is not None:
+        rows.finder.collectivite = collectivite
+        rows.finder.save()

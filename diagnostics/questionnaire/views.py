@@ -40,6 +40,7 @@ from diagnostics.questionnaire.answers import (
 from diagnostics.questionnaire.applicability import page_not_asked
 from diagnostics.questionnaire.comments import InvalidComment, add_comment, threads
 from diagnostics.questionnaire.forms import AnswerForm, initial_for
+from diagnostics.registry import REGISTRY_QUESTIONS, registry_answers
 from diagnostics.selectors import (
     answers_by_question,
     collectivite_kind,
@@ -224,12 +225,23 @@ def _card_key(diagnostic, question, answer, read_only, not_asked, comments) -> s
 
 
 def _question_items(
-    request, diagnostic, data, rec, answers, forms_by_code, conflicts, read_only, not_asked
+    request,
+    diagnostic,
+    data,
+    rec,
+    answers,
+    forms_by_code,
+    conflicts,
+    read_only,
+    not_asked,
+    registry=None,
 ):
     """The question cards of a page. An unchanged card is served from the cache: rendering its
     widgets is what costs most, and it only changes with the answer's revision, whether the
-    question is asked, and its thread of comments."""
-    questions = data.questions_by_rec[rec.number]
+    question is asked, and its thread of comments. A question the partnerships registry answers
+    (``registry``) shows the registry's figure instead of a field."""
+    registry = registry or {}
+    questions = [q for q in data.questions_by_rec[rec.number] if q.code not in registry]
     thread = threads(diagnostic, questions)
     keys = {
         q.pk: _card_key(
@@ -272,6 +284,20 @@ def _question_items(
         items.append(item)
     if fresh:
         cache.set_many(fresh, CARD_CACHE_SECONDS)
+    if registry:
+        by_code = {item["question"].code: item for item in items}
+        for question in data.questions_by_rec[rec.number]:
+            if question.code in registry:
+                item = {
+                    "question": question,
+                    "answer": answers.get(question.pk),
+                    "registry": registry[question.code],
+                }
+                item["html"] = render_to_string(
+                    "diagnostics/_registry_question.html", {"item": item}, request=request
+                )
+                by_code[question.code] = item
+        items = [by_code[q.code] for q in data.questions_by_rec[rec.number]]
     return items
 
 
@@ -289,6 +315,8 @@ def recommendation_page(request, public_id, number):
     known = _rule_answers(diagnostic, data, rec.number)
     answers = {q.pk: known[q.pk] for q in page_questions if q.pk in known}
     not_asked = page_not_asked(data, rec.number, known, collectivite_kind=kind)
+    # Informative questions the partnerships registry answers: shown, never typed here.
+    registry = registry_answers(diagnostic, page_questions)
     forms_by_code, conflicts, has_errors = {}, {}, False
     evidence = evidence_views.EvidencePost()
     if request.method == "POST":
@@ -303,6 +331,8 @@ def recommendation_page(request, public_id, number):
         shown_not_asked = not_asked
         commented = _comment_from_page(request, diagnostic, data, rec)
         for question in page_questions:
+            if question.code in registry:
+                continue
             if data.has_rules:
                 # An earlier answer of this same post may have changed it.
                 not_asked = page_not_asked(data, rec.number, known, collectivite_kind=kind)
@@ -424,6 +454,7 @@ def recommendation_page(request, public_id, number):
             conflicts,
             not access.can_answer,
             not_asked,
+            registry,
         ),
         "previous": numbers[index - 1] if index > 0 else None,
         "next": numbers[index + 1] if index + 1 < len(numbers) else None,
@@ -601,6 +632,18 @@ def save_answer_view(request, public_id, code):
                 raise Http404
             if diagnostic.is_submitted:
                 return _locked_json()
+            if question.code in REGISTRY_QUESTIONS and registry_answers(diagnostic, [question]):
+                return JsonResponse(
+                    {
+                        "status": "invalid",
+                        "message": _(
+                            "Réponse non enregistrée : elle vient du registre des partenariats, "
+                            "où elle se modifie."
+                        ),
+                        "errors": {},
+                    },
+                    status=400,
+                )
             rec_number = question.recommendation.number
             kind = collectivite_kind(diagnostic, data)
             known = _rule_answers(diagnostic, data, rec_number) if data.has_rules else {}

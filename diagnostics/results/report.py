@@ -10,6 +10,7 @@ from diagnostics.catalogue import catalogue_data
 from diagnostics.formatting import score as score_display
 from diagnostics.models import Answer, Diagnostic
 from diagnostics.questionnaire.answers import describe_state, state_of
+from diagnostics.registry import registry_answers, registry_display
 from diagnostics.results import comparisons
 from diagnostics.results.radar import RadarAxis, radar_svg
 from diagnostics.scoring import (
@@ -213,6 +214,12 @@ def build_report(diagnostic: Diagnostic, *, with_comparisons: bool = True) -> Re
     for action_id in result.proposed_actions:
         action = actions_by_id[action_id]
         actions_by_rec.setdefault(action.recommendation.number, []).append(action)
+    # Informative questions the partnerships registry answers (a diagnostic not yet submitted).
+    registry = registry_answers(
+        diagnostic,
+        [q for rec in data.recommendations for q in data.questions_by_rec[rec.number]],
+        whole_catalogue=True,
+    )
     sections = []
     for rec in data.recommendations:
         rec_result = result.recommendation(rec.number)
@@ -222,7 +229,9 @@ def build_report(diagnostic: Diagnostic, *, with_comparisons: bool = True) -> Re
                 question=q,
                 answer=answers.get(q.pk),
                 result=question_results[q.pk],
-                display=_display(q, answers.get(q.pk), question_results[q.pk], options_lookup),
+                display=registry_display(registry[q.code])
+                if q.code in registry
+                else _display(q, answers.get(q.pk), question_results[q.pk], options_lookup),
             )
             for q in data.questions_by_rec[rec.number]
         ]

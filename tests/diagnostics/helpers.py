@@ -22,7 +22,14 @@ def save_url(diagnostic, question) -> str:
 
 
 def answer_everything(client, diagnostic, data, *, high=True):
+    """Every question the questionnaire lets one answer: not those the collectivité's
+    partnerships registry answers (diagnostics.registry)."""
+    from diagnostics.registry import registry_answers
+
+    from_registry = registry_answers(diagnostic, data.questions)
     for question in data.questions:
+        if question.code in from_registry:
+            continue
         options = data.options_by_question.get(question.pk, [])
         response = client.post(
             save_url(diagnostic, question), answer_payload(question, options, high=high)

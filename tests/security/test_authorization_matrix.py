@@ -333,6 +333,10 @@ RULES = {
         changes="finder_profiles",
     ),
     "partnership_finder": Rule(READ, target="collectivite"),
+    # The national observatory: holders of observatory.view_observatory (superusers, the
+    # « Observatoire » group); anyone else gets 404.
+    "observatory": Rule({"GET": STAFF, "HEAD": STAFF}),
+    "observatory_csv": Rule({"GET": STAFF, "HEAD": STAFF}),
     "notification_settings": Rule(
         {"GET": LOGGED_IN, "HEAD": LOGGED_IN, "POST": LOGGED_IN},
         success={"POST": 302},
@@ -519,6 +523,7 @@ def url_for(name, rule, world):
         "invitation_id": world.invitation.public_id,
         "year": timezone.localdate().year,
         "partnership_id": world.partnership.public_id,
+        "table": "pays",
     }
     if name == "yearly_page":
         values["year"] = diagnostic.year
