@@ -196,7 +196,7 @@ def test_a_too_long_text_is_refused_in_french_and_nothing_is_saved(client, year,
     client.force_login(referent)
     response = client.post(settings_url(year), {"decision": "publier", "text": "x" * 3001})
     assert response.status_code == 400
-    assert "3000 caractères au plus" in response.content.decode()
+    assert "3\u00a0000 caractères au plus" in response.content.decode()
     assert not YearlyReportPage.objects.exists()
 
 
