@@ -1,8 +1,9 @@
 """The action plan of a diagnostic: read by every member, edited by agents and référents."""
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -93,6 +94,10 @@ def plan_action_add(request, public_id):
     return render(request, "diagnostics/plan.html", context, status=400)
 
 
+def _plan_url(public_id, anchor: str) -> str:
+    return f"{reverse('diagnostic_plan', kwargs={'public_id': public_id})}#{anchor}"
+
+
 def _get_action(access, action_id) -> PlanAction:
     action = (
         PlanAction.objects.filter(diagnostic=access.diagnostic, public_id=action_id)
@@ -128,7 +133,9 @@ def plan_action_edit(request, public_id, action_id):
                 form.is_valid()
             else:
                 messages.success(request, _("Action enregistrée."))
-                return redirect("diagnostic_plan", public_id=public_id)
+                # An explicit anchor: a fragment the person followed on this page (#id_title,
+                # from the error summary) would otherwise survive the redirect.
+                return HttpResponseRedirect(_plan_url(public_id, f"action-{action.public_id}"))
     else:
         form = PlanActionForm(
             initial=initial_from(action), catalogue_id=access.diagnostic.catalogue_id

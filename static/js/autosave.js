@@ -65,8 +65,31 @@
     writeStore(store);
   }
 
+  // A field in error is described by the status line that says what is wrong (WCAG 3.3.1).
+  function markInvalid(el, field) {
+    var status = el.querySelector("[data-status]");
+    field.setAttribute("aria-invalid", "true");
+    if (!status || !status.id) { return; }
+    var ids = (field.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean);
+    if (ids.indexOf(status.id) === -1) { ids.push(status.id); }
+    field.setAttribute("aria-describedby", ids.join(" "));
+  }
   function clearErrors(el) {
-    el.querySelectorAll("[aria-invalid='true']").forEach(function (f) { f.removeAttribute("aria-invalid"); });
+    var status = el.querySelector("[data-status]");
+    el.querySelectorAll("[aria-invalid='true']").forEach(function (f) {
+      f.removeAttribute("aria-invalid");
+      if (!status || !status.id) { return; }
+      var ids = (f.getAttribute("aria-describedby") || "").split(/\s+/).filter(function (id) {
+        return id && id !== status.id;
+      });
+      if (ids.length) { f.setAttribute("aria-describedby", ids.join(" ")); } else { f.removeAttribute("aria-describedby"); }
+    });
+  }
+  // The question's own field: the one checked in a group, else its first.
+  function firstFieldOf(el) {
+    var fields = el.querySelector("[data-answer-fields]") || el;
+    return fields.querySelector("input:checked:not([type='hidden'])")
+      || fields.querySelector("input:not([type='hidden']), textarea, select");
   }
 
   // A question that a rule no longer asks (or asks again) after an answer: its fields go (or
@@ -144,6 +167,9 @@
     keep.addEventListener("click", function () {
       el.querySelector("input[name='" + code + "-revision']").value = data.revision;
       box.remove();
+      // The box goes: the focus goes to the answer kept, not to the page's start.
+      var field = firstFieldOf(el);
+      if (field) { field.focus(); }
       schedule(code, 0);
     });
     take.addEventListener("click", function () {
@@ -186,7 +212,7 @@
     if (refused) {
       forget(code);
       clearErrors(el);
-      el.querySelectorAll("input[name='" + code + "-value']").forEach(function (f) { f.setAttribute("aria-invalid", "true"); });
+      el.querySelectorAll("input[name='" + code + "-value']").forEach(function (f) { markInvalid(el, f); });
       setStatus(el, "error", gettext("Réponse non enregistrée : corrigez le champ signalé.") + " " + refused);
       return;
     }
@@ -232,7 +258,7 @@
         var messages = [];
         Object.keys(data.errors).forEach(function (name) {
           var field = el.querySelector("[name='" + code + "-" + name + "']");
-          if (field) { field.setAttribute("aria-invalid", "true"); }
+          if (field) { markInvalid(el, field); }
           messages = messages.concat(data.errors[name]);
         });
         setStatus(el, "error", data.message + " " + messages.join(" "));
