@@ -15,10 +15,31 @@ Run it: ``python -m aeict.accessibility_audit`` (or with the path of another gri
 import csv
 import sys
 from dataclasses import dataclass
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from pathlib import Path
 
+from django.utils.translation import gettext_lazy as _
+
+# The day the grid was last filled in; change it with the grid.
+AUDIT_DATE = date(2026, 12, 1)
+# The sample's pages, as the statement names them (the grid's columns).
+PAGE_NAMES = {
+    "accueil": _("Accueil"),
+    "connexion": _("Connexion"),
+    "tableau-de-bord": _("Mes diagnostics (tableau de bord)"),
+    "vue-ensemble": _("Vue d’ensemble d’un diagnostic"),
+    "preconisation": _("Questionnaire d’une préconisation"),
+    "resultats": _("Résultats"),
+    "plan": _("Plan d’action"),
+    "plan-modifier": _("Modification d’une action du plan"),
+    "membres": _("Membres d’une collectivité"),
+    "rapport-statut": _("Suivi de la génération d’un rapport"),
+    "methode": _("Méthode de calcul"),
+    "accessibilite": _("Déclaration d’accessibilité"),
+    "admin-catalogue": _("Administration du catalogue (versions, préconisations, questions)"),
+}
 GRID = Path(__file__).resolve().parent.parent / "docs" / "accessibilite" / "grille-rgaa.csv"
 STATUSES = {"C", "NC", "NA"}
 FIXED_COLUMNS = ("critere", "thematique", "intitule")
@@ -58,6 +79,10 @@ class Audit:
 
     def count(self, status: str) -> int:
         return sum(1 for c in self.criteria if c.overall == status)
+
+    @property
+    def count_c(self) -> int:
+        return self.count("C")
 
     @property
     def applicable(self) -> int:
