@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from recommendations.enums import QuestionKind
 from recommendations.models import CatalogueVersion
 from recommendations.services import export_catalogue
 
@@ -104,6 +105,8 @@ def _show(key: str, value) -> str:
         )
     if key == "actions":
         return "\n".join(a["title"] for a in value)
+    if key == "kind":
+        return str(QuestionKind(value).label) if value in QuestionKind.values else str(value)
     if key == "applies_to":
         return ", ".join(value)
     if key == "asked_when":
@@ -160,9 +163,9 @@ def compare_versions(old: CatalogueVersion, new: CatalogueVersion) -> Comparison
     for code in sorted(order, key=_code_key):
         was, now = q_before.get(code), q_after.get(code)
         if was is None:
-            questions.append(
-                ItemChange(code, ADDED, now["text"], _field_changes({}, now, QUESTION_FIELDS))
-            )
+            # A new question: what it holds, its empty fields left out.
+            filled = [f for f in _field_changes({}, now, QUESTION_FIELDS) if f.after != "—"]
+            questions.append(ItemChange(code, ADDED, now["text"], filled))
         elif now is None:
             questions.append(ItemChange(code, REMOVED, was["text"]))
         elif changes := _field_changes(was, now, QUESTION_FIELDS):

@@ -62,7 +62,10 @@ def assert_no_axe_violations(page: Page, state: str = "") -> None:
 
 
 UNNAMED_FIELDS_JS = """() => {
-  const text = (el) => (el ? el.textContent.replace(/\\s+/g, " ").trim() : "");
+  // A label's text, with the text alternative of its images (the admin's search label).
+  const text = (el) => (el ? [el.textContent].concat(
+    Array.from(el.querySelectorAll("img[alt]")).map((img) => img.alt)
+  ).join(" ").replace(/\\s+/g, " ").trim() : "");
   const nameOf = (el) => {
     const labelledby = el.getAttribute("aria-labelledby");
     if (labelledby) {
