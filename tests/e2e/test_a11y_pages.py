@@ -161,3 +161,9 @@ def test_the_admin_pages_of_a_catalogue_editor(new_page, catalogue, catalogue_20
     expect(page.locator("tr[data-change='R1.Q9']").first).to_contain_text("Ajoutée")
     check_state(page, "comparison of 2026.2 with 2026.1")
     expect(page.get_by_text("Tasks Database Backend")).to_have_count(0)
+
+    # The admin follows the system's dark theme: Django's dark colours, our breadcrumbs.
+    page.emulate_media(color_scheme="dark")
+    for path in ["/admin/", f"/admin/recommendations/catalogueversion/{version.pk}/change/"]:
+        page.goto(path)
+        check_state(page, f"{path} in the dark theme")
