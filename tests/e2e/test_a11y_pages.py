@@ -12,7 +12,7 @@ from django.test import RequestFactory
 from playwright.sync_api import expect
 
 from aeict import views as aeict_views
-from diagnostics.models import Answer
+from diagnostics.models import Answer, PlanAction
 from recommendations.models import CatalogueVersion, Question
 from tests.e2e.helpers import assert_errors_are_announced, check_state, fill_answers
 from tests.factories import UserFactory
@@ -167,3 +167,34 @@ def test_the_admin_pages_of_a_catalogue_editor(new_page, catalogue, catalogue_20
     for path in ["/admin/", f"/admin/recommendations/catalogueversion/{version.pk}/change/"]:
         page.goto(path)
         check_state(page, f"{path} in the dark theme")
+
+
+def test_the_main_pages_reflow_at_320_css_pixels(new_page, demo, referent, collectivite):
+    """Every main page of a full diagnostic, at 320 and 640 CSS px: no sideways scroll, axe."""
+    page = new_page(referent)
+    pid = demo.public_id
+    page.goto(f"/diagnostics/{pid}/plan/")
+    page.get_by_role("button", name=re.compile("^Reprendre les \\d+ actions proposées")).click()
+    expect(page.get_by_role("status").first).to_be_visible()
+    action = PlanAction.objects.filter(diagnostic=demo).order_by("position").first()
+    for path in [
+        f"/diagnostics/{pid}/plan/{action.public_id}/",
+        f"/diagnostics/{pid}/plan/{action.public_id}/historique/",
+        "/",
+        "/methode/",
+        "/accessibilite/",
+        "/tableau-de-bord/",
+        "/mes-questions/",
+        "/compte/notifications/",
+        f"/diagnostics/{pid}/",
+        f"/diagnostics/{pid}/preconisations/1/",
+        f"/diagnostics/{pid}/questions/R1.Q1/historique/",
+        f"/diagnostics/{pid}/resultats/",
+        f"/diagnostics/{pid}/resultats/1/",
+        f"/diagnostics/{pid}/plan/",
+        f"/diagnostics/{pid}/soumettre/",
+        f"/collectivites/{collectivite.public_id}/membres/",
+        f"/collectivites/{collectivite.public_id}/budget/",
+    ]:
+        page.goto(path)
+        check_state(page, path)
