@@ -45,8 +45,7 @@ class AeictAdminSite(admin.AdminSite):
         # Third-party apps named in English only: French names, so no section reads
         # « Tasks Database Backend » (superusers are the only ones to see them anyway).
         app_dict = super()._build_app_dict(request, label)
-        apps = {label: app_dict} if label and app_dict else app_dict if not label else {}
-        for app_label, app in apps.items():
+        for app_label, app in app_dict.items():
             if app_label in FRENCH_APP_NAMES:
                 app["name"] = FRENCH_APP_NAMES[app_label]
             for model in app.get("models", []):
