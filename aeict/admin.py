@@ -8,6 +8,15 @@ from django.utils.translation import gettext_lazy as _
 TECHNICAL_APPS = frozenset({"auth", "axes", "django_tasks_database", "territories"})
 
 
+FRENCH_APP_NAMES = {
+    "django_tasks_database": _("Tâches en arrière-plan"),
+    "axes": _("Tentatives de connexion (django-axes)"),
+}
+FRENCH_MODEL_NAMES = {
+    ("django_tasks_database", "DBTaskResult"): _("Résultats des tâches"),
+}
+
+
 class SuperuserOnlyMixin:
     """A model admin reached by superusers only, whatever permissions a staff member holds."""
 
@@ -31,6 +40,19 @@ class AeictAdminSite(admin.AdminSite):
     site_header = _("Administration — Diagnostic AEICT")
     site_title = _("Administration — Diagnostic AEICT")
     index_title = _("Accueil de l’administration")
+
+    def _build_app_dict(self, request, label=None):
+        # Third-party apps named in English only: French names, so no section reads
+        # « Tasks Database Backend » (superusers are the only ones to see them anyway).
+        app_dict = super()._build_app_dict(request, label)
+        for app_label, app in app_dict.items():
+            if app_label in FRENCH_APP_NAMES:
+                app["name"] = FRENCH_APP_NAMES[app_label]
+            for model in app.get("models", []):
+                key = (app_label, model["object_name"])
+                if key in FRENCH_MODEL_NAMES:
+                    model["name"] = FRENCH_MODEL_NAMES[key]
+        return app_dict
 
     def register(self, model_or_iterable, admin_class=None, **options):
         # Third-party apps (axes, django_tasks) register their own admins: the technical ones

@@ -10,6 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from aeict.accessibility_audit import AUDIT_DATE, PAGE_NAMES, current_audit
 from aeict.middleware import wants_json
 from recommendations.models import CatalogueVersion
 from recommendations.selectors import catalogue_overview
@@ -47,7 +48,17 @@ def _platform() -> dict:
 @login_not_required
 @require_safe
 def accessibilite(request):
-    return render(request, "pages/accessibilite.html", {"platform": _platform()})
+    audit = current_audit()
+    return render(
+        request,
+        "pages/accessibilite.html",
+        {
+            "platform": _platform(),
+            "audit": audit,
+            "audit_date": AUDIT_DATE,
+            "page_names": [(PAGE_NAMES.get(p, p), rate) for p, rate in audit.page_rates.items()],
+        },
+    )
 
 
 @login_not_required

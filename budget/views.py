@@ -77,7 +77,12 @@ def competences(request, public_id):
     return render(
         request,
         "budget/competences.html",
-        {"access": access, "collectivite": collectivite, "forms": forms},
+        {
+            "access": access,
+            "collectivite": collectivite,
+            "forms": forms,
+            "page_has_errors": status == 400,
+        },
         status=status,
     )
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from recommendations.catalogue_file import dump_catalogue
+from recommendations.comparison import compare_versions, previous_version
 from recommendations.enums import (
     LEVEL_KINDS,
     SCORED_OPTION_KINDS,
@@ -443,6 +444,11 @@ class CatalogueVersionAdmin(LockedVersionMixin, admin.ModelAdmin):
                 name="recommendations_catalogueversion_publish",
             ),
             path(
+                "<int:pk>/comparer/",
+                self.admin_site.admin_view(self.compare_view),
+                name="recommendations_catalogueversion_compare",
+            ),
+            path(
                 "<int:pk>/export/",
                 self.admin_site.admin_view(self.export_view),
                 name="recommendations_catalogueversion_export",
@@ -494,6 +500,34 @@ class CatalogueVersionAdmin(LockedVersionMixin, admin.ModelAdmin):
         messages.success(request, _("Version « %(code)s » publiée.") % {"code": version.code})
         return HttpResponseRedirect(
             reverse("admin:recommendations_catalogueversion_change", args=[version.pk])
+        )
+
+    def compare_view(self, request, pk):
+        """What changed since the previous version (or the one chosen), question by question."""
+        version = get_object_or_404(CatalogueVersion, pk=pk)
+        if not self.has_view_permission(request, version):
+            raise PermissionDenied
+        others = CatalogueVersion.objects.exclude(pk=version.pk).order_by("-created_at", "-pk")
+        chosen = request.GET.get("avec", "")
+        if chosen.isdigit():
+            other = others.filter(pk=int(chosen)).first()
+        else:
+            other = previous_version(version)
+        comparison = compare_versions(other, version) if other is not None else None
+        return TemplateResponse(
+            request,
+            "admin/recommendations/compare.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": _("Comparer la version %(code)s") % {"code": version.code},
+                "version": version,
+                "version_label": version_label(version),
+                "other": other,
+                "others": [(v.pk, version_label(v)) for v in others],
+                "unknown_choice": bool(chosen) and other is None,
+                "comparison": comparison,
+            },
         )
 
     def export_view(self, request, pk):

@@ -19,7 +19,7 @@ SCORE_COLOUR = "#1d4f6e"
 COMPARISON_COLOUR = "#b3541e"
 TEXT_COLOUR = "#1f2933"
 MUTED_TEXT_COLOUR = "#4a5560"  # 7.5:1 on white
-GRID_COLOUR = "#b8c0c8"
+GRID_COLOUR = "#6b7580"  # 4.7:1 on white, 3:1 on the score's tint (WCAG 1.4.11)
 GRID_LEVELS = (25, 50, 75, 100)  # the maturity thresholds
 
 TICK_FONT_SIZE = 11

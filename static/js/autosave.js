@@ -112,6 +112,12 @@
       f.setAttribute("aria-describedby", ids.join(" "));
     });
   }
+  // The question's own field: the one checked in a group, else its first.
+  function firstFieldOf(el) {
+    var fields = el.querySelector("[data-answer-fields]") || el;
+    return fields.querySelector("input:checked:not([type='hidden'])")
+      || fields.querySelector("input:not([type='hidden']), textarea, select");
+  }
 
   // A question that a rule no longer asks (or asks again) after an answer: its fields go (or
   // come back), its reason shows, and the change is announced.
@@ -188,6 +194,9 @@
     keep.addEventListener("click", function () {
       el.querySelector("input[name='" + code + "-revision']").value = data.revision;
       box.remove();
+      // The box goes: the focus goes to the answer kept, not to the page's start.
+      var field = firstFieldOf(el);
+      if (field) { field.focus(); }
       schedule(code, 0);
     });
     take.addEventListener("click", function () {

@@ -62,7 +62,10 @@ def assert_no_axe_violations(page: Page, state: str = "") -> None:
 
 
 UNNAMED_FIELDS_JS = """() => {
-  const text = (el) => (el ? el.textContent.replace(/\\s+/g, " ").trim() : "");
+  // A label's text, with the text alternative of its images (the admin's search label).
+  const text = (el) => (el ? [el.textContent].concat(
+    Array.from(el.querySelectorAll("img[alt]")).map((img) => img.alt)
+  ).join(" ").replace(/\\s+/g, " ").trim() : "");
   const nameOf = (el) => {
     const labelledby = el.getAttribute("aria-labelledby");
     if (labelledby) {
@@ -232,3 +235,30 @@ def fill_answers(
 def submit(diagnostic, *, by) -> None:
     submit_diagnostic(diagnostic=diagnostic, by=by)
     diagnostic.refresh_from_db()
+
+
+# Reflow (WCAG 1.4.10, RGAA 10.11): browser zoom divides the CSS pixels a page gets, so a 1 280 px
+# window at 400 % lays the page out in 320 CSS px, and at 200 % in 640 CSS px. The viewport is
+# set to those widths, which is what the zoom does to the layout (the text is the same size in
+# CSS px either way).
+REFLOW_WIDTHS = {
+    "320 CSS px (1 280 px at 400 % zoom)": 320,
+    "640 CSS px (1 280 px at 200 % zoom)": 640,
+}
+
+
+def assert_reflows(page: Page) -> None:
+    """No sideways scroll at 320 and at 640 CSS px; the window's size is put back after."""
+    size = page.viewport_size or DESKTOP
+    try:
+        for where, width in REFLOW_WIDTHS.items():
+            page.set_viewport_size({"width": width, "height": 800})
+            assert_no_horizontal_scroll(page, where)
+    finally:
+        page.set_viewport_size(size)
+
+
+def check_state(page: Page, state: str) -> None:
+    """A page in one of its states: axe, named and visible fields, and reflow at 320 / 640 px."""
+    check_page(page, state)
+    assert_reflows(page)
