@@ -9,10 +9,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from diagnostics.deadlines import deadline_sort_key
-from diagnostics.enums import ActionPriority
 from diagnostics.models import PRIORITY_ORDER, Diagnostic, PlanAction, PlanActionChange
 from diagnostics.plan.fields import action_state
-from diagnostics.results.report import Report
+from diagnostics.results.report import Report, default_priority
 from recommendations.models import SuggestedAction
 
 
@@ -31,16 +30,6 @@ def _record(action: PlanAction, *, by: User | None, old: dict | None) -> None:
         old_state=old,
         new_state=action_state(action),
     )
-
-
-def default_priority(report: Report, number: int) -> str:
-    section = report.section(number)
-    if section is None or section.priority_rank is not None:
-        return ActionPriority.HIGH
-    score = section.result.score
-    if score is not None and score >= 50:
-        return ActionPriority.LOW
-    return ActionPriority.MEDIUM
 
 
 @dataclass

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from diagnostics.catalogue import catalogue_data
+from diagnostics.enums import ActionPriority
 from diagnostics.formatting import score as score_display
 from diagnostics.models import Answer, Diagnostic
 from diagnostics.questionnaire.answers import describe_state, state_of
@@ -264,3 +265,16 @@ def build_report(diagnostic: Diagnostic, *, with_comparisons: bool = True) -> Re
             for a in result.proposed_actions
         ],
     )
+
+
+def default_priority(report: Report, number: int) -> str:
+    """The priority a suggested action of recommendation ``number`` takes in the plan: high for
+    the three priorities (and a recommendation the report does not know), low from 50 points,
+    medium otherwise."""
+    section = report.section(number)
+    if section is None or section.priority_rank is not None:
+        return ActionPriority.HIGH
+    score = section.result.score
+    if score is not None and score >= 50:
+        return ActionPriority.LOW
+    return ActionPriority.MEDIUM

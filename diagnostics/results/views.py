@@ -9,9 +9,8 @@ from diagnostics.access import get_diagnostic_access
 from diagnostics.enums import ActionPriority
 from diagnostics.evidence.selectors import evidence_counts
 from diagnostics.models import PlanAction
-from diagnostics.plan.services import default_priority
 from diagnostics.results import exports
-from diagnostics.results.report import build_report
+from diagnostics.results.report import build_report, default_priority
 
 
 @require_safe
