@@ -17,7 +17,11 @@ measures the national observatory's page (target < 150 ms) and the finder (< 50 
 a naive computation (one collectivité at a time; every partnership read into Python), at least
 10× slower.
 
-    uv run python benchmarks/national.py [--runs 20] [--warmup 3] [--naive-runs 3]
+    uv run python benchmarks/national.py [--runs 20] [--warmup 3] [--naive-runs 3] [--scale 1]
+
+The recomputation follows method 2's applicability rules (a question not asked of the
+collectivité's kind, or under an unmet condition, does not count, whatever value the generated
+answers give it), as scoring.score_diagnostic does at submission.
 
 Exit status: 0 once measured (targets met or not), 1 if the recomputation disagrees with
 national_means(), 2 if the setup failed.
