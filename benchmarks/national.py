@@ -17,7 +17,11 @@ measures the national observatory's page (target < 150 ms) and the finder (< 50 
 a naive computation (one collectivité at a time; every partnership read into Python), at least
 10× slower.
 
-    uv run python benchmarks/national.py [--runs 20] [--warmup 3] [--naive-runs 3]
+    uv run python benchmarks/national.py [--runs 20] [--warmup 3] [--naive-runs 3] [--scale 1]
+
+The recomputation follows method 2's applicability rules (a question not asked of the
+collectivité's kind, or under an unmet condition, does not count, whatever value the generated
+answers give it), as scoring.score_diagnostic does at submission.
 
 Exit status: 0 once measured (targets met or not), 1 if the recomputation disagrees with
 national_means(), 2 if the setup failed.
@@ -101,8 +105,36 @@ question_values AS (
            r.number,
            q.weight,
            CASE
+               -- Method 2: a question not asked of the collectivité does not count, whatever
+               -- value it still holds: its kind is not among the rule's kinds…
+               WHEN d.method_version <> '1'
+                   AND jsonb_array_length(q.applies_to_kinds) > 0
+                   AND NOT q.applies_to_kinds ? c.kind
+                   THEN NULL
+               -- …or the condition's question, itself asked, holds a definite value (not
+               -- « Non concerné », « Je ne sais pas », empty) none of whose items is accepted.
+               WHEN d.method_version <> '1'
+                   AND q.condition_question_id IS NOT NULL
+                   AND (jsonb_array_length(cq.applies_to_kinds) = 0
+                        OR cq.applies_to_kinds ? c.kind)
+                   AND ca.id IS NOT NULL
+                   AND NOT ca.not_applicable
+                   AND NOT ca.dont_know
+                   AND ca.value IS NOT NULL
+                   AND ca.value NOT IN ('null'::jsonb, '""'::jsonb, '[]'::jsonb)
+                   AND NOT EXISTS (
+                       SELECT 1
+                       FROM jsonb_array_elements(
+                           CASE WHEN jsonb_typeof(ca.value) = 'array' THEN ca.value
+                                ELSE jsonb_build_array(ca.value) END
+                       ) AS item(element)
+                       WHERE q.condition_values @> jsonb_build_array(item.element)
+                   )
+                   THEN NULL
                WHEN a.not_applicable AND q.allows_not_applicable THEN NULL
                WHEN a.id IS NULL OR a.not_applicable OR a.value IS NULL THEN 0
+               -- « Je ne sais pas » (method 2) is answered and worth 0.
+               WHEN a.dont_know AND d.method_version <> '1' THEN 0
                WHEN q.kind = 'scale' THEN
                    CASE
                        WHEN jsonb_typeof(a.value) <> 'number' OR coalesce(lv.n, 0) < 2 THEN 0
@@ -116,10 +148,14 @@ question_values AS (
                ELSE CASE WHEN m.valid THEN m.v ELSE 0 END
            END AS v
     FROM diagnostics_diagnostic d
+    JOIN accounts_collectivite c ON c.id = d.collectivite_id
     JOIN recommendations_recommendation r ON r.catalogue_id = d.catalogue_id
     JOIN recommendations_question q
         ON q.recommendation_id = r.id AND q.kind IN ('scale', 'boolean', 'choice', 'multi')
     LEFT JOIN diagnostics_answer a ON a.diagnostic_id = d.id AND a.question_id = q.id
+    LEFT JOIN recommendations_question cq ON cq.id = q.condition_question_id
+    LEFT JOIN diagnostics_answer ca
+        ON ca.diagnostic_id = d.id AND ca.question_id = q.condition_question_id
     LEFT JOIN levels lv ON lv.question_id = q.id
     LEFT JOIN recommendations_option co
         ON q.kind = 'choice'
@@ -154,9 +190,17 @@ def parse_args():
     common.add_database_options(parser, database="aeict_national")
     parser.add_argument("--explain", action="store_true", help="print the plans even if met")
     parser.add_argument("--timeout", type=float, default=1200, help="seconds before giving up")
+    parser.add_argument(
+        "--scale",
+        type=float,
+        default=1.0,
+        help="share of the collectivités and partnerships created (1: the study's counts)",
+    )
     args = parser.parse_args()
     if args.runs < 1 or args.warmup < 0:
         parser.error("--runs must be ≥ 1, --warmup ≥ 0")
+    if not 0 < args.scale <= 1:
+        parser.error("--scale must be in ]0, 1]")
     return args
 
 
@@ -183,7 +227,11 @@ def copy_rows(table, columns, rows):
             copy.write_row(row)
 
 
-def populate(seed):
+def scaled(count, scale):
+    return max(1, round(count * scale))
+
+
+def populate(seed, scale=1.0):
     from django.db import connection, transaction
 
     from accounts.models import Collectivite
@@ -205,7 +253,8 @@ def populate(seed):
 
     collectivites = []
     maturity_of = {}
-    for kind, count, prefix, (low, high), maturity in MIX:
+    for kind, full_count, prefix, (low, high), maturity in MIX:
+        count = scaled(full_count, scale)
         label = dict(Collectivite._meta.get_field("kind").flatchoices)[kind]
         for index in range(1, count + 1):
             siren = siren_with_key(f"{prefix}{index:06d}")
@@ -294,6 +343,7 @@ def populate(seed):
                 "updated_at",
                 "dont_know",
                 "needs_confirmation",
+                "source",
             ],
             (
                 (
@@ -306,6 +356,7 @@ def populate(seed):
                     submitted,
                     False,
                     False,
+                    "",
                 )
                 for diagnostic, (submitted, states) in zip(diagnostics, answer_rows, strict=True)
                 for question, state in zip(questions, states, strict=True)
@@ -324,11 +375,11 @@ def populate(seed):
         )
         score_count = sum(len(scores) for scores in score_rows)
         print(f"  {score_count} recommendation scores copied", flush=True)
-    registry = populate_partnerships(collectivites, rng)
+    registry = populate_partnerships(collectivites, rng, scaled(PARTNERSHIPS, scale))
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
     print(f"  VACUUM ANALYZE done; setup took {time.perf_counter() - started:.0f} s", flush=True)
-    counts = {kind: count for kind, count, *_ in MIX}
+    counts = {kind: scaled(count, scale) for kind, count, *_ in MIX}
     return {
         "collectivites": len(collectivites),
         "collectivites_by_kind": counts,
@@ -344,9 +395,9 @@ def populate(seed):
     }
 
 
-def populate_partnerships(collectivites, rng):
-    """10 440 partnerships over 150 countries, more for the large collectivités; a third of
-    the collectivités with partnerships visible in the finder."""
+def populate_partnerships(collectivites, rng, count=PARTNERSHIPS):
+    """10 440 partnerships (``count``) over 150 countries, more for the large collectivités; a
+    third of the collectivités with partnerships visible in the finder."""
     from django.db import transaction
     from django_countries import countries
 
@@ -360,7 +411,7 @@ def populate_partnerships(collectivites, rng):
     owners = rng.choices(
         collectivites,
         weights=[PARTNERSHIP_WEIGHTS[c.kind] for c in collectivites],
-        k=PARTNERSHIPS,
+        k=count,
     )
     themes = list(Theme.values)
     rows = []
@@ -423,7 +474,11 @@ def recompute():
     from django.db import connection
 
     from diagnostics.enums import DiagnosticStatus
+    from recommendations.models import Question
 
+    # RECOMPUTE_SQL follows a condition one level deep (the condition's question asked by kind).
+    if Question.objects.filter(condition_question__condition_question__isnull=False).exists():
+        raise SetupError("a condition's question has a condition itself: RECOMPUTE_SQL ignores it")
     with connection.cursor() as cursor:
         cursor.execute(RECOMPUTE_SQL, {"submitted": DiagnosticStatus.SUBMITTED.value})
         return {number: (mean, n) for number, mean, n in cursor.fetchall()}
@@ -774,7 +829,7 @@ def print_report(dataset, peer_count, found, agreement, targets, plans, always_e
 def measure(args, media_root):
     load_before = common.load_averages()
     common.prepare_django(args=args, media_root=media_root)
-    dataset = populate(seed=4700)
+    dataset = populate(seed=4700, scale=args.scale)
     diagnostic, peer_count, found, agreement, plans = measure_all(args)
     targets = verdicts(found)
     print_report(dataset, peer_count, found, agreement, targets, plans, args.explain)
@@ -786,6 +841,7 @@ def measure(args, media_root):
             "database": "postgresql",
             "runs": args.runs,
             "warmup": args.warmup,
+            "scale": args.scale,
             "mix": [
                 {"kind": kind, "count": count, "siren_prefix": prefix, "maturity": maturity}
                 for kind, count, prefix, _, maturity in MIX

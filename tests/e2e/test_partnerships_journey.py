@@ -1,7 +1,9 @@
-"""The registry from end to end: a référent enters three partnerships (one by CSV import), makes
-the collectivité visible, finds another visible collectivité in the same country, and the
-diagnostic's recommendation 1 shows the registry's counts; then a member of the « Observatoire »
-group opens the national observatory and downloads a table as CSV. axe finds no violation."""
+"""The registry from end to end: a platform administrator creates a collectivité from the
+official list (the autocomplete) and invites its référent, who creates an account, enters three
+partnerships (one by CSV import), makes the collectivité visible, finds another visible
+collectivité in the same country, and the diagnostic's recommendation 1 shows the registry's
+counts; then a member of the « Observatoire » group opens the national observatory and downloads
+a table as CSV. axe finds no violation."""
 
 import re
 
@@ -10,13 +12,18 @@ from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from accounts.models import Collectivite, Membership
 from observatory.models import GROUP_NAME
 from partnerships.models import FinderProfile, Partnership
 from partnerships.services import set_finder_visibility
+from territories.models import Territory, TerritoryRelease
 from tests.e2e.helpers import check_page, screenshot
 from tests.factories import CollectiviteFactory, DiagnosticFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.e2e
+
+REFERENT = "ines.laurent@rennes.localhost"
+PASSWORD = "Rennes-partenariats-2026"
 
 CSV = (
     "partenaire;pays;type;thematiques;etat;signe_le\r\n"
@@ -33,9 +40,87 @@ def add_by_form(page, collectivite, name, country, kind):
     expect(page.get_by_role("status")).to_contain_text(f"Partenariat avec {name} enregistré")
 
 
+def official_list():
+    """A few entries of the official list (the browser tests' database starts empty)."""
+    TerritoryRelease.objects.create(
+        package="@etalab/decoupage-administratif",
+        version="5.2.0",
+        millesime="2025",
+        loaded_at=timezone.now(),
+    )
+    entries = [
+        ("commune", "", "35238", "213502388", "Rennes", "35000 35200 35700", 227_830),
+        ("commune", "", "35281", "213502818", "Saint-Malo", "35400", 47_255),
+        ("epci", "METRO", "243500139", "243500139", "Rennes Métropole", "", 470_000),
+        ("departement", "", "35", "223500018", "Ille-et-Vilaine", "", 1_110_000),
+    ]
+    for kind, nature, code, siren, name, postcodes, population in entries:
+        Territory.objects.create(
+            kind=kind,
+            epci_nature=nature,
+            code=code,
+            siren=siren,
+            name=name,
+            search_name=name.lower().replace("é", "e"),
+            departement_code="35",
+            postcodes=postcodes,
+            population=population,
+        )
+
+
+def create_from_the_official_list(new_page, mailoutbox):
+    """A platform administrator opens Rennes's space by choosing it with the autocomplete and
+    invites its référent, who creates an account from the invitation: the journey's référent."""
+    official_list()
+    admin = new_page(UserFactory(is_staff=True, is_superuser=True))
+    admin.goto("/plateforme/collectivites/nouvelle/")
+    expect(admin.get_by_role("heading", level=1)).to_have_text("Nouvelle collectivité")
+    check_page(admin, "collectivité creation: the search")
+    combobox = admin.get_by_role("combobox", name="Nom, code postal ou SIREN")
+    combobox.press_sequentially("renn", delay=50)
+    listbox = admin.get_by_role("listbox", name="Suggestions de la liste officielle")
+    expect(listbox.get_by_role("option")).to_have_count(2)
+    expect(combobox).to_have_attribute("aria-expanded", "true")
+    check_page(admin, "collectivité creation: the suggestions")
+    # The most populous first: Rennes Métropole, then the commune.
+    expect(listbox.get_by_role("option").first).to_contain_text("Rennes Métropole (métropole)")
+    combobox.press("ArrowDown")
+    combobox.press("ArrowDown")
+    option = listbox.get_by_role("option", name=re.compile(r"^Rennes \(commune, 35\)"))
+    expect(option).to_have_attribute("aria-selected", "true")
+    combobox.press("Enter")
+    expect(admin).to_have_url(re.compile(r"territoire=commune(%3A|:)35238$"))
+    check_page(admin, "collectivité creation: the confirmation")
+    admin.get_by_label("Adresse électronique du référent AEICT").fill(REFERENT)
+    admin.get_by_role("button", name="Créer l’espace de Rennes").click()
+    expect(admin.get_by_text("Espace de Rennes créé.")).to_be_visible()
+
+    collectivite = Collectivite.objects.get(siren="213502388")
+    assert (collectivite.name, collectivite.kind, collectivite.population) == (
+        "Rennes",
+        "commune",
+        227_830,
+    )
+    assert collectivite.official == Territory.objects.get(kind="commune", code="35238")
+
+    mail = next(m for m in mailoutbox if "/invitation/" in m.body)
+    assert mail.to == [REFERENT]
+    page = new_page()
+    page.goto(re.search(r"https?://[^/\s]+(/invitation/\S+/)", mail.body).group(1))
+    page.get_by_label("Prénom et nom").fill("Inès Laurent")
+    page.get_by_label("Mot de passe", exact=False).first.fill(PASSWORD)
+    page.get_by_label("Confirmation du mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Créer mon compte").click()
+    expect(page).to_have_url(re.compile(r"/tableau-de-bord/$"))
+    expect(page.get_by_role("main")).to_contain_text("Rennes")
+    referent = Membership.objects.get(collectivite=collectivite, user__email=REFERENT).user
+    return page, collectivite, referent
+
+
 def test_the_registry_feeds_the_finder_the_diagnostic_and_the_observatory(
-    new_page, catalogue, collectivite, referent, tmp_path
+    new_page, catalogue, tmp_path, mailoutbox
 ):
+    page, collectivite, referent = create_from_the_official_list(new_page, mailoutbox)
     diagnostic = DiagnosticFactory(
         collectivite=collectivite, catalogue=catalogue, created_by=referent
     )
@@ -54,7 +139,6 @@ def test_the_registry_feeds_the_finder_the_diagnostic_and_the_observatory(
         by=MembershipFactory(collectivite=lyon, role="referent").user,
     )
 
-    page = new_page(referent)
     add_by_form(page, collectivite, "Commune de Podor", "Sénégal", "Coopération décentralisée")
     check_page(page, "registry after a partnership added")
     add_by_form(page, collectivite, "Cité de Québec", "Canada", "Jumelage")

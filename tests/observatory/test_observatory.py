@@ -18,7 +18,12 @@ from observatory.figures import build_observatory
 from observatory.models import GROUP_NAME
 from observatory.suppression import Additive, Cell, Hidden, derivable, suppress
 from partnerships.models import Partnership
-from tests.factories import CollectiviteFactory, DiagnosticFactory, UserFactory
+from tests.factories import (
+    CollectiviteFactory,
+    DiagnosticFactory,
+    MembershipFactory,
+    UserFactory,
+)
 
 URL = "/plateforme/observatoire/"
 
@@ -126,6 +131,34 @@ def test_only_the_permission_opens_the_observatory(client, referent, catalogue):
     assert "Observatoire national" in response.content.decode()
     client.logout()
     assert client.get(URL).status_code == 302
+
+
+def main_navigation(response) -> str:
+    page = response.content.decode()
+    start = page.index('aria-label="Navigation principale"')
+    return page[start : page.index("</nav>", start)]
+
+
+def test_an_observatoire_account_of_a_collectivite_has_the_menu_link(client, collectivite):
+    """A network's account that also belongs to a collectivité, not staff, finds the observatory
+    in the header menu beside its own pages; its colleagues without the role do not."""
+    network = MembershipFactory(collectivite=collectivite, role="referent").user
+    network.groups.add(Group.objects.get(name=GROUP_NAME))
+    colleague = MembershipFactory(collectivite=collectivite, role="agent").user
+    link = f'<a class="nav-link" href="{URL}">Observatoire</a>'
+
+    client.force_login(network)
+    menu = main_navigation(client.get(reverse("dashboard")))
+    assert link in menu and "Mes diagnostics" in menu
+    assert "Administration" not in menu
+    current = main_navigation(client.get(URL))
+    assert f'href="{URL}" aria-current="page">Observatoire</a>' in current
+
+    client.force_login(colleague)
+    assert URL not in main_navigation(client.get(reverse("dashboard")))
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(superuser)
+    assert link in main_navigation(client.get(reverse("dashboard")))
 
 
 def test_the_group_holds_the_observatory_permission_only(db):
