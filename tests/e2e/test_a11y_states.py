@@ -181,7 +181,9 @@ def test_plan_edit_with_errors_then_saved_lands_on_the_action(new_page, diagnost
     page.get_by_role("button", name="Enregistrer").click()
     # The fragment followed on the form does not survive: the plan opens at the action.
     expect(page).to_have_url(re.compile(f"/plan/#action-{action.public_id}$"))
-    expect(page.get_by_role("status").first).to_contain_text("Action enregistrée.")
+    expect(page.get_by_role("status").first).to_contain_text(
+        "Action « Créer une cellule Europe et international » enregistrée."
+    )
     check_state(page, "plan after an edit")
 
 
