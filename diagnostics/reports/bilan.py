@@ -287,7 +287,12 @@ def yearly_report(diagnostic: Diagnostic) -> dict:
     facts = year_facts(diagnostic)
     report = facts.report
     budget = facts.budget
+    # The budget's table « Ce que la loi permet / ce qui est engagé / la marge », as in the full
+    # report (pdf/_budget.html); the notes under suggested actions have no place here.
+    parts = data.report_parts(diagnostic)
+    parts.pop(data.ACTION_NOTES, None)
     return {
+        **parts,
         "collectivite": diagnostic.collectivite.name,
         "title": diagnostic.title,
         "year": facts.year,
