@@ -171,10 +171,35 @@ def test_the_yearly_pdf_shows_the_table_with_the_articles(diagnostic, figures):
         "\u22125 000 €",
         "Dépassement de 5 000 €",
         "Compétence exercée par Syndicat du Val",
+        # The rows without a stated competence are named in one sentence, not five rows.
+        "Compétence non renseignée sur les pages du budget pour : "
+        "1 % électricité et gaz, 1 % déchets.",
     ):
         assert words in text, words
+    assert "Compétence non renseignée." not in text
+    # The full report keeps every row.
+    assert "Compétence non renseignée." in plain(pdf_text(render_report(diagnostic, "complet")))
 
 
 def test_without_figures_the_yearly_pdf_has_no_budget_table(diagnostic):
     assert yearly_report(diagnostic)["budget"] is None
     assert "Ce que la loi permet" not in pdf_text(render_report(diagnostic, "bilan"))
+
+
+def test_the_yearly_pdf_prints_each_figure_the_same_way_in_both_tables(
+    diagnostic, figures, collectivite, referent
+):
+    save_year(
+        collectivite=collectivite,
+        year=YEAR,
+        mechanisms={"eau": {"resources": Decimal("4180000"), "committed": Decimal("12500.50")}},
+        sources={"own_budget": Decimal("20000"), "cofunding_eu": Decimal("0.49")},
+        by=referent,
+    )
+    text = plain(pdf_text(render_report(diagnostic, "bilan")))
+    # By source, then in the 1 % table: the cents as entered, never rounded in one and not the
+    # other; the total is the exact sum (20 000 + 12 500,50 + 50 000 + 0,49).
+    assert "1 % eau potable 12 500,50 €" in text
+    assert "41 800 € 12 500,50 € 29 299,50 €" in text
+    assert "Total 82 500,99 €" in text
+    assert "82 501 €" not in text
