@@ -170,6 +170,11 @@ def test_the_figures_answer_recommendation_8_and_reach_the_full_pdf(
 
     # The suggested action on water points to its room left, with the amount.
     page.goto(f"/diagnostics/{diagnostic.public_id}/resultats/")
+    # The results show the first three actions of each priority; the water action is further on,
+    # behind « Voir les N autres actions ».
+    more = page.locator("details.proposed-more").filter(has_text="eau et assainissement")
+    expect(more).to_have_count(1)
+    more.locator("summary").click()
     room = page.get_by_role(
         "link",
         name=f"Jusqu’à 41\u00a0800\u00a0€ mobilisables au titre du 1\u00a0% eau potable en {year}",
@@ -189,6 +194,8 @@ def test_the_figures_answer_recommendation_8_and_reach_the_full_pdf(
     assert f"Ce que la loi permet, ce qui est engagé et la marge en {year}" in text
     for words in ("CGCT, article L1115-3", "41 800 €", "45 000 €", "\u22125 000 €"):
         assert words in text, words
+    # R8's suggested action on water tells the room left there too.
+    assert f"Jusqu’à 41 800 € mobilisables au titre du 1 % eau potable en {year}" in text
 
     room.click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
