@@ -6,16 +6,20 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
 from budget.enums import Holder
 from budget.services import save_competences, save_year
+from diagnostics.plan import services as plan_service
 from diagnostics.reports.bilan import yearly_report
 from diagnostics.reports.data import full_report
 from diagnostics.reports.pdf import render_report
 from diagnostics.services import create_diagnostic
+from partnerships.models import Partnership
 
 YEAR = timezone.localdate().year
 
@@ -203,3 +207,37 @@ def test_the_yearly_pdf_prints_each_figure_the_same_way_in_both_tables(
     assert "41 800 € 12 500,50 € 29 299,50 €" in text
     assert "Total 82 500,99 €" in text
     assert "82 501 €" not in text
+
+
+def test_the_reports_queries_do_not_grow_with_the_plan_and_the_registry(
+    diagnostic, figures, referent
+):
+    recommendation = diagnostic.catalogue.recommendations.get(number=8)
+
+    def add(count):
+        for index in range(count):
+            plan_service.add_action(
+                diagnostic=diagnostic,
+                by=referent,
+                values={"title": f"Action {index}", "recommendation": recommendation},
+            )
+            Partnership.objects.create(
+                collectivite=diagnostic.collectivite,
+                partner_name=f"Partenaire {index}",
+                country="MA",
+                kind="jumelage",
+            )
+
+    def counted():
+        found = {}
+        for build in (full_report, yearly_report):
+            with CaptureQueriesContext(connection) as queries:
+                build(diagnostic)
+            found[build.__name__] = len(queries)
+        return found
+
+    add(1)
+    counted()  # caches warm
+    one = counted()
+    add(8)
+    assert counted() == one
