@@ -4,7 +4,9 @@ section of the collectivité's backup (diagnostics.backup)."""
 
 from accounts.models import User
 from budget import backup, feed, reports
+from diagnostics.catalogue import catalogue_data
 from diagnostics.models import Diagnostic
+from diagnostics.reports.data import ACTION_NOTES
 from diagnostics.signals import diagnostic_opened, full_report_parts
 
 
@@ -14,7 +16,15 @@ def _opened(sender, diagnostic_id, by_id, **kwargs):
 
 
 def _report_parts(sender, diagnostic, **kwargs):
-    return {"budget": reports.report_table(diagnostic)}
+    """The 1 % table, and the room left under R8's suggested actions (« Jusqu’à 41 800 € … »)."""
+    rooms = reports.action_rooms(diagnostic, catalogue_data(diagnostic.catalogue_id))
+    return {
+        "budget": reports.report_table(diagnostic),
+        ACTION_NOTES: {
+            str(action_id): [entry["sentence"] for entry in entries]
+            for action_id, entries in rooms.items()
+        },
+    }
 
 
 def connect():

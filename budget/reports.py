@@ -23,6 +23,7 @@ def _row(room) -> dict:
         "margin": "",
         "note": "",
         "over": False,
+        "not_said": False,
     }
     if not room.holds_competence:
         if room.holder == Holder.OTHER:
@@ -31,6 +32,7 @@ def _row(room) -> dict:
             ) % {"name": room.holder_name}
         else:
             row["note"] = _("Compétence non renseignée.")
+            row["not_said"] = True
         return row
     row["committed"] = euros(room.committed)
     if room.ceiling is None:
@@ -57,10 +59,15 @@ def report_table(diagnostic) -> dict | None:
     budget = year_budget(diagnostic.collectivite, diagnostic.year)
     if budget.is_empty:
         return None
+    rows = [_row(room) for room in budget.rooms]
     return {
         "year": diagnostic.year,
-        "rows": [_row(room) for room in budget.rooms],
+        "rows": rows,
         "total": euros(budget.totals.total),
+        # For the yearly report, that keeps to the rows with something to say and names the
+        # others in one sentence (« Compétence non renseignée : … »).
+        "stated": sum(1 for row in rows if not row["not_said"]),
+        "not_said": ", ".join(row["mechanism"] for row in rows if row["not_said"]),
     }
 
 

@@ -17,6 +17,8 @@ assignees_reminded = Signal()
 # once the diagnostic can be edited: apps that keep answers in step with their own figures (the
 # budget's, see budget.feed) write them there, in the same transaction.
 diagnostic_opened = Signal()
-# diagnostic: sent while the full report's data are gathered (diagnostics.reports.data); each
-# receiver returns a dict of JSON-ready parts added to them (the budget's table: pdf/_budget.html).
+# diagnostic: sent while the full and yearly reports' data are gathered (diagnostics.reports.data
+# and .bilan); each receiver returns a dict of JSON-ready parts added to them (the budget's table:
+# pdf/_budget.html), and may give notes under suggested actions (data.ACTION_NOTES: the budget's
+# room left under R8's actions).
 full_report_parts = Signal()

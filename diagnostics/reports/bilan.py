@@ -40,6 +40,16 @@ def euros(amount) -> str:
     return f"{points(amount, 0)}\u00a0€"
 
 
+def exact_euros(amount: Decimal) -> str:
+    """An amount of the budget's figures as entered, in whole euros or with its cents
+    (« 35 000,49 € »), as the budget pages and its 1 % table print it: the by-source table and
+    the 1 % table of the same report then show the same figures."""
+    amount = Decimal(amount)
+    decimals = 0 if amount == amount.to_integral_value() else 2
+    sign = "\u2212" if amount < 0 else ""  # a true minus sign
+    return f"{sign}{points(abs(amount), decimals)}\u00a0€"
+
+
 def _sum(amounts) -> Decimal:
     return sum((a for a in amounts if a is not None), Decimal(0))
 
@@ -158,7 +168,7 @@ def budget_sources(budget: YearSources | None) -> list[dict]:
     """The year's AEICT budget by source, only the sources with a figure; [] without figures."""
     if budget is None:
         return []
-    return [{"label": str(label), "amount": euros(amount)} for label, amount in budget[0]]
+    return [{"label": str(label), "amount": exact_euros(amount)} for label, amount in budget[0]]
 
 
 def _scores(report: Report) -> list[dict]:
@@ -219,7 +229,7 @@ def key_figures(facts: YearFacts) -> list[dict]:
     if facts.budget is not None:
         figures.append(
             {
-                "value": euros(facts.budget[1]),
+                "value": exact_euros(facts.budget[1]),
                 "label": _("budget de l’action internationale en %(year)s") % {"year": facts.year},
             }
         )
@@ -287,7 +297,12 @@ def yearly_report(diagnostic: Diagnostic) -> dict:
     facts = year_facts(diagnostic)
     report = facts.report
     budget = facts.budget
+    # The budget's table « Ce que la loi permet / ce qui est engagé / la marge », as in the full
+    # report (pdf/_budget.html); the notes under suggested actions have no place here.
+    parts = data.report_parts(diagnostic)
+    parts.pop(data.ACTION_NOTES, None)
     return {
+        **parts,
         "collectivite": diagnostic.collectivite.name,
         "title": diagnostic.title,
         "year": facts.year,
@@ -308,7 +323,7 @@ def yearly_report(diagnostic: Diagnostic) -> dict:
         "spent_done": euros(_sum(a.amount_spent for a in facts.done)),
         "without_spent": sum(1 for a in facts.done if a.amount_spent is None),
         "budget_sources": budget_sources(budget),
-        "budget_total": euros(budget[1]) if budget else None,
+        "budget_total": exact_euros(budget[1]) if budget else None,
         "partnerships_active": [_partnership_row(p) for p in facts.partnerships_active],
         "partnerships_started": [_partnership_row(p) for p in facts.partnerships_started],
         "partnerships_ended": [_partnership_row(p) for p in facts.partnerships_ended],

@@ -454,8 +454,9 @@ def _question(row: QuestionRow) -> dict:
     return {"text": row.question.text, "display": _display(row), "comment": comment}
 
 
-def _section(report: Report, section: Section) -> dict:
+def _section(report: Report, section: Section, action_notes: dict | None = None) -> dict:
     result = section.result
+    action_notes = action_notes or {}
     return {
         "change": _change(report, section),
         "number": section.number,
@@ -488,6 +489,7 @@ def _section(report: Report, section: Section) -> dict:
                 "owner_service": action.owner_service,
                 "description": action.description,
                 "resources": action.resource_links,
+                "notes": action_notes.get(str(action.pk), []),
             }
             for action in section.actions
         ],
@@ -501,10 +503,12 @@ def _section(report: Report, section: Section) -> dict:
 def full_report(diagnostic: Diagnostic) -> dict:
     source = gather(diagnostic)
     report = source.report
+    parts = report_parts(diagnostic)
+    action_notes = parts.pop(ACTION_NOTES, {})
     return {
         **_cover(source),
         **_headline(source),
-        "sections": [_section(report, section) for section in report.sections],
+        "sections": [_section(report, section, action_notes) for section in report.sections],
         "evolution": (
             {
                 "same_catalogue": report.evolution.same_catalogue,
@@ -518,11 +522,17 @@ def full_report(diagnostic: Diagnostic) -> dict:
         ),
         **_plan_groups(source.actions),
         # What other apps add (the budget's table, templates/pdf/_budget.html).
-        **_parts(diagnostic),
+        **parts,
     }
 
 
-def _parts(diagnostic: Diagnostic) -> dict:
+# The part of report_parts that is not a part of its own: notes under suggested actions, by action
+# id as a string (JSON keys), each a list of sentences (the budget's room left for R8's actions).
+ACTION_NOTES = "action_notes"
+
+
+def report_parts(diagnostic: Diagnostic) -> dict:
+    """What the apps above this one add to the full and yearly reports (full_report_parts)."""
     parts = {}
     for _receiver, part in full_report_parts.send(sender=Diagnostic, diagnostic=diagnostic):
         parts.update(part or {})

@@ -123,7 +123,9 @@ def public_view(page: YearlyReportPage, facts: bilan.YearFacts) -> PublicView:
             "spent": bilan.euros(facts.spent_total),
             "planned": bilan.euros(facts.planned_total),
             "sources": bilan.budget_sources(facts.budget) if details else [],
-            "budget_total": bilan.euros(facts.budget[1]) if details and facts.budget else None,
+            "budget_total": bilan.exact_euros(facts.budget[1])
+            if details and facts.budget
+            else None,
         }
     return PublicView(
         collectivite=facts.diagnostic.collectivite.name,

@@ -6,15 +6,20 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
 from budget.enums import Holder
 from budget.services import save_competences, save_year
+from diagnostics.plan import services as plan_service
+from diagnostics.reports.bilan import yearly_report
 from diagnostics.reports.data import full_report
 from diagnostics.reports.pdf import render_report
 from diagnostics.services import create_diagnostic
+from partnerships.models import Partnership
 
 YEAR = timezone.localdate().year
 
@@ -129,3 +134,110 @@ def test_the_room_left_costs_the_same_queries_whatever_the_actions(
     with django_assert_max_num_queries(4):
         rooms = action_rooms(diagnostic, data)
     assert len(rooms) == 1
+
+
+def test_the_full_pdf_r8_actions_tell_the_room_left(diagnostic, figures):
+    data = full_report(diagnostic)
+    r8 = next(s for s in data["sections"] if s["number"] == 8)
+    sentence = f"Jusqu’à 41\u00a0800\u00a0€ mobilisables au titre du 1\u00a0% eau potable en {YEAR}"
+    water = next(a for a in r8["actions"] if "1 % eau et assainissement" in plain(a["title"]))
+    assert water["notes"] == [sentence]
+    # Only R8's « 1 % » actions carry a note; mobility is over its ceiling: no room, no note.
+    assert all(
+        not action["notes"]
+        for section in data["sections"]
+        for action in section["actions"]
+        if action is not water
+    )
+    text = plain(pdf_text(render_report(diagnostic, "complet")))
+    start = text.index("Mettre en place le « 1 % eau et assainissement »")
+    assert plain(sentence) in text[start : start + 1200]
+    assert "au titre du 1 % mobilité" not in text
+
+
+def test_without_figures_the_r8_actions_have_no_note(diagnostic):
+    data = full_report(diagnostic)
+    assert all(not a["notes"] for s in data["sections"] for a in s["actions"])
+    assert "action_notes" not in data
+
+
+def test_the_yearly_pdf_shows_the_table_with_the_articles(diagnostic, figures):
+    data = yearly_report(diagnostic)
+    assert data["budget"] == full_report(diagnostic)["budget"]
+    assert "action_notes" not in data
+    text = plain(pdf_text(render_report(diagnostic, "bilan")))
+    assert f"Ce que la loi permet, ce qui est engagé et la marge en {YEAR}" in text
+    for words in (
+        f"Les dispositifs du 1 % en {YEAR}",
+        "CGCT, article L1115-1-1",
+        "CGCT, article L1115-3",
+        "41 800 €",
+        "\u22125 000 €",
+        "Dépassement de 5 000 €",
+        "Compétence exercée par Syndicat du Val",
+        # The rows without a stated competence are named in one sentence, not five rows.
+        "Compétence non renseignée sur les pages du budget pour : "
+        "1 % électricité et gaz, 1 % déchets.",
+    ):
+        assert words in text, words
+    assert "Compétence non renseignée." not in text
+    # The full report keeps every row.
+    assert "Compétence non renseignée." in plain(pdf_text(render_report(diagnostic, "complet")))
+
+
+def test_without_figures_the_yearly_pdf_has_no_budget_table(diagnostic):
+    assert yearly_report(diagnostic)["budget"] is None
+    assert "Ce que la loi permet" not in pdf_text(render_report(diagnostic, "bilan"))
+
+
+def test_the_yearly_pdf_prints_each_figure_the_same_way_in_both_tables(
+    diagnostic, figures, collectivite, referent
+):
+    save_year(
+        collectivite=collectivite,
+        year=YEAR,
+        mechanisms={"eau": {"resources": Decimal("4180000"), "committed": Decimal("12500.50")}},
+        sources={"own_budget": Decimal("20000"), "cofunding_eu": Decimal("0.49")},
+        by=referent,
+    )
+    text = plain(pdf_text(render_report(diagnostic, "bilan")))
+    # By source, then in the 1 % table: the cents as entered, never rounded in one and not the
+    # other; the total is the exact sum (20 000 + 12 500,50 + 50 000 + 0,49).
+    assert "1 % eau potable 12 500,50 €" in text
+    assert "41 800 € 12 500,50 € 29 299,50 €" in text
+    assert "Total 82 500,99 €" in text
+    assert "82 501 €" not in text
+
+
+def test_the_reports_queries_do_not_grow_with_the_plan_and_the_registry(
+    diagnostic, figures, referent
+):
+    recommendation = diagnostic.catalogue.recommendations.get(number=8)
+
+    def add(count):
+        for index in range(count):
+            plan_service.add_action(
+                diagnostic=diagnostic,
+                by=referent,
+                values={"title": f"Action {index}", "recommendation": recommendation},
+            )
+            Partnership.objects.create(
+                collectivite=diagnostic.collectivite,
+                partner_name=f"Partenaire {index}",
+                country="MA",
+                kind="jumelage",
+            )
+
+    def counted():
+        found = {}
+        for build in (full_report, yearly_report):
+            with CaptureQueriesContext(connection) as queries:
+                build(diagnostic)
+            found[build.__name__] = len(queries)
+        return found
+
+    add(1)
+    counted()  # caches warm
+    one = counted()
+    add(8)
+    assert counted() == one

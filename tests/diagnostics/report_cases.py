@@ -4,9 +4,12 @@ Each function takes the diagnostic (of the real catalogue), a member of its coll
 catalogue's data, changes them, and returns the diagnostic.
 """
 
+import datetime
 from decimal import Decimal
 
-from diagnostics.enums import ActionPriority
+from django.utils import timezone
+
+from diagnostics.enums import ActionPriority, ActionStatus
 from diagnostics.plan import services as plan_service
 from diagnostics.question_kinds import kind_of
 from diagnostics.questionnaire.answers import make_state, save_answer
@@ -135,6 +138,66 @@ def long_texts(diagnostic, agent, questions):
     return diagnostic
 
 
+def budget_and_partnerships(diagnostic, agent, questions):
+    """A year with the budget's figures for the five mechanisms (one over its ceiling, one held by
+    a body with a long name), partnerships with long names, and actions done with their cost."""
+    from budget.enums import Holder
+    from budget.services import save_competences, save_year
+    from partnerships.models import Partnership
+
+    year = timezone.localdate().year
+    diagnostic.year = year
+    diagnostic.save()
+    # Answered first: the figures then answer R8's 1 % questions in their place (budget.feed).
+    answer_all(diagnostic, agent, questions, level=0.5)
+    collectivite = diagnostic.collectivite
+    save_competences(
+        collectivite=collectivite,
+        values={
+            "eau": {"holder": Holder.SELF},
+            "assainissement": {
+                "holder": Holder.OTHER,
+                "holder_name": ("Syndicat intercommunal d’assainissement " * 5).strip(),
+            },
+            "electricite_gaz": {"holder": Holder.SELF},
+            "dechets": {"holder": Holder.SELF},
+            "mobilite": {"holder": Holder.SELF},
+        },
+        by=agent,
+    )
+    save_year(
+        collectivite=collectivite,
+        year=year,
+        mechanisms={
+            "eau": {"resources": Decimal("4180000"), "committed": Decimal("12500.50")},
+            "electricite_gaz": {"resources": Decimal("987654321098.76")},
+            "dechets": {"resources": Decimal("2500000"), "committed": Decimal("40000")},
+            "mobilite": {
+                "resources": Decimal("12500000"),
+                "versement_mobilite": Decimal("8000000"),
+                "committed": Decimal("50000"),
+            },
+        },
+        sources={"own_budget": Decimal("120000"), "cofunding_eu": Decimal("35000.49")},
+        by=agent,
+    )
+    add_actions(diagnostic, agent, 12, priority=ActionPriority.HIGH)
+    for index, action in enumerate(diagnostic.plan_actions.order_by("position")[:8]):
+        action.status = ActionStatus.DONE
+        action.completed_on = datetime.date(year, 1 + index, 10)
+        action.amount_spent = Decimal(900 + 100 * index) if index % 2 else None
+        action.save()
+    for index in range(12):
+        Partnership.objects.create(
+            collectivite=collectivite,
+            partner_name=f"Partenaire {index} — " + "Communauté urbaine de coopération " * 5,
+            country=["MA", "SN", "DE", "PL"][index % 4],
+            kind="jumelage",
+            signed_on=datetime.date(year - index % 3, 3, 1),
+        )
+    return diagnostic
+
+
 CASES = {
     "sans_reponse": no_answers,
     "non_concerne": all_not_applicable,
@@ -142,4 +205,5 @@ CASES = {
     "dix_actions_hautes": ten_high_priority_actions,
     "nom_long": long_name,
     "textes_longs": long_texts,
+    "budget_et_partenariats": budget_and_partnerships,
 }

@@ -1,5 +1,6 @@
-"""Both PDF reports on the stress cases of issue 16: nothing past the margins, nothing hidden
-without a note, PDF/UA checker clean. Run with -s to see each case's page count."""
+"""The three PDF reports (summary, full, yearly) on the stress cases of issue 16: nothing past
+the margins, nothing hidden without a note, PDF/UA checker clean. Run with -s to see each case's
+page count."""
 
 import io
 
@@ -26,7 +27,7 @@ def stressed(request, diagnostic, agent, questions):
     return request.param, report_cases.CASES[request.param](diagnostic, agent, questions)
 
 
-@pytest.mark.parametrize("variant", ["synthese", "complet"])
+@pytest.mark.parametrize("variant", ["synthese", "complet", "bilan"])
 def test_stress_cases_stay_in_the_margins_and_pass_the_pdf_ua_checker(stressed, variant):
     case, diagnostic = stressed
     data = render_report(diagnostic, variant)
@@ -39,6 +40,8 @@ def test_stress_cases_stay_in_the_margins_and_pass_the_pdf_ua_checker(stressed, 
     assert findings <= ALLOWED_FINDINGS, findings
     if variant == "synthese":
         assert 2 <= pages <= 4
+    if variant == "bilan":
+        assert 4 <= pages <= 8
     with pikepdf.open(io.BytesIO(data)) as pdf:
         assert str(pdf.Root.Lang) == "fr"
     assert "\ufffd" not in flat_text(data)

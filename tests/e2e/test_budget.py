@@ -170,6 +170,11 @@ def test_the_figures_answer_recommendation_8_and_reach_the_full_pdf(
 
     # The suggested action on water points to its room left, with the amount.
     page.goto(f"/diagnostics/{diagnostic.public_id}/resultats/")
+    # The results show the first three actions of each priority; the water action is further on,
+    # behind « Voir les N autres actions ».
+    more = page.locator("details.proposed-more").filter(has_text="eau et assainissement")
+    expect(more).to_have_count(1)
+    more.locator("summary").click()
     room = page.get_by_role(
         "link",
         name=f"Jusqu’à 41\u00a0800\u00a0€ mobilisables au titre du 1\u00a0% eau potable en {year}",
@@ -177,17 +182,25 @@ def test_the_figures_answer_recommendation_8_and_reach_the_full_pdf(
     expect(room).to_be_visible()
     check_page(page, "results with the room left")
 
+    def download(button: str) -> str:
+        with page.expect_download(timeout=60_000) as info:
+            page.get_by_role("button", name=button).click(timeout=60_000)
+        path = tmp_path / info.value.suggested_filename
+        info.value.save_as(path)
+        text = " ".join(" ".join(p.extract_text() for p in PdfReader(path).pages).split())
+        return text.replace("\u00a0", " ").replace("\u202f", " ")
+
     # The full report's table, read back from the PDF.
-    with page.expect_download(timeout=60_000) as info:
-        page.get_by_role("button", name="Télécharger le rapport complet (PDF)").click(
-            timeout=60_000
-        )
-    path = tmp_path / info.value.suggested_filename
-    info.value.save_as(path)
-    text = " ".join(" ".join(p.extract_text() for p in PdfReader(path).pages).split())
-    text = text.replace("\u00a0", " ").replace("\u202f", " ")
+    text = download("Télécharger le rapport complet (PDF)")
     assert f"Ce que la loi permet, ce qui est engagé et la marge en {year}" in text
     for words in ("CGCT, article L1115-3", "41 800 €", "45 000 €", "\u22125 000 €"):
+        assert words in text, words
+    # R8's suggested action on water tells the room left there too.
+    assert f"Jusqu’à 41 800 € mobilisables au titre du 1 % eau potable en {year}" in text
+    # And the yearly report's, with the same figures and articles.
+    text = download("Télécharger le bilan annuel (PDF)")
+    assert f"Ce que la loi permet, ce qui est engagé et la marge en {year}" in text
+    for words in ("CGCT, article L1115-1-1", "41 800 €", "45 000 €", "\u22125 000 €"):
         assert words in text, words
 
     room.click()
