@@ -265,3 +265,25 @@ def test_the_radar_labels_stay_readable_or_the_table_takes_its_place(new_page, d
         assert sizes, f"no radar at {width} px"
         assert min(sizes) >= 12, f"radar text of {min(sizes):.1f} CSS px at {width} px"
         expect(note).to_be_hidden()
+
+
+def test_annuler_after_dismissing_a_proposed_action_proposes_it_again(new_page, demo, agent):
+    page = new_page(agent)
+    page.goto(f"/diagnostics/{demo.public_id}/plan/")
+    proposals = page.locator("section[aria-labelledby='proposees'] li.question-card")
+    count = proposals.count()
+    title = proposals.nth(2).locator("strong").first.inner_text()
+    proposals.nth(2).get_by_role("button", name=f"Écarter : {title}").click()
+
+    undo = page.locator("#action-annulation")
+    expect(undo).to_contain_text(f"Action proposée « {title} » écartée.")
+    expect(undo).to_be_in_viewport()  # in the list of proposals, where the person was
+    expect(proposals).to_have_count(count - 1)
+    check_page(page, "plan with the undo of a dismissed proposal")
+    undo.get_by_role("button", name=re.compile("^Annuler")).click()
+
+    expect(page.get_by_role("status").first).to_contain_text(f"« {title} » de nouveau proposée")
+    assert page.evaluate("() => location.hash") == "#proposees"
+    expect(proposals).to_have_count(count)
+    expect(proposals.filter(has_text=title)).to_have_count(1)
+    assert not PlanAction.objects.filter(diagnostic=demo).exists()
