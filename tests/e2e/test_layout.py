@@ -1,6 +1,7 @@
 """Reflow and titles: key pages at 1280 px, on a 375 px phone and at 200 % zoom; screenshots."""
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from diagnostics.plan import services as plan_service
@@ -120,7 +121,10 @@ def test_screenshots_of_every_main_page_at_both_widths_and_no_sideways_scroll_at
         "soumettre": f"{base}/soumettre/",
         "membres": f"{place}/membres/",
         "budget": f"{place}/budget/",
+        "budget-competences": f"{place}/budget/competences/",
+        "budget-annee": f"{place}/budget/{timezone.localdate().year}/",
         "partenariats": f"{place}/partenariats/",
+        "partenariats-nouveau": f"{place}/partenariats/nouveau/",
         "partenariats-recherche": f"{place}/partenariats/recherche/",
     }
     public = {
