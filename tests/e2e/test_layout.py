@@ -1,11 +1,15 @@
 """Reflow and titles: key pages at 1280 px, on a 375 px phone and at 200 % zoom; screenshots."""
 
 import pytest
+from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from diagnostics.enums import ReportStatus, ReportVariant
+from diagnostics.models import ReportFile
 from diagnostics.plan import services as plan_service
 from diagnostics.results.report import build_report
+from observatory.models import GROUP_NAME as OBSERVATORY_GROUP
 from partnerships.models import Partnership
 from tests.e2e.helpers import (
     DESKTOP,
@@ -16,6 +20,7 @@ from tests.e2e.helpers import (
     check_page,
     screenshot,
 )
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.e2e
 
@@ -111,6 +116,19 @@ def test_screenshots_of_every_main_page_at_both_widths_and_no_sideways_scroll_at
         kind="cooperation",
         themes=["eau"],
     )
+    report = ReportFile.objects.create(
+        diagnostic=demo,
+        variant=ReportVariant.SUMMARY,
+        content_hash="0" * 64,
+        status=ReportStatus.READY,
+        file="rapports/synthese.pdf",
+    )
+    # The platform's people: the access requests' reviewer, the observatory's reader (the group
+    # comes from a data migration; the database is emptied between browser tests).
+    platform = UserFactory(is_staff=True)
+    group, _created = Group.objects.get_or_create(name=OBSERVATORY_GROUP)
+    group.permissions.set(Permission.objects.filter(codename="view_observatory"))
+    platform.groups.add(group)
     base = f"/diagnostics/{demo.public_id}"
     place = f"/collectivites/{collectivite.public_id}"
     signed_in = {
@@ -119,6 +137,7 @@ def test_screenshots_of_every_main_page_at_both_widths_and_no_sideways_scroll_at
         "preconisation-8": f"{base}/preconisations/8/",
         "plan-modifier": f"{base}/plan/{action.public_id}/",
         "soumettre": f"{base}/soumettre/",
+        "rapport-statut": f"{base}/rapports/fichiers/{report.public_id}/",
         "membres": f"{place}/membres/",
         "budget": f"{place}/budget/",
         "budget-competences": f"{place}/budget/competences/",
@@ -138,7 +157,11 @@ def test_screenshots_of_every_main_page_at_both_widths_and_no_sideways_scroll_at
         "aide": "/aide/",
         "dispositifs-1-pour-cent": "/dispositifs-1-pour-cent/",
     }
-    for user, pages in ((referent, signed_in), (None, public)):
+    for_the_platform = {
+        "demandes-d-acces": "/plateforme/demandes-d-acces/",
+        "observatoire-national": "/plateforme/observatoire/",
+    }
+    for user, pages in ((referent, signed_in), (None, public), (platform, for_the_platform)):
         page = new_page(user)
         for name, path in pages.items():
             page.goto(path)
@@ -151,5 +174,5 @@ def test_screenshots_of_every_main_page_at_both_widths_and_no_sideways_scroll_at
             assert_no_horizontal_scroll(page, "320 CSS px")
             check_page(page, f"{name} at 320 px")
     shots = {shot.name for shot in SCREENSHOTS.glob("*.png")}
-    for name in [*signed_in, *public]:
+    for name in [*signed_in, *public, *for_the_platform]:
         assert {f"{name}-1280px.png", f"{name}-375px.png"} <= shots, name
