@@ -108,6 +108,24 @@ def accept_proposals(
 
 
 @transaction.atomic
+def propose_again(*, action: PlanAction) -> bool:
+    """Undo the dismissal of a proposed action: back among the proposals, as if never decided.
+
+    Only while the action is nothing more than that dismissal (dismissed from the proposals and
+    never changed since); otherwise it is restored from the list of dismissed actions.
+    """
+    undone = (
+        PlanAction.objects.select_for_update(of=("self",))
+        .filter(pk=action.pk, dismissed=True, suggested_action__isnull=False, revision=1)
+        .first()
+    )
+    if undone is None:
+        return False
+    undone.delete()  # with its one history entry, the dismissal
+    return True
+
+
+@transaction.atomic
 def add_action(*, diagnostic: Diagnostic, by: User, values: dict) -> PlanAction:
     action = PlanAction(
         diagnostic=diagnostic,

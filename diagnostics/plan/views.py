@@ -110,6 +110,7 @@ def plan(request, public_id):
         context["undo"] = next(
             (a for a in context["dismissed"] if str(a.public_id) == undo.get("action")), None
         )
+        context["undo_proposal"] = bool(undo.get("proposal"))
     context["form"] = PlanActionForm(
         catalogue_id=access.diagnostic.catalogue_id,
         initial={"status": "a_lancer", "priority": "moyenne"},
@@ -135,6 +136,15 @@ def plan_accept(request, public_id):
     created = plan_service.accept_proposals(
         diagnostic=access.diagnostic, items=items, by=request.user, dismissed=dismiss
     )
+    if dismiss and wanted and created:
+        # Told by the plan page itself, with « Annuler » to propose it again (see ``plan``).
+        request.session[UNDO_KEY] = {
+            "diagnostic": str(access.diagnostic.public_id),
+            "action": str(created[0].public_id),
+            "proposal": True,
+        }
+        url = reverse("diagnostic_plan", kwargs={"public_id": public_id})
+        return HttpResponseRedirect(f"{url}#action-annulation")
     if dismiss:
         messages.success(request, _("Action écartée : vous pourrez la rétablir plus bas."))
     elif not created:
@@ -243,6 +253,23 @@ def plan_action_toggle(request, public_id, action_id):
     access = get_diagnostic_access(request.user, public_id)
     access.require_editor()
     action = _get_action(access, action_id)
+    if request.POST.get("decision") == "reproposer":
+        # « Annuler » just after dismissing a proposed action: it is proposed again.
+        request.session.pop(UNDO_KEY, None)
+        url = reverse("diagnostic_plan", kwargs={"public_id": public_id})
+        if plan_service.propose_again(action=action):
+            told = _("Action « %(title)s » de nouveau proposée.")
+            messages.success(request, told % {"title": action.title})
+            return HttpResponseRedirect(f"{url}#proposees")
+        messages.info(
+            request,
+            _(
+                "L’action « %(title)s » a changé depuis qu’elle a été écartée : "
+                "rétablissez-la depuis la liste des actions écartées."
+            )
+            % {"title": action.title},
+        )
+        return HttpResponseRedirect(f"{url}#ecartees")
     dismiss = request.POST.get("decision") == "ecarter"
     plan_service.update_action(
         action=action, by=request.user, values={"dismissed": dismiss}, base_revision=action.revision

@@ -222,9 +222,67 @@ def test_a_proposal_taken_or_dismissed_on_the_plan_page_returns_to_the_list(
     response = client.post(
         accept, {"suggestion": suggestions[1], "decision": "ecarter", "retour": "proposees"}
     )
-    assert response.url == plan_url(diagnostic) + "#proposees"
+    # Dismissed: back to the list, where « Annuler » is offered (see the test below).
+    assert response.url == plan_url(diagnostic) + "#action-annulation"
     assert PlanAction.objects.filter(diagnostic=diagnostic, dismissed=True).count() == 1
     assert PlanAction.objects.filter(diagnostic=diagnostic, dismissed=False).count() == 1
+
+
+def dismiss_a_proposal(client, diagnostic):
+    page = client.get(plan_url(diagnostic)).content.decode()
+    suggestion = re.findall(r'name="suggestion" value="(\d+)"', page)[0]
+    accept = reverse("plan_accept", args=[diagnostic.public_id])
+    response = client.post(
+        accept, {"suggestion": suggestion, "decision": "ecarter", "retour": "proposees"}
+    )
+    assert response.url == plan_url(diagnostic) + "#action-annulation"
+    return int(suggestion), PlanAction.objects.get(diagnostic=diagnostic, dismissed=True)
+
+
+def test_a_dismissed_proposal_offers_annuler_which_proposes_it_again(client, diagnostic, agent):
+    client.force_login(agent)
+    suggestion, action = dismiss_a_proposal(client, diagnostic)
+    page = client.get(plan_url(diagnostic)).content.decode()
+    # The undo sits in the list of proposals, where the person was.
+    proposals = page.split('id="proposees"', 1)[1]
+    undo = proposals.split('id="action-annulation"', 1)[1].split("</div>", 1)[0]
+    assert f"Action proposée «{NBSP}{action.title}{NBSP}» écartée." in undo
+    assert 'value="reproposer"' in undo
+    assert ">Annuler<" in undo
+    assert f'name="suggestion" value="{suggestion}"' not in page
+    assert page.count('id="action-annulation"') == 1
+
+    toggle = reverse("plan_action_toggle", args=[diagnostic.public_id, action.public_id])
+    response = client.post(toggle, {"decision": "reproposer"})
+    assert response.url == plan_url(diagnostic) + "#proposees"
+    assert not PlanAction.objects.filter(diagnostic=diagnostic).exists()
+    page = client.get(plan_url(diagnostic)).content.decode()
+    assert f'name="suggestion" value="{suggestion}"' in page
+    assert f"Action «{NBSP}{action.title}{NBSP}» de nouveau proposée." in page
+    assert 'id="action-annulation"' not in page
+
+
+def test_annuler_does_not_undo_a_dismissed_proposal_changed_since(client, diagnostic, agent):
+    client.force_login(agent)
+    _suggestion, action = dismiss_a_proposal(client, diagnostic)
+    toggle = reverse("plan_action_toggle", args=[diagnostic.public_id, action.public_id])
+    client.post(toggle, {"decision": "retablir"})
+    client.post(toggle, {"decision": "ecarter"})
+    response = client.post(toggle, {"decision": "reproposer"})
+    assert response.url == plan_url(diagnostic) + "#ecartees"
+    action.refresh_from_db()
+    assert action.dismissed and action.changes.count() == 3
+    page = client.get(plan_url(diagnostic)).content.decode()
+    assert "a changé depuis qu’elle a été écartée" in page
+
+
+def test_an_elu_cannot_propose_again(client, diagnostic, agent, elu):
+    client.force_login(agent)
+    _suggestion, action = dismiss_a_proposal(client, diagnostic)
+    client.force_login(elu)
+    toggle = reverse("plan_action_toggle", args=[diagnostic.public_id, action.public_id])
+    assert client.post(toggle, {"decision": "reproposer"}).status_code == 403
+    assert PlanAction.objects.filter(pk=action.pk, dismissed=True).exists()
 
 
 def test_the_exports_carry_the_completion_date_and_the_amount_spent(client, diagnostic, agent):

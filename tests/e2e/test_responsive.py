@@ -236,3 +236,54 @@ def test_sending_the_plan_form_does_not_ask(new_page, diagnostic, agent):
     page.get_by_role("button", name="Ajouter l’action", exact=True).click()
     expect(page.get_by_role("status").first).to_contain_text("Jumelage")
     assert dialogs == []
+
+
+# The radar's text as a person sees it: the font size in the SVG times the SVG's scale.
+RADAR_TEXT_SIZES_JS = """() => {
+  const svg = document.querySelector("figure.radar svg");
+  if (!svg || !svg.getClientRects().length) { return null; }
+  const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+  return Array.from(svg.querySelectorAll("text")).map(
+    (text) => parseFloat(getComputedStyle(text).fontSize) * scale
+  );
+}"""
+
+
+def test_the_radar_labels_stay_readable_or_the_table_takes_its_place(new_page, demo, referent):
+    """WCAG 1.4.4 / RGAA 10.4: never a radar whose text shrinks under 12 CSS px; where it would,
+    the page says the table below carries the same figures, and the radar is not shown."""
+    page = new_page(referent)
+    page.goto(f"/diagnostics/{demo.public_id}/resultats/")
+    note = page.get_by_text("le graphique radar laisse la place au tableau des scores")
+    for width in (320, 375, 576, 700, 768, 991):
+        page.set_viewport_size({"width": width, "height": 900})
+        assert page.evaluate(RADAR_TEXT_SIZES_JS) is None, f"a radar is drawn at {width} px"
+        expect(note).to_be_visible()
+    for width in (992, 1100, 1280, 1600):
+        page.set_viewport_size({"width": width, "height": 900})
+        sizes = page.evaluate(RADAR_TEXT_SIZES_JS)
+        assert sizes, f"no radar at {width} px"
+        assert min(sizes) >= 12, f"radar text of {min(sizes):.1f} CSS px at {width} px"
+        expect(note).to_be_hidden()
+
+
+def test_annuler_after_dismissing_a_proposed_action_proposes_it_again(new_page, demo, agent):
+    page = new_page(agent)
+    page.goto(f"/diagnostics/{demo.public_id}/plan/")
+    proposals = page.locator("section[aria-labelledby='proposees'] li.question-card")
+    count = proposals.count()
+    title = proposals.nth(2).locator("strong").first.inner_text()
+    proposals.nth(2).get_by_role("button", name=f"Écarter : {title}").click()
+
+    undo = page.locator("#action-annulation")
+    expect(undo).to_contain_text(f"Action proposée « {title} » écartée.")
+    expect(undo).to_be_in_viewport()  # in the list of proposals, where the person was
+    expect(proposals).to_have_count(count - 1)
+    check_page(page, "plan with the undo of a dismissed proposal")
+    undo.get_by_role("button", name=re.compile("^Annuler")).click()
+
+    expect(page.get_by_role("status").first).to_contain_text(f"« {title} » de nouveau proposée")
+    assert page.evaluate("() => location.hash") == "#proposees"
+    expect(proposals).to_have_count(count)
+    expect(proposals.filter(has_text=title)).to_have_count(1)
+    assert not PlanAction.objects.filter(diagnostic=demo).exists()
