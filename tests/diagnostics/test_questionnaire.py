@@ -445,7 +445,10 @@ def test_page_query_counts_do_not_grow_with_answers(client, diagnostic, agent, q
         _count_queries(client, rec_url(diagnostic, 1), None),
     ]
     assert empty == full
-    assert max(full) <= 10
+    # Recommendation 1's page reads the partnerships registry's figures (R1.Q6–Q8): one query
+    # more than the others, whatever the answers.
+    assert full[0] <= 10
+    assert full[1] <= 11
 
 
 def test_page_query_counts_do_not_grow_with_questions(
