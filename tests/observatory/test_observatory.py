@@ -393,3 +393,31 @@ def test_the_number_of_queries_does_not_grow_with_the_collectivites(admin_client
     with CaptureQueriesContext(connection) as many:
         assert admin_client.get(URL).status_code == 200
     assert len(many) == len(few)
+
+
+def test_the_menu_link_follows_the_permission_as_django_checks_it(db):
+    """``can_observe`` answers as ``user.has_perm`` does: by a group, by a permission given to
+    the person, for superusers, and never for an inactive account."""
+    from django.contrib.auth.models import Permission
+
+    from observatory.templatetags.observatory import can_observe
+
+    permission = Permission.objects.get(
+        codename="view_observatory", content_type__app_label="observatory"
+    )
+    by_group, direct, nobody = UserFactory(), UserFactory(), UserFactory()
+    by_group.groups.add(Group.objects.get(name=GROUP_NAME))
+    direct.user_permissions.add(permission)
+    inactive = UserFactory(is_active=False)
+    inactive.user_permissions.add(permission)
+    superuser = UserFactory(is_superuser=True)
+    for user in (by_group, direct, nobody, inactive, superuser):
+        fresh = type(user).objects.get(pk=user.pk)
+        assert can_observe(fresh) is fresh.has_perm("observatory.view_observatory"), user
+    assert [can_observe(u) for u in (by_group, direct, nobody, inactive, superuser)] == [
+        True,
+        True,
+        False,
+        False,
+        True,
+    ]
