@@ -53,6 +53,11 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
     http_method_names = FORM_METHODS
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["proconnect_enabled"] = getattr(settings, "PROCONNECT_ENABLED", False)
+        return context
+
 
 class PasswordResetView(auth_views.PasswordResetView):
     form_class = PasswordResetForm
