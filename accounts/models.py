@@ -338,3 +338,11 @@ class ProConnectIdentity(models.Model):
 
     def __str__(self):
         return f"{self.user} ({self.subject})"
+
+    @property
+    def siret_display(self) -> str:
+        """« 214 401 093 00015 »: the SIREN in groups of three, then the establishment's number."""
+        s = self.siret
+        if len(s) != 14:
+            return s
+        return "\u00a0".join([s[0:3], s[3:6], s[6:9], s[9:]])

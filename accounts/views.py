@@ -187,7 +187,7 @@ def members(request, public_id):
         status = 400
     memberships = (
         Membership.objects.filter(collectivite=collectivite)
-        .select_related("user")
+        .select_related("user", "user__proconnect_identity")
         .order_by("role", "user__full_name", "user__email")
     )
     invitations = (
