@@ -106,6 +106,9 @@ def queue(settings):
 @pytest.fixture
 def proconnect(settings):
     """ProConnect turned on, against a local OpenID provider (tests.oidc_provider)."""
+    # The application's URLconf is read with ProConnect off, as configured: imported on,
+    # it would keep ProConnect's URLs for the tests after this one.
+    import aeict.urls  # noqa: F401
     from tests.oidc_provider import Provider
 
     provider = Provider().start()

@@ -147,8 +147,10 @@ class Provider:
                     "claims": dict(provider.next_claims),
                     "used": False,
                 }
-                location = query["redirect_uri"] + "?" + urlencode(
-                    {"code": code, "state": query.get("state", "")}
+                location = (
+                    query["redirect_uri"]
+                    + "?"
+                    + urlencode({"code": code, "state": query.get("state", "")})
                 )
                 return self._send(302, headers={"Location": location})
 
@@ -166,7 +168,10 @@ class Provider:
                     .rstrip(b"=")
                     .decode()
                 )
-                if challenge != grant["challenge"] or form.get("redirect_uri") != grant["redirect_uri"]:
+                if (
+                    challenge != grant["challenge"]
+                    or form.get("redirect_uri") != grant["redirect_uri"]
+                ):
                     return self._json(400, {"error": "invalid_grant"})
                 access_token = secrets.token_urlsafe(24)
                 provider.codes[access_token] = grant

@@ -6,7 +6,11 @@ from aeict import urls as application
 
 urlpatterns = [
     path("proconnect/", include("accounts.proconnect_urls")),
-    *[p for p in application.urlpatterns if getattr(p, "pattern", None) and str(p.pattern) != "proconnect/"],
+    *[
+        p
+        for p in application.urlpatterns
+        if getattr(p, "pattern", None) and str(p.pattern) != "proconnect/"
+    ],
 ]
 
 handler400 = application.handler400

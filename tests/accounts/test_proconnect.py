@@ -217,7 +217,9 @@ def test_logout_ends_the_proconnect_session(client, proconnect, collectivite):
     response = client.post(reverse("logout"))
     assert SESSION_KEY not in client.session
     location = urlsplit(response["Location"])
-    assert f"{location.scheme}://{location.netloc}{location.path}" == proconnect.url + "/session/end"
+    assert (
+        f"{location.scheme}://{location.netloc}{location.path}" == proconnect.url + "/session/end"
+    )
     query = parse_qs(location.query)
     assert query["id_token_hint"] == [id_token]
     assert len(query["state"][0]) >= 32
