@@ -314,6 +314,13 @@ class AccessRequest(models.Model):
         return self.status == AccessRequestStatus.PENDING
 
 
+def format_siret(siret: str) -> str:
+    """« 214 401 093 00015 »: the SIREN in groups of three, then the establishment's number."""
+    if len(siret) != 14:
+        return siret
+    return "\u00a0".join([siret[0:3], siret[3:6], siret[6:9], siret[9:]])
+
+
 class ProConnectIdentity(models.Model):
     """The ProConnect identity (issuer and subject) a person confirmed as theirs, and the SIRET
     of the establishment ProConnect last gave for it, shown to référents as information."""
@@ -341,8 +348,4 @@ class ProConnectIdentity(models.Model):
 
     @property
     def siret_display(self) -> str:
-        """« 214 401 093 00015 »: the SIREN in groups of three, then the establishment's number."""
-        s = self.siret
-        if len(s) != 14:
-            return s
-        return "\u00a0".join([s[0:3], s[3:6], s[6:9], s[9:]])
+        return format_siret(self.siret)

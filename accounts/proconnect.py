@@ -33,7 +33,13 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.utils import absolutify
 from mozilla_django_oidc.views import OIDCAuthenticationRequestView
 
-from accounts.models import Invitation, ProConnectIdentity, User, normalize_email_address
+from accounts.models import (
+    Invitation,
+    ProConnectIdentity,
+    User,
+    format_siret,
+    normalize_email_address,
+)
 from accounts.services import InvitationInvalid, accept_invitation, sender_may_invite
 
 logger = logging.getLogger(__name__)
@@ -271,7 +277,7 @@ def link(request):
     if not pending or time.time() - pending["at"] > PENDING_MAX_AGE:
         return _refuse(request, EXPIRED_REQUEST)
     user = User.objects.filter(email=pending["email"]).first()
-    context = {"pending": pending}
+    context = {"pending": pending, "siret": format_siret(pending["siret"])}
     try:
         if user is not None:
             form = ConfirmPasswordForm(request.POST or None)
