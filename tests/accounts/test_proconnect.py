@@ -230,3 +230,102 @@ def test_password_logout_stays_local(client, proconnect, agent):
     client.force_login(agent)
     response = client.post(reverse("logout"))
     assert response["Location"] == reverse("home")
+
+
+def test_a_deactivated_account_is_refused(client, proconnect, collectivite):
+    user = MembershipFactory(collectivite=collectivite, role="agent").user
+    ProConnectIdentity.objects.create(user=user, issuer=proconnect.url, subject="sub-agent-1")
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    response = sign_in(client, proconnect, claims(user.email))
+    assert_refused(client, response, "Ce compte est désactivé.")
+
+
+def test_members_page_queries_do_not_grow_with_proconnect_members(client, collectivite, referent):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def add_member(n):
+        user = MembershipFactory(collectivite=collectivite, role="agent").user
+        ProConnectIdentity.objects.create(
+            user=user, issuer="https://fournisseur", subject=f"sub-{n}", siret=SIRET
+        )
+
+    client.force_login(referent)
+    url = reverse("members", args=[collectivite.public_id])
+    add_member(0)
+    client.get(url)  # sessions and caches warmed
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url).status_code == 200
+    for n in range(1, 5):
+        add_member(n)
+    with CaptureQueriesContext(connection) as five:
+        page = client.get(url).content.decode()
+    assert page.count("établissement SIRET") == 5
+    assert len(five) == len(one)
+
+
+def test_proconnect_settings_from_the_issuer():
+    from aeict.proconnect_settings import proconnect_settings
+
+    csp = {"DIRECTIVES": {"form-action": ["'self'"]}}
+    values = proconnect_settings(
+        issuer="https://auth.exemple.localhost/api/v2/",
+        client_id="id",
+        client_secret="secret",
+        scopes="openid email siret",
+        content_security_policy=csp,
+        endpoints={"token": "https://jetons.exemple.localhost/token", "jwks": ""},
+    )
+    assert (
+        values["OIDC_OP_AUTHORIZATION_ENDPOINT"]
+        == "https://auth.exemple.localhost/api/v2/authorize"
+    )
+    assert values["OIDC_OP_TOKEN_ENDPOINT"] == "https://jetons.exemple.localhost/token"
+    assert values["OIDC_OP_JWKS_ENDPOINT"] == "https://auth.exemple.localhost/api/v2/jwks"
+    assert values["OIDC_USE_PKCE"] and values["OIDC_USE_NONCE"]
+    assert values["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]["form-action"] == [
+        "'self'",
+        "https://auth.exemple.localhost",
+    ]
+    assert csp == {"DIRECTIVES": {"form-action": ["'self'"]}}  # left as it was
+
+
+def _django(env, code):
+    import os
+    import subprocess
+    import sys
+
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("PROCONNECT_")} | {
+        "DJANGO_SETTINGS_MODULE": "aeict.test_settings",
+        **env,
+    }
+    return subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_environment_variables_turn_proconnect_on():
+    result = _django(
+        {
+            "PROCONNECT_ISSUER": "https://auth.exemple.localhost/api/v2",
+            "PROCONNECT_CLIENT_ID": "id",
+            "PROCONNECT_CLIENT_SECRET": "secret",
+        },
+        "from django.urls import reverse; from django.conf import settings; "
+        "print(reverse('proconnect_login'), settings.OIDC_OP_USER_ENDPOINT)",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "/proconnect/connexion/",
+        "https://auth.exemple.localhost/api/v2/userinfo",
+    ]
+
+
+def test_a_half_configured_proconnect_stops_the_start():
+    result = _django({"PROCONNECT_ISSUER": "https://auth.exemple.localhost/api/v2"}, "pass")
+    assert result.returncode != 0
+    assert "PROCONNECT_CLIENT_ID" in result.stderr
