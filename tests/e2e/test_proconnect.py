@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from accounts.models import Invitation, ProConnectIdentity
 from diagnostics.models import Answer
-from tests.e2e.helpers import check_page
+from tests.e2e.helpers import PASSWORD, check_page
 
 pytestmark = pytest.mark.e2e
 
@@ -73,3 +73,20 @@ def test_a_refused_sign_in_is_explained_on_the_login_page(new_page, proconnect):
     expect(page).to_have_url(re.compile(r"/connexion/$"))
     expect(page.get_by_role("status").first).to_contain_text("Demandez une invitation")
     check_page(page, "login page after a refused ProConnect sign-in")
+
+
+def test_an_existing_account_is_linked_after_its_password(new_page, proconnect, agent):
+    proconnect.next_claims = {"sub": "sub-agent", "email": agent.email.upper()}
+    page = new_page()
+    page.goto("/connexion/")
+    page.get_by_role("link", name="Se connecter avec ProConnect").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Associer votre compte à ProConnect")
+    page.get_by_label("Votre mot de passe actuel").fill("pas-le-bon")
+    page.get_by_role("button", name="Confirmer et associer").click()
+    summary = page.locator("[data-error-summary]")
+    expect(summary).to_contain_text("Mot de passe incorrect")
+    check_page(page, "ProConnect link page, wrong password")
+    page.get_by_label("Votre mot de passe actuel").fill(PASSWORD)
+    page.get_by_role("button", name="Confirmer et associer").click()
+    expect(page).to_have_url(re.compile(r"/tableau-de-bord/$"))
+    assert ProConnectIdentity.objects.get().user == agent
