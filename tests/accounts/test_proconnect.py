@@ -329,3 +329,27 @@ def test_a_half_configured_proconnect_stops_the_start():
     result = _django({"PROCONNECT_ISSUER": "https://auth.exemple.localhost/api/v2"}, "pass")
     assert result.returncode != 0
     assert "PROCONNECT_CLIENT_ID" in result.stderr
+
+
+def test_an_invitation_not_offered_cannot_be_chosen(client, proconnect, collectivite, referent):
+    invite(collectivite, referent, "camille.martin@exemple.localhost")
+    other = invite(collectivite, referent, "quelquun.autre@exemple.localhost")
+    sign_in(client, proconnect, claims("camille.martin@exemple.localhost"))
+    response = client.post(reverse("proconnect_link"), {"invitation": str(other.public_id)})
+    assert response.status_code == 400
+    assert "Choisissez l’invitation à accepter." in response.content.decode()
+    assert SESSION_KEY not in client.session
+    assert not User.objects.filter(email="quelquun.autre@exemple.localhost").exists()
+    other.refresh_from_db()
+    assert other.accepted_at is None
+
+
+def test_a_stale_link_request_is_refused(client, proconnect, collectivite):
+    user = MembershipFactory(collectivite=collectivite, role="agent").user
+    sign_in(client, proconnect, claims(user.email))
+    session = client.session
+    session[PENDING_KEY]["at"] -= 3600
+    session.save()
+    response = client.post(reverse("proconnect_link"), {"password": PASSWORD}, follow=True)
+    assert_refused(client, response, "la demande n’est pas valide ou a expiré")
+    assert not ProConnectIdentity.objects.exists()
