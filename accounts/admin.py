@@ -14,6 +14,7 @@ from accounts.models import (
     Invitation,
     MemberEvent,
     Membership,
+    ProConnectIdentity,
     User,
     normalize_email_address,
 )
@@ -120,3 +121,13 @@ class MemberEventAdmin(ReadOnlyAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # the journal is a record: it is not edited, even by the platform
+
+
+@admin.register(ProConnectIdentity)
+class ProConnectIdentityAdmin(ReadOnlyAdmin):
+    """Made by the person's own confirmation only; deleting one unlinks it (the account stays,
+    and the next ProConnect sign-in asks for the confirmation again)."""
+
+    list_display = ["user", "siret", "issuer", "created_at"]
+    search_fields = ["user__email", "siret", "subject"]
+    list_select_related = ["user"]

@@ -312,3 +312,40 @@ class AccessRequest(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.status == AccessRequestStatus.PENDING
+
+
+def format_siret(siret: str) -> str:
+    """« 214 401 093 00015 »: the SIREN in groups of three, then the establishment's number."""
+    if len(siret) != 14:
+        return siret
+    return "\u00a0".join([siret[0:3], siret[3:6], siret[6:9], siret[9:]])
+
+
+class ProConnectIdentity(models.Model):
+    """The ProConnect identity (issuer and subject) a person confirmed as theirs, and the SIRET
+    of the establishment ProConnect last gave for it, shown to référents as information."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("personne"),
+        on_delete=models.CASCADE,
+        related_name="proconnect_identity",
+    )
+    issuer = models.CharField(_("émetteur"), max_length=255)
+    subject = models.CharField(_("identifiant ProConnect"), max_length=255)
+    siret = models.CharField(_("SIRET"), max_length=14, blank=True)
+    created_at = models.DateTimeField(_("associée le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("identité ProConnect")
+        verbose_name_plural = _("identités ProConnect")
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="unique_proconnect_identity")
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.subject})"
+
+    @property
+    def siret_display(self) -> str:
+        return format_siret(self.siret)

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts import access_request_views, views
+from accounts import access_request_views, proconnect, views
 
 urlpatterns = [
     path("demander-un-acces/", access_request_views.access_request, name="access_request"),
@@ -21,7 +21,7 @@ urlpatterns = [
         name="access_request_review",
     ),
     path("connexion/", views.LoginView.as_view(), name="login"),
-    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("deconnexion/", proconnect.LogoutView.as_view(), name="logout"),
     path(
         "mot-de-passe/oubli/",
         views.PasswordResetView.as_view(),

@@ -53,6 +53,11 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
     http_method_names = FORM_METHODS
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["proconnect_enabled"] = getattr(settings, "PROCONNECT_ENABLED", False)
+        return context
+
 
 class PasswordResetView(auth_views.PasswordResetView):
     form_class = PasswordResetForm
@@ -182,7 +187,7 @@ def members(request, public_id):
         status = 400
     memberships = (
         Membership.objects.filter(collectivite=collectivite)
-        .select_related("user")
+        .select_related("user", "user__proconnect_identity")
         .order_by("role", "user__full_name", "user__email")
     )
     invitations = (

@@ -270,3 +270,31 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# ProConnect sign-in (OpenID Connect), off unless its issuer, client id and secret are set; the
+# endpoints default to ProConnect's under the issuer (see README).
+PROCONNECT_ENABLED = False
+_proconnect_issuer = os.environ.get("PROCONNECT_ISSUER", "").strip()
+_proconnect_client_id = os.environ.get("PROCONNECT_CLIENT_ID", "").strip()
+_proconnect_secret = os.environ.get("PROCONNECT_CLIENT_SECRET", "").strip()
+if _proconnect_issuer or _proconnect_client_id or _proconnect_secret:
+    if not (_proconnect_issuer and _proconnect_client_id and _proconnect_secret):
+        raise ImproperlyConfigured(
+            "ProConnect needs PROCONNECT_ISSUER, PROCONNECT_CLIENT_ID and PROCONNECT_CLIENT_SECRET"
+        )
+    from aeict.proconnect_settings import proconnect_settings
+
+    globals().update(
+        proconnect_settings(
+            issuer=_proconnect_issuer,
+            client_id=_proconnect_client_id,
+            client_secret=_proconnect_secret,
+            scopes=os.environ.get("PROCONNECT_SCOPES", "openid email given_name usual_name siret"),
+            content_security_policy=CONTENT_SECURITY_POLICY,
+            endpoints={
+                name: os.environ.get(f"PROCONNECT_{name.upper()}_ENDPOINT", "").strip()
+                for name in ("authorization", "token", "userinfo", "jwks", "end_session")
+            },
+            timeout=env_int("PROCONNECT_TIMEOUT", 10),
+        )
+    )

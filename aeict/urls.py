@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
@@ -41,6 +42,10 @@ urlpatterns = [
     path("", include("partnerships.urls")),
     path("", include("observatory.urls")),
 ]
+
+# ProConnect sign-in: its URLs exist only when it is configured (see README).
+if settings.PROCONNECT_ENABLED:
+    urlpatterns.insert(0, path("proconnect/", include("accounts.proconnect_urls")))
 
 handler400 = "aeict.views.bad_request"
 handler403 = "aeict.views.permission_denied"

@@ -101,3 +101,19 @@ def queue(settings):
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     return task_backends["default"]
+
+
+@pytest.fixture
+def proconnect(settings):
+    """ProConnect turned on, against a local OpenID provider (tests.oidc_provider)."""
+    # The application's URLconf is read with ProConnect off, as configured: imported on,
+    # it would keep ProConnect's URLs for the tests after this one.
+    import aeict.urls  # noqa: F401
+    from tests.oidc_provider import Provider
+
+    provider = Provider().start()
+    for name, value in provider.settings(settings.CONTENT_SECURITY_POLICY).items():
+        setattr(settings, name, value)
+    settings.ROOT_URLCONF = "tests.proconnect_urls"
+    yield provider
+    provider.stop()

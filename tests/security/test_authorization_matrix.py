@@ -367,9 +367,30 @@ def test_every_url_of_the_application_has_a_rule():
     for pattern in application_patterns():
         if pattern.name is None:
             missing.append(f"name the URL pattern {pattern.pattern}, then add a rule for it")
-        elif pattern.name not in RULES:
+        elif pattern.name not in RULES and pattern.name not in PROCONNECT_RULES:
             missing.append(f"add a rule for URL name {pattern.name}")
     assert not missing, "\n".join(missing)
+
+
+# ProConnect's URLs exist only when it is configured (tests turn it on with the fixture). None
+# needs a session: each sends the browser on (to the provider, or back to the login page when
+# there is no sign-in under way).
+PROCONNECT_RULES = {
+    "proconnect_login": Rule({"GET": PUBLIC}, success={"GET": 302}),
+    "proconnect_callback": Rule({"GET": PUBLIC}, success={"GET": 302}),
+    "proconnect_link": Rule({"GET": PUBLIC, "POST": PUBLIC}, success={"GET": 302, "POST": 302}),
+}
+
+
+def test_every_proconnect_url_has_a_rule(proconnect):
+    names = {p.name for p in application_patterns()}
+    assert names - set(RULES) == set(PROCONNECT_RULES)
+    assert set(RULES) <= names
+
+
+@pytest.mark.parametrize("name", sorted(PROCONNECT_RULES))
+def test_each_role_gets_what_the_proconnect_rules_say(client, world, proconnect, name):
+    check_rule(client, world, name, PROCONNECT_RULES[name])
 
 
 def test_every_rule_is_for_an_existing_url():
@@ -621,7 +642,10 @@ def send(client, method, url, data):
 
 @pytest.mark.parametrize("name", sorted(RULES))
 def test_each_role_gets_what_the_rules_say(client, world, name):
-    rule = RULES[name]
+    check_rule(client, world, name, RULES[name])
+
+
+def check_rule(client, world, name, rule):
     url = url_for(name, rule, world)
     data = world.payloads[rule.data] if isinstance(rule.data, str) else rule.data
     # Pages of a collectivité's own; platform pages (STAFF) are the staff's to see.
