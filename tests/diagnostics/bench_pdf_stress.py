@@ -5,11 +5,14 @@ finishing, on the same HTML, interleaved, in the same run. Target: below 2 × th
 It builds its cases with the test suite's fixtures and stress cases, so it runs under pytest (on
 the test database, SQLite unless DATABASE_URL says otherwise), printing its figures:
 
-    uv run pytest -p tests.conftest -p tests.diagnostics.conftest benchmarks/pdf_stress.py -s -q
+    uv run pytest tests/diagnostics/bench_pdf_stress.py -s -q
+
+(It sits beside the tests for their fixtures; its name keeps it out of the test suite.)
 
 A measurement, not a test: it asserts nothing about time.
 """
 
+import gc
 import statistics
 import time
 
@@ -23,6 +26,7 @@ CASES = ("soixante_actions", "textes_longs")
 
 
 def _timed(function, *args) -> float:
+    gc.collect()  # a collection pass would otherwise land on one of the two sides
     start = time.perf_counter()
     function(*args)
     return time.perf_counter() - start
