@@ -497,10 +497,11 @@ def _comment_from_page(request, diagnostic, data, rec):
     return code, True
 
 
-def _rule_answers(diagnostic, data, number) -> dict:
-    """The answers of recommendation ``number``'s questions and of those its rules depend on."""
+def _rule_answers(diagnostic, data, number, *, lock: bool = False) -> dict:
+    """The answers of recommendation ``number``'s questions and of those its rules depend on;
+    with ``lock``, locked until the end of the current transaction."""
     ids = {q.pk for q in data.questions_by_rec[number]} | data.rule_questions.get(number, set())
-    return answers_by_question(diagnostic, [q for q in data.questions if q.pk in ids])
+    return answers_by_question(diagnostic, [q for q in data.questions if q.pk in ids], lock=lock)
 
 
 def _tell_if_dropped(request, question, data, known, reason: str) -> None:
@@ -646,7 +647,10 @@ def save_answer_view(request, public_id, code):
                 )
             rec_number = question.recommendation.number
             kind = collectivite_kind(diagnostic, data)
-            known = _rule_answers(diagnostic, data, rec_number) if data.has_rules else {}
+            # With rules, the page's answers are read anyway: read them locked, the saved one
+            # among them, and the save reads nothing again (one query less). Every writer of
+            # answers locks the diagnostic first, so locking the page's rows adds no wait.
+            known = _rule_answers(diagnostic, data, rec_number, lock=True) if data.has_rules else {}
             not_asked = page_not_asked(data, rec_number, known, collectivite_kind=kind)
             if question.code in not_asked:
                 message = _not_asked_error(not_asked[question.code])
@@ -683,6 +687,7 @@ def save_answer_view(request, public_id, code):
                     state=form.state,
                     base_revision=form.base_revision,
                     diagnostic_locked=True,
+                    locked_answers=known if data.has_rules else None,
                 )
             except AnswerFromBudget:
                 return JsonResponse(
