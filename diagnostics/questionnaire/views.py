@@ -497,11 +497,17 @@ def _comment_from_page(request, diagnostic, data, rec):
     return code, True
 
 
-def _rule_answers(diagnostic, data, number, *, lock: bool = False) -> dict:
-    """The answers of recommendation ``number``'s questions and of those its rules depend on;
-    with ``lock``, locked until the end of the current transaction."""
+def _rule_answers(diagnostic, data, number) -> dict:
+    """The answers of recommendation ``number``'s questions and of those its rules depend on."""
     ids = {q.pk for q in data.questions_by_rec[number]} | data.rule_questions.get(number, set())
-    return answers_by_question(diagnostic, [q for q in data.questions if q.pk in ids], lock=lock)
+    return answers_by_question(diagnostic, [q for q in data.questions if q.pk in ids])
+
+
+def _condition_answers(diagnostic, data, number, question) -> dict:
+    """For an autosave, read locked: the answers that decide which of recommendation
+    ``number``'s questions are asked (data.rule_questions), and ``question``'s own."""
+    ids = data.rule_questions.get(number, frozenset()) | {question.pk}
+    return answers_by_question(diagnostic, [q for q in data.questions if q.pk in ids], lock=True)
 
 
 def _tell_if_dropped(request, question, data, known, reason: str) -> None:
@@ -647,10 +653,12 @@ def save_answer_view(request, public_id, code):
                 )
             rec_number = question.recommendation.number
             kind = collectivite_kind(diagnostic, data)
-            # With rules, the page's answers are read anyway: read them locked, the saved one
-            # among them, and the save reads nothing again (one query less). Every writer of
-            # answers locks the diagnostic first, so locking the page's rows adds no wait.
-            known = _rule_answers(diagnostic, data, rec_number, lock=True) if data.has_rules else {}
+            # With rules, the answers they depend on are read anyway: read them locked along
+            # with the saved one, and the save reads nothing again (one query less). Every writer
+            # of answers locks the diagnostic first, so locking these rows adds no wait.
+            known = (
+                _condition_answers(diagnostic, data, rec_number, question) if data.has_rules else {}
+            )
             not_asked = page_not_asked(data, rec_number, known, collectivite_kind=kind)
             if question.code in not_asked:
                 message = _not_asked_error(not_asked[question.code])

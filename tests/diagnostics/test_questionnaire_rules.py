@@ -365,10 +365,12 @@ def test_with_rules_an_answer_save_reads_the_answers_once_however_many_there_are
     if connection.features.has_select_for_update:
         assert "FOR UPDATE" in answers_read[0]
     # R1.Q2 is not asked once R1.Q1 is « Non »: answer the page's others.
-    for payload in ({"R1.Q3-not_applicable": "on"}, {"R1.Q5-value": "Un texte"}):
+    multi = {"R1.Q3-value": [str(option_ids(data, "R1.Q3")[0])]}
+    for payload in (multi, {"R1.Q5-value": "Un texte"}):
         code = next(iter(payload)).split("-")[0]
         response = signed_in.post(save_url(diagnostic, q(data, code)), payload)
         assert response.status_code == 200, response.content
+        assert response.json()["changed"]
     assert Answer.objects.filter(diagnostic=diagnostic).count() == 3
     third = _save_statements(signed_in, url, {"R1.Q1-value": "oui", "R1.Q1-revision": "2"})
     assert [s.split()[0].upper() for s in third] == expected
@@ -412,3 +414,21 @@ def test_locked_answers_need_the_diagnostic_locked_by_the_caller(diagnostic, dat
             locked_answers={},
         )
     assert not Answer.objects.filter(diagnostic=diagnostic).exists()
+
+
+def test_saving_another_question_still_returns_what_the_conditions_hide(
+    signed_in, diagnostic, data
+):
+    """The save reads only the answers the page's rules depend on, and the saved one: the
+    questions a condition hides are still all returned."""
+    url = save_url(diagnostic, q(data, "R1.Q1"))
+    assert signed_in.post(url, {"R1.Q1-value": "non", "R1.Q1-revision": "0"}).status_code == 200
+    response = signed_in.post(save_url(diagnostic, q(data, "R1.Q5")), {"R1.Q5-value": "Texte"})
+    assert response.status_code == 200, response.content
+    assert set(response.json()["not_asked"]) == {"R1.Q2", "R1.Q4"}
+    refused = signed_in.post(save_url(diagnostic, q(data, "R1.Q2")), {"R1.Q2-value": "1"})
+    assert refused.status_code == 400
+    assert refused.json()["errors"]["value"] == [
+        f"Cette question n’est pas posée à votre collectivité{NBSP}: cette question est posée "
+        "lorsque la réponse à R1.Q1 est “Oui”."
+    ]
