@@ -59,7 +59,7 @@ def score_answers(
 
 
 def _answer_data(data: CatalogueData, answers: dict[int, Answer]) -> dict[int, scoring.AnswerData]:
-    questions = {q.pk: q for q in data.questions}
+    questions = data.questions_by_id
     return {qid: answer_data(a, questions[qid]) for qid, a in answers.items() if qid in questions}
 
 
