@@ -259,10 +259,13 @@ def python_worker(session, endpoint, slot, window, stop, max_requests, out):
             if not 200 <= status < 300:
                 failures[status] = failures.get(status, 0) + 1
     conn.close()
-    out[slot] = (latencies, failures)
+    out[slot] = (latencies, failures, sent)
 
 
-def run_python(session, endpoint, args):
+def run_python(session, endpoint, args, server):
+    """Server CPU per request: over every request sent, warm-up included (the client's own CPU
+    is not counted, only that of the gunicorn workers and of PostgreSQL)."""
+    cpu = server.cpu_seconds()
     stop = threading.Event()
     start = time.perf_counter() + args.warmup
     window = (start, start + args.duration)
@@ -284,12 +287,18 @@ def run_python(session, endpoint, args):
                 worker.join(timeout=0.5)
     finally:
         stop.set()
+    cpu = server.cpu_seconds(since=cpu)
+    sent = sum(result[2] for result in out if result)
     latencies = sorted(value for result in out if result for value in result[0])
     failures = {}
     for result in out:
         for status, count in (result[1] if result else {}).items():
             failures[status] = failures.get(status, 0) + count
-    return summarize(len(latencies), failures, args.duration, latencies)
+    return (
+        {"load_1min": common.load_averages()[0]}
+        | cpu_per_request(cpu, sent)
+        | summarize(len(latencies), failures, args.duration, latencies)
+    )
 
 
 def summarize(requests, failures, seconds, sorted_latencies_s=None, p50_s=None, p99_s=None):
@@ -653,7 +662,7 @@ def measure(args):
                 if client == "wrk":
                     rounds[endpoint.key].append(run_wrk(session, endpoint, args, refresh, server))
                 else:
-                    rounds[endpoint.key].append(run_python(session, endpoint, args))
+                    rounds[endpoint.key].append(run_python(session, endpoint, args, server))
                 common.check_running(process, log_path=GUNICORN_LOG)
     finally:
         common.stop_gunicorn(process)

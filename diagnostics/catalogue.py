@@ -29,6 +29,10 @@ class CatalogueData:
     def _questions_by_code(self) -> dict[str, Question]:
         return {q.code: q for q in self.questions}
 
+    @cached_property
+    def questions_by_id(self) -> dict[int, Question]:
+        return {q.pk: q for q in self.questions}
+
     def recommendation(self, number: int) -> Recommendation | None:
         return next((r for r in self.recommendations if r.number == number), None)
 

@@ -10,9 +10,15 @@ from diagnostics.question_kinds import kind_of
 from recommendations.models import Question
 
 
-def answers_by_question(diagnostic: Diagnostic, questions=None) -> dict[int, Answer]:
-    """The diagnostic's answers by question id: all of them, or those of ``questions``."""
+def answers_by_question(
+    diagnostic: Diagnostic, questions=None, *, lock: bool = False
+) -> dict[int, Answer]:
+    """The diagnostic's answers by question id: all of them, or those of ``questions``. With
+    ``lock``, their rows stay locked until the end of the current transaction (their authors,
+    read along, are not locked)."""
     answers = Answer.objects.filter(diagnostic_id=diagnostic.pk).select_related("updated_by")
+    if lock:
+        answers = answers.select_for_update(of=("self",))
     if questions is not None:
         answers = answers.filter(question_id__in=[q.pk for q in questions])
     return {a.question_id: a for a in answers}
@@ -53,7 +59,7 @@ def score_answers(
 
 
 def _answer_data(data: CatalogueData, answers: dict[int, Answer]) -> dict[int, scoring.AnswerData]:
-    questions = {q.pk: q for q in data.questions}
+    questions = data.questions_by_id
     return {qid: answer_data(a, questions[qid]) for qid, a in answers.items() if qid in questions}
 
 

@@ -102,6 +102,11 @@ def _locked_answer(diagnostic: Diagnostic, question: Question) -> Answer:
     )
     if answer is not None:
         return answer
+    return _new_answer(diagnostic, question)
+
+
+def _new_answer(diagnostic: Diagnostic, question: Question) -> Answer:
+    """A new empty answer, or the one another save created first, locked either way."""
     try:
         with transaction.atomic():
             return Answer.objects.create(diagnostic=diagnostic, question=question)
@@ -122,6 +127,7 @@ def save_answer(
     state: dict,
     base_revision: int,
     diagnostic_locked: bool = False,
+    locked_answers: dict[int, Answer] | None = None,
 ) -> tuple[Answer | None, bool]:
     """Store ``state`` if nobody changed the answer since ``base_revision``.
 
@@ -133,7 +139,12 @@ def save_answer(
     ``diagnostic_locked`` says the caller already locked the diagnostic's row in the transaction
     it has open, and read ``diagnostic.status`` then (get_diagnostic_access(..., lock=True)): the
     save joins that transaction without a savepoint, and an error rolls the whole of it back.
+    ``locked_answers`` (with ``diagnostic_locked``): answers by question id that the caller read
+    in that transaction with select_for_update and their ``updated_by``, the question's own among
+    them if it exists (answers_by_question(..., lock=True)); the save then reads it no more.
     """
+    if locked_answers is not None and not diagnostic_locked:
+        raise ValueError("locked_answers needs the diagnostic locked by the caller")
     state = normalized_state(state)
     if sum((state["value"] is not None, state["not_applicable"], state["dont_know"])) > 1:
         raise InvalidAnswerState
@@ -145,10 +156,13 @@ def save_answer(
             state=state,
             base_revision=base_revision,
             diagnostic_locked=diagnostic_locked,
+            locked_answers=locked_answers,
         )
 
 
-def _save_answer(*, diagnostic, question, by, state, base_revision, diagnostic_locked):
+def _save_answer(
+    *, diagnostic, question, by, state, base_revision, diagnostic_locked, locked_answers
+):
     if diagnostic_locked:
         status = diagnostic.status
     else:
@@ -159,12 +173,19 @@ def _save_answer(*, diagnostic, question, by, state, base_revision, diagnostic_l
         )
     if status == DiagnosticStatus.SUBMITTED:
         raise DiagnosticLocked
-    if (
-        state == EMPTY_STATE
-        and not Answer.objects.filter(diagnostic=diagnostic, question=question).exists()
-    ):
-        return None, False
-    answer = _locked_answer(diagnostic, question)
+    if locked_answers is not None:
+        answer = locked_answers.get(question.pk)
+        if answer is None:
+            if state == EMPTY_STATE:
+                return None, False
+            answer = _new_answer(diagnostic, question)
+    else:
+        if (
+            state == EMPTY_STATE
+            and not Answer.objects.filter(diagnostic=diagnostic, question=question).exists()
+        ):
+            return None, False
+        answer = _locked_answer(diagnostic, question)
     if answer.source == AnswerSource.BUDGET:
         raise AnswerFromBudget
     current = state_of(answer)

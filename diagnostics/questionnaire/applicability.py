@@ -69,7 +69,8 @@ def page_not_asked(
     collectivite_kind: str | None,
 ) -> dict[str, str]:
     """The codes of recommendation ``number``'s questions not asked, with the reason of each.
-    ``answers`` holds at least the page's answers and those of data.rule_questions[number]."""
+    ``answers`` holds at least those of data.rule_questions[number]: only the answers of the
+    conditions' questions decide."""
     skipped = not_asked(data, answers, collectivite_kind=collectivite_kind)
     return {
         q.code: not_asked_reason(data, q, collectivite_kind=collectivite_kind)

@@ -503,6 +503,13 @@ def _rule_answers(diagnostic, data, number) -> dict:
     return answers_by_question(diagnostic, [q for q in data.questions if q.pk in ids])
 
 
+def _condition_answers(diagnostic, data, number, question) -> dict:
+    """For an autosave, read locked: the answers that decide which of recommendation
+    ``number``'s questions are asked (data.rule_questions), and ``question``'s own."""
+    ids = data.rule_questions.get(number, frozenset()) | {question.pk}
+    return answers_by_question(diagnostic, [q for q in data.questions if q.pk in ids], lock=True)
+
+
 def _tell_if_dropped(request, question, data, known, reason: str) -> None:
     form = AnswerForm(
         request.POST, question=question, options=data.options_by_question.get(question.pk, [])
@@ -646,7 +653,12 @@ def save_answer_view(request, public_id, code):
                 )
             rec_number = question.recommendation.number
             kind = collectivite_kind(diagnostic, data)
-            known = _rule_answers(diagnostic, data, rec_number) if data.has_rules else {}
+            # With rules, the answers they depend on are read anyway: read them locked along
+            # with the saved one, and the save reads nothing again (one query less). Every writer
+            # of answers locks the diagnostic first, so locking these rows adds no wait.
+            known = (
+                _condition_answers(diagnostic, data, rec_number, question) if data.has_rules else {}
+            )
             not_asked = page_not_asked(data, rec_number, known, collectivite_kind=kind)
             if question.code in not_asked:
                 message = _not_asked_error(not_asked[question.code])
@@ -683,6 +695,7 @@ def save_answer_view(request, public_id, code):
                     state=form.state,
                     base_revision=form.base_revision,
                     diagnostic_locked=True,
+                    locked_answers=known if data.has_rules else None,
                 )
             except AnswerFromBudget:
                 return JsonResponse(

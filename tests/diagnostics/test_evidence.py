@@ -641,3 +641,32 @@ def test_the_results_detail_counts_the_evidence_of_each_question(client, diagnos
         if "data-evidence-count" in line
     ]
     assert counts == ["0", "0", "0", "2"]
+
+
+def test_the_add_forms_are_built_only_when_the_page_is_rendered(
+    client, diagnostic, agent, elu, monkeypatch
+):
+    """A page served from the cache shows the same forms without building them again; an élu's
+    page, without forms, builds none."""
+    from diagnostics.evidence import forms as evidence_forms
+
+    built = []
+    original = evidence_forms.EvidenceForm.__init__
+
+    def counting(self, *args, **kwargs):
+        built.append(kwargs["question"].code)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(evidence_forms.EvidenceForm, "__init__", counting)
+    client.force_login(agent)
+    first = client.get(page_url(diagnostic)).content.decode()
+    questions = catalogue_data(diagnostic.catalogue_id).questions_by_rec[1]
+    assert sorted(built) == sorted(q.code for q in questions)
+    assert 'name="A4-justificatif-file"' in first
+    built.clear()
+    again = client.get(page_url(diagnostic)).content.decode()
+    assert built == []
+    assert 'name="A4-justificatif-file"' in again
+    client.force_login(elu)
+    page = client.get(page_url(diagnostic)).content.decode()
+    assert built == [] and "ajouter_justificatif" not in page

@@ -334,3 +334,101 @@ def test_the_conflict_box_shows_the_other_persons_dont_know(client, diagnostic, 
     )
     assert response.status_code == 409
     assert response.json()["value"] == "Je ne sais pas"
+
+
+def _save_statements(client, url, payload):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as context:
+        response = client.post(url, payload)
+    assert response.status_code == 200, response.content
+    assert response.json()["changed"]
+    return [query["sql"] for query in context.captured_queries]
+
+
+def test_with_rules_an_answer_save_reads_the_answers_once_however_many_there_are(
+    signed_in, diagnostic, data
+):
+    """The rules need the page's answers: they are read once, locked, and the saved answer is
+    taken from them (no second read of it), whatever the number of answers already given."""
+    from django.db import connection
+
+    url = save_url(diagnostic, q(data, "R1.Q1"))
+    first = _save_statements(signed_in, url, {"R1.Q1-value": "oui", "R1.Q1-revision": "0"})
+    assert [s.split()[0].upper() for s in first].count("INSERT") == 2  # the answer, its history
+    second = _save_statements(signed_in, url, {"R1.Q1-value": "non", "R1.Q1-revision": "1"})
+    expected = ["SELECT", "SAVEPOINT", "SELECT", "SELECT", "UPDATE", "INSERT", "RELEASE"]
+    assert [s.split()[0].upper() for s in second] == expected
+    answers_read = [s for s in second if '"diagnostics_answer"' in s and s.startswith("SELECT")]
+    assert len(answers_read) == 1
+    if connection.features.has_select_for_update:
+        assert "FOR UPDATE" in answers_read[0]
+    # R1.Q2 is not asked once R1.Q1 is « Non »: answer the page's others.
+    multi = {"R1.Q3-value": [str(option_ids(data, "R1.Q3")[0])]}
+    for payload in (multi, {"R1.Q5-value": "Un texte"}):
+        code = next(iter(payload)).split("-")[0]
+        response = signed_in.post(save_url(diagnostic, q(data, code)), payload)
+        assert response.status_code == 200, response.content
+        assert response.json()["changed"]
+    assert Answer.objects.filter(diagnostic=diagnostic).count() == 3
+    third = _save_statements(signed_in, url, {"R1.Q1-value": "oui", "R1.Q1-revision": "2"})
+    assert [s.split()[0].upper() for s in third] == expected
+    answer = Answer.objects.get(diagnostic=diagnostic, question=q(data, "R1.Q1"))
+    assert answer.value is True and answer.revision == 3
+    revisions = AnswerChange.objects.filter(answer=answer).values_list("revision", flat=True)
+    assert sorted(revisions) == [1, 2, 3]
+
+
+def test_with_rules_an_empty_save_of_a_question_never_answered_stores_nothing(
+    signed_in, diagnostic, data
+):
+    response = signed_in.post(save_url(diagnostic, q(data, "R1.Q1")), {"R1.Q1-revision": "0"})
+    assert response.status_code == 200, response.content
+    assert response.json()["changed"] is False and response.json()["revision"] == 0
+    assert not Answer.objects.filter(diagnostic=diagnostic).exists()
+
+
+def test_with_rules_a_conflicting_save_still_answers_409_and_keeps_the_other_answer(
+    client, diagnostic, data, agent
+):
+    url = save_url(diagnostic, q(data, "R1.Q1"))
+    client.force_login(agent)
+    assert client.post(url, {"R1.Q1-value": "oui", "R1.Q1-revision": "0"}).status_code == 200
+    other = MembershipFactory(collectivite=diagnostic.collectivite, role="agent").user
+    client.force_login(other)
+    response = client.post(url, {"R1.Q1-value": "non", "R1.Q1-revision": "0"})
+    assert response.status_code == 409
+    assert response.json()["revision"] == 1 and response.json()["value"] == "Oui"
+    assert Answer.objects.get(diagnostic=diagnostic, question=q(data, "R1.Q1")).value is True
+
+
+def test_locked_answers_need_the_diagnostic_locked_by_the_caller(diagnostic, data, agent):
+    with pytest.raises(ValueError):
+        save_answer(
+            diagnostic=diagnostic,
+            question=q(data, "R1.Q1"),
+            by=agent,
+            state=make_state(value="oui", not_applicable=False, dont_know=False, comment=""),
+            base_revision=0,
+            locked_answers={},
+        )
+    assert not Answer.objects.filter(diagnostic=diagnostic).exists()
+
+
+def test_saving_another_question_still_returns_what_the_conditions_hide(
+    signed_in, diagnostic, data
+):
+    """The save reads only the answers the page's rules depend on, and the saved one: the
+    questions a condition hides are still all returned."""
+    url = save_url(diagnostic, q(data, "R1.Q1"))
+    assert signed_in.post(url, {"R1.Q1-value": "non", "R1.Q1-revision": "0"}).status_code == 200
+    response = signed_in.post(save_url(diagnostic, q(data, "R1.Q5")), {"R1.Q5-value": "Texte"})
+    assert response.status_code == 200, response.content
+    assert set(response.json()["not_asked"]) == {"R1.Q2", "R1.Q4"}
+    refused = signed_in.post(save_url(diagnostic, q(data, "R1.Q2")), {"R1.Q2-value": "1"})
+    assert refused.status_code == 400
+    assert refused.json()["errors"]["value"] == [
+        f"Cette question n’est pas posée à votre collectivité{NBSP}: cette question est posée "
+        "lorsque la réponse à R1.Q1 est “Oui”."
+    ]
