@@ -569,6 +569,10 @@ def _page_key(request, context) -> str:
         request.resolver_match.url_name,
         _static_urls(),
         user.is_authenticated,
+        # The person: the header's links follow their permissions (« Observatoire », « Demandes
+        # d’accès »), which their name and staff flag do not tell; a change of permission shows
+        # at the latest when the page's entry expires (PAGE_CACHE_SECONDS).
+        user.pk,
         user.is_staff,
         user.display_name,
         str(diagnostic.public_id),

@@ -591,3 +591,24 @@ def test_messages_still_show_on_the_cached_page(client, diagnostic, agent, quest
     response = client.post(rec_url(diagnostic), {}, follow=True)
     assert "Vos réponses sont enregistrées." in response.content.decode()
     assert "Vos réponses sont enregistrées." not in client.get(rec_url(diagnostic)).content.decode()
+
+
+def test_the_cached_page_never_shows_another_persons_header_links(client, diagnostic, questions):
+    """Two members with the same name: the one in the « Observatoire » group sees its link on the
+    recommendation page, the other never gets it from the page cache."""
+    from django.contrib.auth.models import Group
+
+    observer = MembershipFactory(collectivite=diagnostic.collectivite, role="agent").user
+    colleague = MembershipFactory(collectivite=diagnostic.collectivite, role="agent").user
+    for user in (observer, colleague):
+        user.full_name = "Camille Martin"
+        user.save()
+    observer.groups.add(Group.objects.get(name="Observatoire"))
+    link = 'href="/plateforme/observatoire/"'
+
+    client.force_login(observer)
+    assert link in client.get(rec_url(diagnostic)).content.decode()
+    client.force_login(colleague)
+    page = client.get(rec_url(diagnostic)).content.decode()
+    assert "Camille Martin" in page
+    assert link not in page
