@@ -16,6 +16,7 @@ def test_the_public_pages_have_no_accessibility_violations(new_page, catalogue):
         ("/methode/", "Méthode de calcul des scores"),
         ("/accessibilite/", "Déclaration d’accessibilité"),
         ("/connexion/", "Connexion"),
+        ("/plan-du-site/", "Plan du site"),
     ]:
         page.goto(path)
         expect(page.get_by_role("heading", level=1)).to_contain_text(heading)
