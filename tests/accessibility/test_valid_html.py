@@ -22,7 +22,7 @@ from diagnostics.models import PlanAction, ReportFile
 from diagnostics.services import submit_diagnostic
 from tests.diagnostics.helpers import answer_everything
 from tests.diagnostics.test_plan import action_values
-from tests.factories import DiagnosticFactory
+from tests.factories import DiagnosticFactory, UserFactory
 
 VNU_JAR = (
     Path(__file__).resolve().parents[2]
@@ -86,8 +86,9 @@ def world(client, catalogue, collectivite, referent, agent, elu):
     return diagnostic, report
 
 
-def sample_pages(client, diagnostic, report, referent) -> dict[str, str]:
-    """The audit's sample pages (README of docs/accessibilite) and the site map, as HTML."""
+def sample_pages(client, diagnostic, report, referent, superuser) -> dict[str, str]:
+    """The audit's sample pages (README of docs/accessibilite: the catalogue's admin pages too)
+    and the site map, as HTML."""
     pid = diagnostic.public_id
     action = PlanAction.objects.filter(diagnostic=diagnostic).order_by("pk").first()
     public = {
@@ -108,10 +109,25 @@ def sample_pages(client, diagnostic, report, referent) -> dict[str, str]:
         "rapport-statut": reverse("report_status", args=[pid, report.public_id]),
         "plan-du-site-connecte": reverse("plan_du_site"),
     }
+    catalogue = diagnostic.catalogue
+    recommendation = catalogue.recommendations.get(number=1)
+    question = recommendation.questions.order_by("pk").first()
+    admin = {
+        "admin-index": reverse("admin:index"),
+        "admin-versions": reverse("admin:recommendations_catalogueversion_changelist"),
+        "admin-version": reverse(
+            "admin:recommendations_catalogueversion_change", args=[catalogue.pk]
+        ),
+        "admin-preconisations": reverse("admin:recommendations_recommendation_changelist"),
+        "admin-preconisation": reverse(
+            "admin:recommendations_recommendation_change", args=[recommendation.pk]
+        ),
+        "admin-question": reverse("admin:recommendations_question_change", args=[question.pk]),
+    }
     pages = {}
-    for logged_in, urls in [(False, public), (True, private)]:
-        if logged_in:
-            client.force_login(referent)
+    for user, urls in [(None, public), (referent, private), (superuser, admin)]:
+        if user:
+            client.force_login(user)
         for name, url in urls.items():
             response = client.get(url)
             assert response.status_code == 200, (name, url, response.status_code)
@@ -150,7 +166,8 @@ def validate(pages: dict[str, str], directory: Path) -> list[str]:
 
 def test_the_sample_pages_are_valid_html(client, world, referent, tmp_path):
     diagnostic, report = world
-    pages = sample_pages(client, diagnostic, report, referent)
-    assert len(pages) == 14
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+    pages = sample_pages(client, diagnostic, report, referent, superuser)
+    assert len(pages) == 20
     errors = validate(pages, tmp_path)
     assert errors == [], "\n".join(errors)
