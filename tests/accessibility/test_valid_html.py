@@ -171,3 +171,13 @@ def test_the_sample_pages_are_valid_html(client, world, referent, tmp_path):
     assert len(pages) == 20
     errors = validate(pages, tmp_path)
     assert errors == [], "\n".join(errors)
+
+
+def test_without_the_checker_the_test_is_skipped_but_fails_under_ci(monkeypatch, tmp_path):
+    monkeypatch.setattr("tests.accessibility.test_valid_html.VNU_JAR", tmp_path / "absent.jar")
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match=r"absent\.jar \(make vnu\)"):
+        checker()
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match=r"absent\.jar \(make vnu\)"):
+        checker()
