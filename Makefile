@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/.venv
 
-.PHONY: run install territories test lint lint-js format messages migrations-check audit deploy-check ci clean
+.PHONY: run install vnu territories test lint lint-js format messages migrations-check audit deploy-check ci clean
 
 $(CURDIR)/.tools/bin/uv:
 	@echo "uv n’est pas installé : installation locale dans .tools/"
@@ -39,8 +39,20 @@ territories: install
 	DEBUG=1 $(UV) run python manage.py fetch_territories
 	DEBUG=1 $(UV) run python manage.py load_territories
 
-test: install
+test: install vnu
 	$(UV) run pytest $(PYTEST_ARGS)
+
+# The W3C Nu Html Checker (vnu.jar, pinned in .ci/vnu/package-lock.json; runs on Java 17 or
+# later) for tests/accessibility/test_valid_html.py (RGAA 8.2). Without npm the test says it is
+# skipped (and fails under CI=true). --ignore-scripts: the package's postinstall would fetch a Java.
+VNU_DIR := .ci/vnu
+$(VNU_DIR)/node_modules/.installed: $(VNU_DIR)/package.json $(VNU_DIR)/package-lock.json
+	npm ci --prefix $(VNU_DIR) --ignore-scripts --no-audit --no-fund
+	touch $@
+
+vnu:
+	@if command -v npm >/dev/null; then $(MAKE) --no-print-directory $(VNU_DIR)/node_modules/.installed; \
+	else echo "npm est introuvable : le validateur Nu (vnu.jar) n’est pas installé, le test de validité HTML sera sauté (apt-get install nodejs npm default-jre-headless)." >&2; fi
 
 # Templates are indented by djhtml (indentation only, two spaces; .html files of templates/).
 DJHTML := $(UV) run djhtml --tabwidth 2 templates

@@ -42,6 +42,9 @@ PAGE_NAMES = {
 }
 GRID = Path(__file__).resolve().parent.parent / "docs" / "accessibilite" / "grille-rgaa.csv"
 STATUSES = {"C", "NC", "NA"}
+STATUS_TOTAL = _("totalement conforme")
+STATUS_PARTIAL = _("partiellement conforme")
+STATUS_NONE = _("non conforme")
 FIXED_COLUMNS = ("critere", "thematique", "intitule")
 CRITERIA_COUNT = 106
 
@@ -114,6 +117,16 @@ class Audit:
     @property
     def non_conformities(self) -> list[Criterion]:
         return [c for c in self.criteria if c.overall == "NC"]
+
+    @property
+    def status(self) -> str:
+        """The state of conformity the statement and the footer declare, as the RGAA sets it:
+        totally conforming when no criterion fails, partially from 50 %, not conforming below."""
+        if not self.non_conformities:
+            return STATUS_TOTAL
+        if self.rate >= 50:
+            return STATUS_PARTIAL
+        return STATUS_NONE
 
 
 def _percent(part: int, whole: int) -> Decimal:

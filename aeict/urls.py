@@ -32,6 +32,7 @@ urlpatterns = [
     path("donnees-personnelles/", views.donnees_personnelles, name="donnees_personnelles"),
     path("contact/", views.contact, name="contact"),
     path("aide/", views.aide, name="aide"),
+    path("plan-du-site/", views.plan_du_site, name="plan_du_site"),
     path("jsi18n/", javascript_catalog, name="javascript-catalog"),
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),

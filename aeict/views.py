@@ -86,6 +86,14 @@ def aide(request):
 
 
 @login_not_required
+@require_safe
+def plan_du_site(request):
+    """Site map (RGAA 12.1, a second way to find pages). A logged-in person's own collectivités
+    and diagnostics come from the template tag diagnostics.templatetags.site_map."""
+    return render(request, "pages/plan_du_site.html")
+
+
+@login_not_required
 def page_not_found(request, exception=None):
     return render(request, "404.html", status=404)
 

@@ -47,7 +47,13 @@ def two_actions(client, diagnostic, referent):
 def test_the_main_pages_have_unique_titles_without_error(
     client, diagnostic, referent, collectivite, two_actions
 ):
-    public = [reverse("home"), reverse("methode"), reverse("accessibilite"), reverse("login")]
+    public = [
+        reverse("home"),
+        reverse("methode"),
+        reverse("accessibilite"),
+        reverse("login"),
+        reverse("plan_du_site"),
+    ]
     titles = {}
     client.logout()
     for url in public:

@@ -77,6 +77,20 @@ def test_the_rate_is_conforming_criteria_over_applicable_criteria(tmp_path):
 
 
 @pytest.mark.parametrize(
+    "statuses, declared",
+    [
+        ({"1.1": ("C", "C"), "1.2": ("C", "NA")}, "totalement conforme"),
+        ({"1.1": ("C", "C"), "3.2": ("C", "NC")}, "partiellement conforme"),  # 50 %
+        ({"1.1": ("C", "C"), "3.2": ("C", "NC"), "8.5": ("NC", "NA")}, "non conforme"),  # 33 %
+    ],
+)
+def test_the_declared_state_follows_the_rate(tmp_path, statuses, declared):
+    path = tmp_path / "grille.csv"
+    write_grid(path, grid_rows(statuses))
+    assert read_grid(path).status == declared
+
+
+@pytest.mark.parametrize(
     "change, message",
     [
         (lambda rows: rows[:-1], "106 critères"),
@@ -107,10 +121,21 @@ def test_the_statement_shows_the_rate_and_the_non_conformities_of_the_grid(clien
     assert f"{audit.count('C')} critères conformes sur {audit.applicable} critères applicables" in (
         page
     )
-    non_conformities = page.split("data-non-conformities")[1].split("</ul>")[0]
-    for criterion in audit.non_conformities:
-        assert f"Critère {criterion.number}\u00a0:" in non_conformities
-    assert non_conformities.count("<li>") == len(audit.non_conformities)
+    status = re.search(r"<p data-audit-status>.*?<strong>(.*?)</strong>", page, re.S)
+    assert status and status.group(1) == audit.status
+    # The footer of every page says the same.
+    assert f"Accessibilité\u00a0: {audit.status}</a>" in page
+    assert f"Accessibilité\u00a0: {audit.status}</a>" in client.get("/").content.decode()
+    section = page.split("data-non-conformities")[1]
+    if audit.non_conformities:
+        assert "en raison des non-conformités" in page
+        non_conformities = section.split("</ul>")[0]
+        for criterion in audit.non_conformities:
+            assert f"Critère {criterion.number}\u00a0:" in non_conformities
+        assert non_conformities.count("<li>") == len(audit.non_conformities)
+    else:
+        assert section.split("</p>")[0].startswith(">Aucune\u00a0:")
+        assert "en raison des non-conformités" not in page
     for expected in ["Défenseur des droits", "PDF/UA", "Dérogations", "axe-core", "1er décembre"]:
         assert expected in page
     assert page.split("data-audit-pages")[1].split("</ul>")[0].count("<li>") == len(SAMPLE)

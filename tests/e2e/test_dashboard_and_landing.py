@@ -55,6 +55,14 @@ def test_the_dashboard_shows_where_each_diagnostic_stands(new_page, years, refer
     page.set_viewport_size({"width": 320, "height": 640})
     assert_no_horizontal_scroll(page, "320 px")
 
+    # The site map, from the footer, lists the referent's collectivité and its diagnostics.
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.get_by_role("contentinfo").get_by_role("link", name="Plan du site").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Plan du site")
+    expect(page.get_by_role("heading", name="Vos collectivités")).to_be_visible()
+    expect(page.get_by_role("link", name="Diagnostic 2026", exact=True)).to_be_visible()
+    check_page(page, "site map for a referent")
+
 
 def test_the_elu_waits_for_the_results_of_the_current_year(new_page, years, elu):
     page = new_page(elu)

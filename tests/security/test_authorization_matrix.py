@@ -102,6 +102,7 @@ RULES = {
     "donnees_personnelles": Rule({"GET": PUBLIC, "HEAD": PUBLIC}),
     "contact": Rule({"GET": PUBLIC, "HEAD": PUBLIC}),
     "aide": Rule({"GET": PUBLIC, "HEAD": PUBLIC}),
+    "plan_du_site": Rule({"GET": PUBLIC, "HEAD": PUBLIC}),
     # Access requests: anyone asks (posting nothing shows the form again, with its errors);
     # platform administrators review.
     "access_request": Rule({"GET": PUBLIC, "HEAD": PUBLIC, "POST": PUBLIC}, success={"POST": 400}),
