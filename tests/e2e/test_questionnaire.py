@@ -83,7 +83,7 @@ def test_the_tab_order_follows_the_visual_order_with_a_visible_focus(new_page, d
         stops.append(focused)
     assert len(stops) > 30, f"only {len(stops)} tab stops on the questionnaire page"
     # The focus ends in the footer's links.
-    assert any("Accessibilité" in stop["html"] for stop in stops[-6:])
+    assert any("Accessibilité" in stop["html"] for stop in stops[-8:])
     tolerance = 4
     for previous, current in itertools.pairwise(stops):
         same_row = current["top"] < previous["bottom"] and current["bottom"] > previous["top"]
