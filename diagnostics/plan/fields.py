@@ -52,6 +52,11 @@ class Day(Text):
     def words(self, value, recommendations):
         return deadline_text(date.fromisoformat(value), "")
 
+    # What a value that is not a day of the form's years is told, by the kind of day.
+    not_a_day = gettext_lazy(
+        "%(value)s n’est pas une date d’échéance (AAAA-MM-JJ, de 2000 à 2100)."
+    )
+
     def read(self, value):
         if value is None:
             return None
@@ -61,10 +66,7 @@ class Day(Text):
             day = None
         # The form's rule: a year between 2000 and 2100.
         if day is None or not 2000 <= day.year <= 2100:
-            raise ValidationError(
-                _("%(value)s n’est pas une date d’échéance (AAAA-MM-JJ, de 2000 à 2100).")
-                % {"value": quoted(value)}
-            )
+            raise ValidationError(str(self.not_a_day) % {"value": quoted(value)})
         return day
 
 
@@ -72,19 +74,9 @@ class CompletionDay(Day):
     def words(self, value, recommendations):
         return date.fromisoformat(value).strftime("%d/%m/%Y")
 
-    def read(self, value):
-        if value is None:
-            return None
-        try:
-            day = date.fromisoformat(value) if isinstance(value, str) else None
-        except ValueError:
-            day = None
-        if day is None or not 2000 <= day.year <= 2100:
-            raise ValidationError(
-                _("%(value)s n’est pas une date de réalisation (AAAA-MM-JJ, de 2000 à 2100).")
-                % {"value": quoted(value)}
-            )
-        return day
+    not_a_day = gettext_lazy(
+        "%(value)s n’est pas une date de réalisation (AAAA-MM-JJ, de 2000 à 2100)."
+    )
 
 
 class Quarter(Text):

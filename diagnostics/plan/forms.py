@@ -14,6 +14,28 @@ from diagnostics.plan.fields import EDITABLE_FIELDS
 from recommendations.models import Recommendation
 
 
+def amount_field(label, *, invalid, help_text="") -> FrenchDecimalField:
+    """An amount in euros, as typed in French: positive, cents at most, below 10¹² €."""
+    return FrenchDecimalField(
+        label=label,
+        required=False,
+        min_value=Decimal(0),
+        max_value=Decimal("999999999999"),
+        max_digits=14,
+        decimal_places=2,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        help_text=help_text,
+        error_messages={
+            "invalid": invalid,
+            "min_value": _("Le montant doit être positif ou nul."),
+            "max_value": _("Ce montant est trop grand."),
+            "max_digits": _("Ce montant est trop grand."),
+            "max_decimal_places": _("Au plus deux chiffres après la virgule."),
+        },
+    )
+
+
 class PlanActionForm(forms.Form):
     title = TextField(label=_("Action"), max_length=200)
     recommendation = forms.ModelChoiceField(
@@ -35,22 +57,9 @@ class PlanActionForm(forms.Form):
         max_length=20,
         help_text=_("Un trimestre (« T2 2027 ») ou une date (« 30/06/2027 »)."),
     )
-    budget_amount = FrenchDecimalField(
-        label=_("Montant (€)"),
-        required=False,
-        min_value=Decimal(0),
-        max_value=Decimal("999999999999"),
-        max_digits=14,
-        decimal_places=2,
-        localize=True,
-        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
-        error_messages={
-            "invalid": _("Saisissez un montant en euros, par exemple 15 000 ou 2 500,50."),
-            "min_value": _("Le montant doit être positif ou nul."),
-            "max_value": _("Ce montant est trop grand."),
-            "max_digits": _("Ce montant est trop grand."),
-            "max_decimal_places": _("Au plus deux chiffres après la virgule."),
-        },
+    budget_amount = amount_field(
+        _("Montant (€)"),
+        invalid=_("Saisissez un montant en euros, par exemple 15 000 ou 2 500,50."),
     )
     budget_line = TextField(
         label=_("Ligne budgétaire"),
@@ -65,23 +74,10 @@ class PlanActionForm(forms.Form):
         max_length=20,
         help_text=_("Pour une action réalisée : une date, par exemple « 15/03/2027 »."),
     )
-    amount_spent = FrenchDecimalField(
-        label=_("Montant dépensé (€)"),
-        required=False,
-        min_value=Decimal(0),
-        max_value=Decimal("999999999999"),
-        max_digits=14,
-        decimal_places=2,
-        localize=True,
-        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    amount_spent = amount_field(
+        _("Montant dépensé (€)"),
+        invalid=_("Saisissez un montant en euros, par exemple 12 400 ou 980,50."),
         help_text=_("Ce que l’action a réellement coûté à ce jour."),
-        error_messages={
-            "invalid": _("Saisissez un montant en euros, par exemple 12 400 ou 980,50."),
-            "min_value": _("Le montant doit être positif ou nul."),
-            "max_value": _("Ce montant est trop grand."),
-            "max_digits": _("Ce montant est trop grand."),
-            "max_decimal_places": _("Au plus deux chiffres après la virgule."),
-        },
     )
     priority = forms.ChoiceField(label=_("Priorité"), choices=ActionPriority.choices)
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
