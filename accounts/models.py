@@ -58,6 +58,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("administrateur de la plateforme"), default=False)
     is_active = models.BooleanField(_("actif"), default=True)
     date_joined = models.DateTimeField(_("inscrit le"), default=timezone.now)
+    # The language of the interface the person chose (settings.LANGUAGES), applied at sign-in
+    # and used for the mails they receive; blank: never chosen (the browser's, else French).
+    language = models.CharField(
+        _("langue de l’interface"), max_length=8, blank=True, choices=settings.LANGUAGES
+    )
 
     objects = UserManager()
 

@@ -3,7 +3,7 @@ personal data, contact, error pages."""
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.http import JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from aeict.accessibility_audit import AUDIT_DATE, PAGE_NAMES, current_audit
+from aeict.languages import LANGUAGE_CODES, set_language_cookie
 from aeict.middleware import wants_json
 from recommendations.models import CatalogueVersion
 from recommendations.selectors import catalogue_overview
@@ -91,6 +92,28 @@ def plan_du_site(request):
     """Site map (RGAA 12.1, a second way to find pages). A logged-in person's own collectivités
     and diagnostics come from the template tag diagnostics.templatetags.site_map."""
     return render(request, "pages/plan_du_site.html")
+
+
+@login_not_required
+@require_safe
+def set_language(request, language):
+    """The header's language switch: a link, so that it works without JavaScript and reads as
+    what it is. The choice is kept in the cookie LocaleMiddleware reads, and on the account of a
+    signed-in person (applied at their next sign-in, and to the mails they receive)."""
+    if language not in LANGUAGE_CODES:
+        raise Http404
+    next_url = request.GET.get("next", "")
+    if len(next_url) > 2000 or not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = reverse("home")
+    response = HttpResponseRedirect(next_url, status=303)
+    set_language_cookie(response, language)
+    user = request.user
+    if user.is_authenticated and user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    return response
 
 
 @login_not_required

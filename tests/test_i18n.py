@@ -65,7 +65,7 @@ def test_every_plural_message_of_the_catalogue_is_singular_for_0_and_1(domain):
 
 
 def test_the_javascript_catalogue_is_public_and_has_the_french_plural_rule(client):
-    response = client.get(reverse("javascript-catalog"))
+    response = client.get(reverse("javascript-catalog", args=["fr"]))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/javascript")
     body = response.content.decode()
@@ -78,7 +78,7 @@ def test_the_javascript_catalogue_is_public_and_has_the_french_plural_rule(clien
 
 def test_every_page_loads_the_javascript_catalogue_before_its_scripts(client, db):
     body = client.get(reverse("home")).content.decode()
-    catalogue = body.index(f'<script src="{reverse("javascript-catalog")}" defer></script>')
+    catalogue = body.index(f'<script src="{reverse("javascript-catalog", args=["fr"])}" defer></script>')
     assert catalogue < body.index("js/page.js")
 
 

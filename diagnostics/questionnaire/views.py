@@ -555,9 +555,10 @@ PAGE_CACHE_SECONDS = 300
 
 @functools.cache
 def _static_urls() -> tuple[str, ...]:
-    """The static files' URLs the page shows: they change with a deployment, not a request."""
+    """The static files' URLs the page shows: they change with a deployment, not a request.
+    (The JavaScript catalogue's address follows the language, which the key holds.)"""
     files = ("bootstrap/css/bootstrap.min.css", "css/theme.css", "js/page.js", "js/autosave.js")
-    return (*(static(name) for name in files), reverse("javascript-catalog"))
+    return tuple(static(name) for name in files)
 
 
 def _page_key(request, context) -> str:
@@ -567,6 +568,7 @@ def _page_key(request, context) -> str:
     shown = (
         get_language(),
         request.resolver_match.url_name,
+        request.get_full_path(),  # the language switch's « next »
         _static_urls(),
         user.is_authenticated,
         # The person: the header's links follow their permissions (« Observatoire », « Demandes

@@ -115,6 +115,9 @@ RULES = {
         success={"POST": 400},
     ),
     "javascript-catalog": Rule({"GET": PUBLIC, "HEAD": PUBLIC, "OPTIONS": PUBLIC}),
+    # The header's language switch: a link that sets the cookie (and the account's language)
+    # and sends back to the page (303).
+    "set_language": Rule({"GET": PUBLIC, "HEAD": PUBLIC}, success={"GET": 303, "HEAD": 303}),
     # Accounts. Posting nothing to a form shows it again with its errors.
     "login": Rule(
         {"GET": PUBLIC, "HEAD": PUBLIC, "OPTIONS": PUBLIC, "POST": PUBLIC},
@@ -546,6 +549,7 @@ def url_for(name, rule, world):
         "year": timezone.localdate().year,
         "partnership_id": world.partnership.public_id,
         "table": "pays",
+        "language": "en",
     }
     if name == "yearly_page":
         values["year"] = diagnostic.year
