@@ -54,3 +54,33 @@ class AccountLanguageMiddleware:
         if language:
             set_language_cookie(response, language)
         return response
+
+
+# Where the unit goes, per language: French « 41 800 € », « 12,5 % », « 14 h 05 »; English
+# « €41,800 », « 12.5% », « 14:05 ». Numbers themselves follow Django's formats of the language.
+MINUS = "\u2212"
+
+
+def _english() -> bool:
+    return current_language() == "en"
+
+
+def with_euros(number: str, *, negative: bool = False) -> str:
+    """An amount already formatted as a number (without its sign): « 41 800 € » / « €41,800 »,
+    with a true minus sign when negative (« −8 200 € » / « −€8,200 »)."""
+    sign = MINUS if negative else ""
+    if _english():
+        return f"{sign}€{number}"
+    return f"{sign}{number}\u00a0€"
+
+
+def with_percent(number, *, space: str = "\u00a0") -> str:
+    """« 12,5 % » in French (a non-breaking space before the sign), « 12.5% » in English."""
+    if number is None or number == "":
+        return number
+    return f"{number}%" if _english() else f"{number}{space}%"
+
+
+def time_of_day_format() -> str:
+    """The format (Django's date_format) of a time of day: « 14 h 05 » / « 14:05 »."""
+    return "H:i" if _english() else "H \\h i"

@@ -1,8 +1,10 @@
-"""How the observatory writes its figures: French on the page, plain in the CSV files."""
+"""How the observatory writes its figures: in the page's language on the page, plain in the CSV
+files."""
 
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from aeict.languages import with_euros, with_percent
 from observatory.suppression import Cell, Hidden
 
 
@@ -22,10 +24,10 @@ def display(cell: Cell) -> str:
         return formats.number_format(round(cell.value, 1), 1, use_l10n=True)
     if cell.unit == "share":
         percent = formats.number_format(round(100 * cell.value), 0, use_l10n=True)
-        return f"{percent} %"
+        return with_percent(percent, space="\u202f")
     number = formats.number_format(round(cell.value), 0, use_l10n=True, force_grouping=True)
     if cell.unit == "euros":
-        return f"{number} €"
+        return with_euros(number)
     return number
 
 

@@ -11,6 +11,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from aeict.languages import with_euros
 from aeict.text import quoted
 from diagnostics.deadlines import deadline_text, parse_deadline
 from diagnostics.enums import ActionPriority, ActionStatus
@@ -105,7 +106,7 @@ class Amount(Text):
 
     def words(self, value, recommendations):
         amount = formats.number_format(Decimal(value), 2, use_l10n=True, force_grouping=True)
-        return f"{amount}\u00a0€"
+        return with_euros(amount)
 
     def read(self, value):
         if value is None:

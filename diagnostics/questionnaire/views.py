@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import Membership
+from aeict.languages import time_of_day_format
 from diagnostics.access import get_diagnostic_access
 from diagnostics.assignments import assignable_members, assignments_progress, reminded_today
 from diagnostics.catalogue import catalogue_data
@@ -615,11 +616,11 @@ def _cached_page(request, context) -> str:
 
 
 def _saved_at(answer):
-    return formats.date_format(timezone.localtime(answer.updated_at), "H \\h i")
+    return formats.date_format(timezone.localtime(answer.updated_at), time_of_day_format())
 
 
 def _saved_at_now():
-    return formats.date_format(timezone.localtime(), "H \\h i")
+    return formats.date_format(timezone.localtime(), time_of_day_format())
 
 
 def _locked_json():

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from diagnostics.deadlines import deadline_sort_key
+from aeict.languages import with_euros
 from diagnostics.enums import ActionStatus
 from diagnostics.formatting import long_date, percent, points, score, signed_points
 from diagnostics.models import Diagnostic, PlanAction
@@ -37,7 +38,7 @@ def register_budget_sources(reader: Callable[..., YearSources | None]) -> None:
 
 def euros(amount) -> str:
     """Whole euros, rounded half up like every amount of the report: « 12 400 € »."""
-    return f"{points(amount, 0)}\u00a0€"
+    return with_euros(points(amount, 0))
 
 
 def exact_euros(amount: Decimal) -> str:
@@ -46,8 +47,7 @@ def exact_euros(amount: Decimal) -> str:
     the 1 % table of the same report then show the same figures."""
     amount = Decimal(amount)
     decimals = 0 if amount == amount.to_integral_value() else 2
-    sign = "\u2212" if amount < 0 else ""  # a true minus sign
-    return f"{sign}{points(abs(amount), decimals)}\u00a0€"
+    return with_euros(points(abs(amount), decimals), negative=amount < 0)
 
 
 def _sum(amounts) -> Decimal:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
+from aeict.languages import with_euros
 from diagnostics.enums import ActionPriority, ActionStatus
 from diagnostics.formatting import long_date, percent, points, score, signed_points
 from diagnostics.models import Diagnostic, PlanAction
@@ -58,7 +59,7 @@ def euros(amount) -> str | None:
     (rows, group totals, overall total, sentences), so that the figures add up as printed."""
     if amount is None:
         return None
-    return points(amount, 0) + "\u00a0€"
+    return with_euros(points(amount, 0))
 
 
 def budget_total(actions: list[PlanAction]) -> Decimal:

@@ -1,13 +1,15 @@
 """Display filters for the templates: the formatting functions of diagnostics.formatting."""
 
+import datetime
 from urllib.parse import urlencode
 
 from django import template
 from django.conf import settings
 from django.urls import reverse
+from django.utils import formats, timezone
 
 from aeict.accessibility_audit import current_audit
-from aeict.languages import current_language
+from aeict.languages import current_language, time_of_day_format, with_euros, with_percent
 from diagnostics import formatting
 
 register = template.Library()
@@ -17,6 +19,26 @@ register.filter("points", formatting.points)
 register.filter("long_datetime", formatting.long_datetime)
 register.filter("long_date", formatting.long_date)
 register.filter("signed_points", formatting.signed_points)
+# The unit where the language puts it: « 12 % » / « 12% », « 41 800 € » / « €41,800 ».
+register.filter("with_percent", with_percent)
+
+
+@register.filter
+def with_euros_sign(number):
+    """A number already formatted (``|points:0``): « 41 800 € » / « €41,800 »."""
+    if number is None or number == "":
+        return number
+    return with_euros(str(number))
+
+
+@register.filter
+def time_of_day(value):
+    """« 14 h 05 » in French, « 14:05 » in English, in local time."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return formats.time_format(value, time_of_day_format())
 
 
 @register.simple_tag

@@ -33,7 +33,8 @@
 (function () {
   "use strict";
   if (!window.gettext) { return; }
-  var number = new Intl.NumberFormat("fr-FR");
+  // Numbers as the page's language writes them (« 1 200 » / « 1,200 »).
+  var number = new Intl.NumberFormat(document.documentElement.lang || "fr");
   var live = document.createElement("p");
   live.className = "visually-hidden";
   live.setAttribute("aria-live", "polite");
