@@ -9,6 +9,7 @@ from fractions import Fraction
 from django.utils import formats, timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from diagnostics.scoring import round_half_up
 
@@ -88,3 +89,21 @@ def long_datetime(value):
         "month_year": formats.date_format(value, "F Y"),
         "time": formats.date_format(value, "H:i"),
     }
+
+
+# The names of the maturity levels shown to users: diagnostics.scoring, free of Django, keeps
+# its French labels for the method's own texts; pages, exports and reports show these.
+LEVEL_LABELS = {
+    1: gettext_lazy("Émergente"),
+    2: gettext_lazy("En développement"),
+    3: gettext_lazy("Structurée"),
+    4: gettext_lazy("Intégrée"),
+}
+
+
+def level_label(level):
+    """The name of a maturity level (diagnostics.scoring.MaturityLevel) in the active language;
+    None stays None."""
+    if level is None or level == "":
+        return None
+    return str(LEVEL_LABELS[level.number])

@@ -17,7 +17,14 @@ from django.utils.translation import ngettext
 from diagnostics.deadlines import deadline_sort_key
 from aeict.languages import with_euros
 from diagnostics.enums import ActionStatus
-from diagnostics.formatting import long_date, percent, points, score, signed_points
+from diagnostics.formatting import (
+    level_label,
+    long_date,
+    percent,
+    points,
+    score,
+    signed_points,
+)
 from diagnostics.models import Diagnostic, PlanAction
 from diagnostics.plan import services as plan_service
 from diagnostics.reports import data
@@ -180,7 +187,7 @@ def _scores(report: Report) -> list[dict]:
                 "number": section.number,
                 "title": section.recommendation.short_title,
                 "score": score(result.score),
-                "level": str(result.level.label) if result.level else "",
+                "level": level_label(result.level) if result.level else "",
                 "previous": score(section.previous_score) if section.delta is not None else None,
                 "change": signed_points(section.delta_points),
             }
@@ -286,7 +293,7 @@ def _overall(report: Report) -> dict | None:
     change = report.overall_change_points
     return {
         "score": score(result.overall),
-        "level": str(result.overall_level.label),
+        "level": level_label(result.overall_level),
         "completeness": percent(result.completeness) or 0,
         "change": signed_points(change),
         "previous_title": report.evolution.previous.title if change is not None else "",

@@ -15,7 +15,14 @@ from django.utils.translation import ngettext
 
 from aeict.languages import with_euros
 from diagnostics.enums import ActionPriority, ActionStatus
-from diagnostics.formatting import long_date, percent, points, score, signed_points
+from diagnostics.formatting import (
+    level_label,
+    long_date,
+    percent,
+    points,
+    score,
+    signed_points,
+)
 from diagnostics.models import Diagnostic, PlanAction
 from diagnostics.plan import services as plan_service
 from diagnostics.results.report import QuestionRow, Report, Section, build_report
@@ -114,7 +121,7 @@ def council_sentences(report: Report, actions: list[PlanAction]) -> list[str]:
                 "completeness": percent(result.completeness) or 0,
                 "score": score(result.overall),
                 "name": name,
-                "level": result.overall_level.label,
+                "level": level_label(result.overall_level),
             }
         )
     else:
@@ -126,7 +133,7 @@ def council_sentences(report: Report, actions: list[PlanAction]) -> list[str]:
             % {
                 "score": score(result.overall),
                 "name": name,
-                "level": result.overall_level.label,
+                "level": level_label(result.overall_level),
             }
         )
     strengths = None
@@ -228,7 +235,7 @@ def _score_row(report: Report, section: Section) -> dict:
         "number": section.number,
         "title": section.recommendation.short_title,
         "score": score(result.score),
-        "level_label": str(result.level.label) if result.level else None,
+        "level_label": level_label(result.level) if result.level else None,
         "change": _change(report, section),
     }
 
@@ -333,7 +340,7 @@ def _headline(source: Source) -> dict:
         overall = {
             "score": score(result.overall),
             "level_number": result.overall_level.number,
-            "level_label": str(result.overall_level.label),
+            "level_label": level_label(result.overall_level),
             "level_meaning": str(LEVEL_MEANINGS.get(result.overall_level.number, "")),
         }
     change = report.overall_change_points
@@ -355,7 +362,7 @@ def _headline(source: Source) -> dict:
                 "number": section.number,
                 "title": section.recommendation.short_title,
                 "score": score(section.result.score),
-                "level_label": str(section.result.level.label),
+                "level_label": level_label(section.result.level),
                 "proposed": _proposed(section),
                 **_planned(source.actions, section),
             }
@@ -466,7 +473,7 @@ def _section(report: Report, section: Section, action_notes: dict | None = None)
         "priority_rank": section.priority_rank,
         "score": score(result.score),
         "level_number": result.level.number if result.level else None,
-        "level_label": str(result.level.label) if result.level else None,
+        "level_label": level_label(result.level) if result.level else None,
         "answered": result.answered,
         "asked": result.asked,
         "dont_know": (

@@ -7,9 +7,10 @@ from django import template
 from django.conf import settings
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.html import format_html
 
 from aeict.accessibility_audit import current_audit
-from aeict.languages import current_language, time_of_day_format, with_euros, with_percent
+from aeict.languages import current_language, time_of_day_format
 from diagnostics import formatting
 
 register = template.Library()
@@ -19,8 +20,20 @@ register.filter("points", formatting.points)
 register.filter("long_datetime", formatting.long_datetime)
 register.filter("long_date", formatting.long_date)
 register.filter("signed_points", formatting.signed_points)
-# The unit where the language puts it: « 12 % » / « 12% », « 41 800 € » / « €41,800 ».
-register.filter("with_percent", with_percent)
+register.filter("level_label", formatting.level_label)
+
+
+# The unit where the language puts it, the French non-breaking space written as in the
+# templates (&nbsp;): « 12 % » / « 12% », « 41 800 € » / « €41,800 ».
+@register.filter
+def with_percent(number):
+    if number is None or number == "":
+        return number
+    return (
+        format_html("{}%", number)
+        if current_language() == "en"
+        else format_html("{}&nbsp;%", number)
+    )
 
 
 @register.filter
@@ -28,7 +41,11 @@ def with_euros_sign(number):
     """A number already formatted (``|points:0``): « 41 800 € » / « €41,800 »."""
     if number is None or number == "":
         return number
-    return with_euros(str(number))
+    return (
+        format_html("€{}", number)
+        if current_language() == "en"
+        else format_html("{}&nbsp;€", number)
+    )
 
 
 @register.filter
@@ -65,9 +82,9 @@ def language_links(context) -> list[dict]:
             "code": code,
             "name": name,
             "current": code == here,
-            "url": f"{reverse('set_language', args=[code])}?{query}" if query else reverse(
-                "set_language", args=[code]
-            ),
+            "url": f"{reverse('set_language', args=[code])}?{query}"
+            if query
+            else reverse("set_language", args=[code]),
         }
         for code, name in settings.LANGUAGES
     ]
