@@ -213,7 +213,7 @@ def mo_problems(po: Path, name: str, language: str) -> list[str]:
     if committed._catalog != expected._catalog:
         problems.append(f"{name} : {mo.name} n’est pas le {po.name} compilé")
     if [committed.plural(n) for n in (0, 1, 2, 10)] != PLURAL_INDICES[language]:
-        problems.append(f"{name} : {mo.name} n’a pas la règle du pluriel de la langue « {language} »")
+        problems.append(f"{name} : {mo.name} n’a pas la règle du pluriel de « {language} »")
     return problems
 
 

@@ -61,7 +61,7 @@ class AccountLanguageMiddleware:
 MINUS = "\u2212"
 
 
-def _english() -> bool:
+def is_english() -> bool:
     return current_language() == "en"
 
 
@@ -69,7 +69,7 @@ def with_euros(number: str, *, negative: bool = False) -> str:
     """An amount already formatted as a number (without its sign): « 41 800 € » / « €41,800 »,
     with a true minus sign when negative (« −8 200 € » / « −€8,200 »)."""
     sign = MINUS if negative else ""
-    if _english():
+    if is_english():
         return f"{sign}€{number}"
     return f"{sign}{number}\u00a0€"
 
@@ -78,9 +78,9 @@ def with_percent(number, *, space: str = "\u00a0") -> str:
     """« 12,5 % » in French (a non-breaking space before the sign), « 12.5% » in English."""
     if number is None or number == "":
         return number
-    return f"{number}%" if _english() else f"{number}{space}%"
+    return f"{number}%" if is_english() else f"{number}{space}%"
 
 
 def time_of_day_format() -> str:
     """The format (Django's date_format) of a time of day: « 14 h 05 » / « 14:05 »."""
-    return "H:i" if _english() else "H \\h i"
+    return "H:i" if is_english() else "H \\h i"

@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
-from django.urls import include, path
 from django.http import Http404
+from django.urls import include, path
 from django.utils import timezone, translation
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import last_modified

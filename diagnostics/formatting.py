@@ -7,9 +7,8 @@ from decimal import Decimal
 from fractions import Fraction
 
 from django.utils import formats, timezone
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from diagnostics.scoring import round_half_up
 

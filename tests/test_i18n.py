@@ -78,7 +78,8 @@ def test_the_javascript_catalogue_is_public_and_has_the_french_plural_rule(clien
 
 def test_every_page_loads_the_javascript_catalogue_before_its_scripts(client, db):
     body = client.get(reverse("home")).content.decode()
-    catalogue = body.index(f'<script src="{reverse("javascript-catalog", args=["fr"])}" defer></script>')
+    url = reverse("javascript-catalog", args=["fr"])
+    catalogue = body.index(f'<script src="{url}" defer></script>')
     assert catalogue < body.index("js/page.js")
 
 

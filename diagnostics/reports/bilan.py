@@ -14,8 +14,8 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from diagnostics.deadlines import deadline_sort_key
 from aeict.languages import with_euros
+from diagnostics.deadlines import deadline_sort_key
 from diagnostics.enums import ActionStatus
 from diagnostics.formatting import (
     level_label,

@@ -7,12 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
-__all__ = ["RadarAxis", "radar_svg"]
+__all__ = ["RadarAxis", "RadarTexts", "radar_svg"]
 
 NBSP = "\u00a0"
-NOT_EVALUATED = "non évaluée"
-OWN_SERIES_LABEL = "Votre collectivité"
-DEFAULT_COMPARISON_LABEL = "Médiane des collectivités comparables"
 
 FONT_FAMILY = "DejaVu Sans, Arial, Helvetica, sans-serif"
 SCORE_COLOUR = "#1d4f6e"
@@ -41,6 +38,24 @@ _XML_INVALID_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
+class RadarTexts:
+    """The chart's own words and punctuation, French by default; the caller gives them in the
+    page's language (this module stays free of Django and its translations)."""
+
+    not_evaluated: str = "non évaluée"
+    not_available: str = "non disponible"
+    own_series: str = "Votre collectivité"
+    comparison: str = "Médiane des collectivités comparables"
+    out_of_100: str = "%(value)s sur 100"
+    decimal_mark: str = ","
+    colon: str = NBSP + ": "  # French puts a space before « : » and « ; »
+    separator: str = NBSP + "; "
+
+
+FRENCH = RadarTexts()
+
+
+@dataclass(frozen=True)
 class RadarAxis:
     number: int  # recommendation number, printed at the axis end
     label: str  # short title, wrapped onto a few lines (the description keeps it whole)
@@ -54,10 +69,11 @@ def radar_svg(
     title: str,
     description: str | None = None,
     comparison: Sequence[float | None] | None = None,
-    comparison_label: str = DEFAULT_COMPARISON_LABEL,
+    comparison_label: str | None = None,
     size: int = 480,
     id_prefix: str = "radar",
     alt_in_title: bool = False,
+    texts: RadarTexts = FRENCH,
 ) -> str:
     """Return a complete ``<svg>`` element, every text escaped, safe to ``mark_safe``.
 
@@ -65,8 +81,9 @@ def radar_svg(
     margins the labels and the legend need. The first axis points up, the others follow
     clockwise. Scores are clamped to [0, 100]; a ``None`` score is drawn at 0 and its label says
     so. ``comparison`` is an optional second series, in the same order as ``axes``, drawn dashed
-    with a legend. ``alt_in_title`` puts the description in the title too: WeasyPrint makes the
-    PDF's alternative text of the figure from the title alone.
+    with a legend (``comparison_label``, by default ``texts.comparison``). ``alt_in_title`` puts
+    the description in the title too: WeasyPrint makes the PDF's alternative text of the figure
+    from the title alone. ``texts``: the chart's words, in the page's language.
     """
     if not axes:
         raise ValueError("A radar chart needs at least one axis.")
@@ -79,14 +96,16 @@ def radar_svg(
 
     scores = [_clamp(axis.score) for axis in axes]
     peers = [_clamp(value) for value in comparison] if comparison is not None else None
+    if comparison_label is None:
+        comparison_label = texts.comparison
     if description is None:
-        description = _default_description(axes, scores, peers, comparison_label)
+        description = _default_description(axes, scores, peers, comparison_label, texts)
 
     radius = size / 2
     count = len(axes)
     directions = [_direction(index, count) for index in range(count)]
     labels = [
-        _axis_label(axis, direction, radius + LABEL_GAP)
+        _axis_label(axis, direction, radius + LABEL_GAP, texts)
         for axis, direction in zip(axes, directions, strict=True)
     ]
 
@@ -95,7 +114,11 @@ def radar_svg(
     half_width += PADDING
     top = max([radius + TICK_FONT_SIZE] + [-label.top for label in labels]) + PADDING
     bottom = max([radius] + [label.bottom for label in labels]) + PADDING
-    legend_rows = _legend_rows(comparison_label, 2 * half_width) if peers is not None else []
+    legend_rows = (
+        _legend_rows(texts.own_series, comparison_label, 2 * half_width)
+        if peers is not None
+        else []
+    )
     legend_width = max((row[-1][0] + row[-1][1] for row in legend_rows), default=0)
     if legend_rows:
         half_width = max(half_width, legend_width / 2 + PADDING)
@@ -227,11 +250,13 @@ class _Label:
     bottom: float
 
 
-def _axis_label(axis: RadarAxis, direction: tuple[float, float], distance: float) -> _Label:
+def _axis_label(
+    axis: RadarAxis, direction: tuple[float, float], distance: float, texts: RadarTexts
+) -> _Label:
     max_lines = LABEL_MAX_LINES - (1 if axis.score is None else 0)
     lines = _wrap(axis.number, _clean(axis.label), max_lines)
     if axis.score is None:
-        lines.append(f"({NOT_EVALUATED})")
+        lines.append(f"({texts.not_evaluated})")
     elif axis.value_label is not None:
         lines.append(f"{_clean(axis.value_label)}{NBSP}/{NBSP}100")
     dx, dy = direction
@@ -274,10 +299,10 @@ def _cut(word: str, max_chars: int) -> str:
 
 
 def _legend_rows(
-    comparison_label: str, available_width: float
+    own_label: str, comparison_label: str, available_width: float
 ) -> list[list[tuple[float, float, str, str]]]:
     """Lay out the two legend items, side by side if they fit, as (offset, width, kind, text)."""
-    items = [("score", OWN_SERIES_LABEL), ("comparison", _clean(comparison_label))]
+    items = [("score", _clean(own_label)), ("comparison", _clean(comparison_label))]
     widths = [SWATCH_WIDTH + 6 + len(text) * LABEL_FONT_SIZE * CHAR_WIDTH for _kind, text in items]
     if sum(widths) + LEGEND_GAP <= available_width - 2 * PADDING:
         first, second = widths
@@ -295,17 +320,23 @@ def _default_description(
     scores: Sequence[float | None],
     peers: Sequence[float | None] | None,
     comparison_label: str,
+    texts: RadarTexts,
 ) -> str:
+    def number(value: float) -> str:
+        return _n(value).replace(".", texts.decimal_mark)
+
     entries = []
     for index, (axis, score) in enumerate(zip(axes, scores, strict=True)):
-        value = NOT_EVALUATED if score is None else f"{_french_number(score)} sur 100"
-        entry = f"{axis.number}. {_clean(axis.label)}{NBSP}: {value}"
+        value = (
+            texts.not_evaluated if score is None else texts.out_of_100 % {"value": number(score)}
+        )
+        entry = f"{axis.number}. {_clean(axis.label)}{texts.colon}{value}"
         if peers is not None:
             peer = peers[index]
-            peer_value = "non disponible" if peer is None else _french_number(peer)
-            entry += f" ({_clean(comparison_label)}{NBSP}: {peer_value})"
+            peer_value = texts.not_available if peer is None else number(peer)
+            entry += f" ({_clean(comparison_label)}{texts.colon}{peer_value})"
         entries.append(entry)
-    return f"{NBSP}; ".join(entries) + "."
+    return texts.separator.join(entries) + "."
 
 
 def _clamp(value: float | None) -> float | None:
@@ -331,10 +362,6 @@ def _n(value: float) -> str:
     """At most two decimals, no trailing zeros, no negative zero."""
     text = f"{value:.2f}".rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
-
-
-def _french_number(value: float) -> str:
-    return _n(value).replace(".", ",")
 
 
 def _clean(text: str) -> str:

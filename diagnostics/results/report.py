@@ -3,9 +3,11 @@
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from aeict.languages import is_english
 from diagnostics.catalogue import catalogue_data
 from diagnostics.enums import ActionPriority
 from diagnostics.formatting import score as score_display
@@ -13,7 +15,7 @@ from diagnostics.models import Answer, Diagnostic
 from diagnostics.questionnaire.answers import describe_state, state_of
 from diagnostics.registry import registry_answers, registry_display
 from diagnostics.results import comparisons
-from diagnostics.results.radar import RadarAxis, radar_svg
+from diagnostics.results.radar import RadarAxis, RadarTexts, radar_svg
 from diagnostics.scoring import (
     DiagnosticResult,
     QuestionResult,
@@ -179,7 +181,23 @@ class Report:
             id_prefix=id_prefix,
             size=size,
             alt_in_title=for_print,
+            texts=radar_texts(),
         )
+
+
+def radar_texts() -> RadarTexts:
+    """The radar's words and punctuation in the active language."""
+    french = not is_english()
+    return RadarTexts(
+        not_evaluated=_("non évaluée"),
+        not_available=_("non disponible"),
+        own_series=_("Votre collectivité"),
+        comparison=_("Médiane des collectivités comparables"),
+        out_of_100=_("%(value)s sur 100"),
+        decimal_mark=formats.get_format("DECIMAL_SEPARATOR"),
+        colon="\u00a0: " if french else ": ",
+        separator="\u00a0; " if french else "; ",
+    )
 
 
 def _display(question, answer, result: QuestionResult, options_lookup) -> str:

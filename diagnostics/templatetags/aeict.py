@@ -10,7 +10,7 @@ from django.utils import formats, timezone
 from django.utils.html import format_html
 
 from aeict.accessibility_audit import current_audit
-from aeict.languages import current_language, time_of_day_format
+from aeict.languages import current_language, is_english, time_of_day_format
 from diagnostics import formatting
 
 register = template.Library()
@@ -29,11 +29,7 @@ register.filter("level_label", formatting.level_label)
 def with_percent(number):
     if number is None or number == "":
         return number
-    return (
-        format_html("{}%", number)
-        if current_language() == "en"
-        else format_html("{}&nbsp;%", number)
-    )
+    return format_html("{}%", number) if is_english() else format_html("{}&nbsp;%", number)
 
 
 @register.filter
@@ -41,11 +37,7 @@ def with_euros_sign(number):
     """A number already formatted (``|points:0``): « 41 800 € » / « €41,800 »."""
     if number is None or number == "":
         return number
-    return (
-        format_html("€{}", number)
-        if current_language() == "en"
-        else format_html("{}&nbsp;€", number)
-    )
+    return format_html("€{}", number) if is_english() else format_html("{}&nbsp;€", number)
 
 
 @register.filter
