@@ -353,3 +353,15 @@ def test_a_stale_link_request_is_refused(client, proconnect, collectivite):
     response = client.post(reverse("proconnect_link"), {"password": PASSWORD}, follow=True)
     assert_refused(client, response, "la demande n’est pas valide ou a expiré")
     assert not ProConnectIdentity.objects.exists()
+
+
+def test_a_proconnect_sign_in_applies_the_language_of_the_account(client, proconnect, collectivite):
+    user = MembershipFactory(collectivite=collectivite, role="agent", user__language="en").user
+    sign_in(client, proconnect, claims(user.email))
+    linked = client.post(reverse("proconnect_link"), {"password": PASSWORD})
+    assert linked.cookies["django_language"].value == "en"
+    client.logout()
+    # The next times, ProConnect alone signs the person in.
+    response = client.get(start(client, proconnect, claims(user.email)))
+    assert client.session[SESSION_KEY] == str(user.pk)
+    assert response.cookies["django_language"].value == "en"
