@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
@@ -21,6 +21,7 @@ from accounts.enums import AccessRequestStatus, Role
 from accounts.models import AccessRequest, Collectivite, Invitation, Membership, User
 from accounts.official import CollectiviteRefused, create_collectivite_from_territory
 from accounts.services import AlreadyInvited, AlreadyMember, invite_member
+from aeict.languages import language_of
 from territories.models import Territory
 
 REVIEW_PERMISSION = "accounts.change_accessrequest"
@@ -157,21 +158,27 @@ def send_access_request_received_mails(*, request_id: int) -> None:
         + reverse("access_request_review", args=[access_request.public_id]),
         "contact": settings.CONTACT_EMAIL,
     }
-    send_mail(
-        subject=_("Votre demande d’accès au Diagnostic AEICT est bien reçue"),
-        message=render_to_string("emails/access_request_received.txt", context),
-        from_email=None,
-        recipient_list=[access_request.email],
-    )
-    addresses = list(reviewers().values_list("email", flat=True))
-    if addresses:
+    # The requester has no account yet: French, the site's language.
+    with translation.override(settings.LANGUAGE_CODE):
         send_mail(
-            subject=_("Nouvelle demande d’accès : %(name)s")
-            % {"name": access_request.collectivite_name},
-            message=render_to_string("emails/access_request_to_review.txt", context),
+            subject=_("Votre demande d’accès au Diagnostic AEICT est bien reçue"),
+            message=render_to_string("emails/access_request_received.txt", context),
             from_email=None,
-            recipient_list=addresses,
+            recipient_list=[access_request.email],
         )
+    # The reviewers, by the language of their accounts.
+    by_language = {}
+    for reviewer in reviewers().order_by("pk"):
+        by_language.setdefault(language_of(reviewer), []).append(reviewer.email)
+    for language, addresses in by_language.items():
+        with translation.override(language):
+            send_mail(
+                subject=_("Nouvelle demande d’accès : %(name)s")
+                % {"name": access_request.collectivite_name},
+                message=render_to_string("emails/access_request_to_review.txt", context),
+                from_email=None,
+                recipient_list=addresses,
+            )
 
 
 @task()
@@ -181,12 +188,13 @@ def send_access_request_refused_mail(*, request_id: int) -> None:
     ).first()
     if access_request is None:
         return
-    send_mail(
-        subject=_("Votre demande d’accès au Diagnostic AEICT"),
-        message=render_to_string(
-            "emails/access_request_refused.txt",
-            {"request": access_request, "contact": settings.CONTACT_EMAIL},
-        ),
-        from_email=None,
-        recipient_list=[access_request.email],
-    )
+    with translation.override(settings.LANGUAGE_CODE):  # no account: French
+        send_mail(
+            subject=_("Votre demande d’accès au Diagnostic AEICT"),
+            message=render_to_string(
+                "emails/access_request_refused.txt",
+                {"request": access_request, "contact": settings.CONTACT_EMAIL},
+            ),
+            from_email=None,
+            recipient_list=[access_request.email],
+        )

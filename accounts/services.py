@@ -10,7 +10,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
@@ -24,6 +24,7 @@ from accounts.models import (
     normalize_email_address,
 )
 from accounts.signals import invitation_accepted
+from aeict.languages import language_of
 
 INVITATION_SALT = "aeict.invitation"
 
@@ -207,20 +208,25 @@ def send_invitation_mail(*, invitation_id: int, base_url: str) -> None:
         "by": invitation.invited_by,
         "days": settings.INVITATION_MAX_AGE // 86400,
     }
-    send_mail(
-        subject=_("Invitation à rejoindre le diagnostic AEICT de %(name)s")
-        % {"name": invitation.collectivite.name},
-        message=render_to_string("emails/invitation.txt", context),
-        from_email=None,
-        recipient_list=[invitation.email],
-    )
+    # In the language of the invitee's account, when they have one that chose.
+    with translation.override(language_of(User.objects.filter(email=invitation.email).first())):
+        send_mail(
+            subject=_("Invitation à rejoindre le diagnostic AEICT de %(name)s")
+            % {"name": invitation.collectivite.name},
+            message=render_to_string("emails/invitation.txt", context),
+            from_email=None,
+            recipient_list=[invitation.email],
+        )
 
 
 @task()
 def send_password_reset_mail(*, email: str, domain: str, use_https: bool) -> None:
     """Send a reset link to the account of ``email``; nothing when there is none."""
     form = PasswordResetForm({"email": email})
-    if form.is_valid():
+    if not form.is_valid():
+        return
+    account = next(iter(form.get_users(form.cleaned_data["email"])), None)
+    with translation.override(language_of(account)):
         form.save(
             domain_override=domain,
             use_https=use_https,

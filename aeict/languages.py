@@ -16,6 +16,13 @@ def current_language() -> str:
         return settings.LANGUAGE_CODE
 
 
+def language_of(user) -> str:
+    """The language of what a person receives (mails): the one their account chose, else the
+    site's (French)."""
+    language = getattr(user, "language", "")
+    return language if language in LANGUAGE_CODES else settings.LANGUAGE_CODE
+
+
 def set_language_cookie(response, language: str) -> None:
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,

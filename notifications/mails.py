@@ -4,15 +4,20 @@ the worker and sends one mail per recipient, so that nobody sees the others' add
 No figure leaves in a mail: it says what happened and links to the page, behind the log-in.
 """
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_tasks import task
 
 from accounts.enums import Role
 from accounts.models import Membership, User
+from aeict.languages import language_of
 from diagnostics.assignments import unanswered_by_assignee
 from diagnostics.enums import DiagnosticEventKind, ReportStatus
 from diagnostics.models import Diagnostic, DiagnosticEvent, ReportFile
@@ -25,16 +30,21 @@ def link(name: str, *args) -> str:
     return settings.SITE_URL + reverse(name, args=args)
 
 
-def _send(*, recipients, kind: NotificationKind, subject: str, template: str, context) -> None:
+def _send(
+    *, recipients, kind: NotificationKind, subject: Callable[[], str], template: str, context
+) -> None:
+    """One mail per recipient, in their language (``subject`` is called in it)."""
     context = {**context, "kind": kind, "settings_link": link("notification_settings")}
-    messages = [
-        EmailMessage(
-            subject=subject,
-            body=render_to_string(template, {**context, "recipient": user}),
-            to=[user.email],
-        )
-        for user in recipients
-    ]
+    messages = []
+    for user in recipients:
+        with translation.override(language_of(user)):
+            messages.append(
+                EmailMessage(
+                    subject=subject(),
+                    body=render_to_string(template, {**context, "recipient": user}),
+                    to=[user.email],
+                )
+            )
     if messages:
         get_connection().send_messages(messages)
 
@@ -48,7 +58,7 @@ def _members_but(*, collectivite_id: int, actor_id: int | None, kind: Notificati
 
 def _actor_name(actor_id: int | None) -> str:
     actor = User.objects.filter(pk=actor_id).first() if actor_id else None
-    return actor.display_name if actor else _("Un référent AEICT")
+    return actor.display_name if actor else gettext_lazy("Un référent AEICT")
 
 
 def _diagnostic(diagnostic_id: int) -> Diagnostic | None:
@@ -66,7 +76,7 @@ def send_diagnostic_submitted_mail(*, diagnostic_id: int, by_id: int | None) -> 
             collectivite_id=diagnostic.collectivite_id, actor_id=by_id, kind=kind
         ),
         kind=kind,
-        subject=(
+        subject=lambda: (
             _("Les résultats du diagnostic %(year)s sont prêts") % {"year": diagnostic.year}
             if diagnostic.year
             else _("Les résultats du diagnostic « %(title)s » sont prêts")
@@ -94,7 +104,7 @@ def send_diagnostic_reopened_mail(*, diagnostic_id: int, by_id: int | None) -> N
             collectivite_id=diagnostic.collectivite_id, actor_id=by_id, kind=kind
         ),
         kind=kind,
-        subject=(
+        subject=lambda: (
             _("Le diagnostic %(year)s est rouvert") % {"year": diagnostic.year}
             if diagnostic.year
             else _("Le diagnostic « %(title)s » est rouvert") % {"title": diagnostic.title}
@@ -137,8 +147,9 @@ def send_report_ready_mail(*, report_id: int) -> None:
     _send(
         recipients=wanting(requester, kind),
         kind=kind,
-        subject=_("Votre rapport « %(report)s » est prêt")
-        % {"report": report.get_variant_display()},
+        subject=lambda: (
+            _("Votre rapport « %(report)s » est prêt") % {"report": report.get_variant_display()}
+        ),
         template="emails/notification_report_ready.txt",
         context={
             "diagnostic": diagnostic,
@@ -170,8 +181,10 @@ def send_member_joined_mail(*, invitation_id: int, user_id: int) -> None:
     _send(
         recipients=wanting(referents, kind).order_by("pk"),
         kind=kind,
-        subject=_("%(name)s a rejoint %(collectivite)s")
-        % {"name": membership.user.display_name, "collectivite": collectivite.name},
+        subject=lambda: (
+            _("%(name)s a rejoint %(collectivite)s")
+            % {"name": membership.user.display_name, "collectivite": collectivite.name}
+        ),
         template="emails/notification_member_joined.txt",
         context={
             "membership": membership,
@@ -196,8 +209,10 @@ def send_assignment_reminder_mail(*, diagnostic_id: int) -> None:
         _send(
             recipients=[user],
             kind=kind,
-            subject=_("Des questions vous attendent dans le diagnostic « %(title)s »")
-            % {"title": diagnostic.title},
+            subject=lambda: (
+                _("Des questions vous attendent dans le diagnostic « %(title)s »")
+                % {"title": diagnostic.title}
+            ),
             template="emails/notification_assignment_reminder.txt",
             context={**context, "count": counts[user.pk]},
         )
