@@ -1,10 +1,15 @@
-"""The one format of a plan action's deadline: a quarter (« T2 2027 ») or a date (« 30/06/2027 »),
-read from what people type and written back for them."""
+"""The one format of a plan action's deadline: a quarter (« T2 2027 », in English « Q2 2027 ») or
+a date (« 30/06/2027 »), read from what people type and written back for them."""
 
 import re
 from datetime import date
 
-_QUARTER = re.compile(r"^\s*(?:T([1-4])\s*[-/ ]?\s*(\d{4})|(\d{4})\s*[-/ ]?\s*T([1-4]))\s*$", re.I)
+from aeict.languages import is_english
+
+# T for « trimestre », Q for quarter: either is read, whatever the language.
+_QUARTER = re.compile(
+    r"^\s*(?:[TQ]([1-4])\s*[-/ ]?\s*(\d{4})|(\d{4})\s*[-/ ]?\s*[TQ]([1-4]))\s*$", re.I
+)
 _DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
 
 
@@ -30,7 +35,8 @@ def parse_deadline(text: str) -> tuple[date | None, str]:
 
 
 def deadline_text(deadline_date: date | None, deadline_quarter: str, *, space="\u00a0") -> str:
-    """« 30/06/2027 » or « T2 2027 » (``space`` between quarter and year); "" without a deadline.
+    """« 30/06/2027 » or « T2 2027 » (« Q2 2027 » in English; ``space`` between quarter and
+    year); "" without a deadline.
 
     Pages use the default non-breaking space; a form field gets a plain one, easier to retype.
     """
@@ -38,7 +44,7 @@ def deadline_text(deadline_date: date | None, deadline_quarter: str, *, space="\
         return deadline_date.strftime("%d/%m/%Y")
     if deadline_quarter:
         year, quarter = deadline_quarter.split("-")
-        return f"{quarter}{space}{year}"
+        return f"{'Q' if is_english() else 'T'}{quarter[1:]}{space}{year}"
     return ""
 
 

@@ -8,6 +8,7 @@ import io
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -61,7 +62,12 @@ def observatory(request):
     return render(
         request,
         "observatory/index.html",
-        {"tables": tables, "references": references, "source": data.source},
+        {
+            "tables": tables,
+            "references": references,
+            # The study's reference stays in French, its language, on an English page too.
+            "source": format_html('<span lang="fr">{}</span>', data.source),
+        },
     )
 
 

@@ -13,6 +13,7 @@ from django.utils import translation
 
 from budget.formatting import decimal_text
 from budget.formatting import euros as budget_euros
+from diagnostics.deadlines import deadline_text, parse_deadline
 from diagnostics.formatting import level_label, long_date, long_datetime, points, score
 from diagnostics.questionnaire.views import _saved_at
 from diagnostics.reports.bilan import euros as bilan_euros
@@ -137,3 +138,11 @@ def test_the_radar_speaks_the_language():
         in english
     )
     assert "(not assessed)" in english and "Your local authority" in english
+
+
+def test_a_quarter_is_written_and_read_in_each_language():
+    assert in_language("fr", deadline_text, None, "2027-T2") == f"T2{NBSP}2027"
+    assert in_language("en", deadline_text, None, "2027-T2") == f"Q2{NBSP}2027"
+    for typed in ["T2 2027", "Q2 2027", "2027-q2"]:
+        assert parse_deadline(typed) == (None, "2027-T2")
+    assert in_language("en", deadline_text, datetime.date(2027, 6, 30), "") == "30/06/2027"
