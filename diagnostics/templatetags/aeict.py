@@ -8,6 +8,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from aeict.accessibility_audit import current_audit
 from aeict.languages import current_language, is_english, time_of_day_format
@@ -68,7 +69,7 @@ def language_links(context) -> list[dict]:
     chooses it and comes back to this page; the current one is not a link."""
     request = context.get("request")
     here = current_language()
-    query = urlencode({"next": request.get_full_path()}) if request is not None else ""
+    query = urlencode({"next": _this_page(request)}) if request is not None else ""
     return [
         {
             "code": code,
@@ -80,3 +81,15 @@ def language_links(context) -> list[dict]:
         }
         for code, name in settings.LANGUAGES
     ]
+
+
+def _this_page(request) -> str:
+    """Where the switch comes back to: this page; after a form was sent, the page it was sent
+    from (a POST-only address would answer 405 to the switch's GET)."""
+    if request.method not in ("GET", "HEAD"):
+        referer = request.headers.get("Referer", "")
+        if referer and url_has_allowed_host_and_scheme(
+            referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return referer
+    return request.get_full_path()

@@ -252,3 +252,17 @@ def test_each_language_has_its_javascript_catalogue(client, db):
     client.cookies[COOKIE] = "en"
     body = client.get(reverse("home")).content.decode()
     assert f'<script src="{reverse("javascript-catalog", args=["en"])}" defer></script>' in body
+
+
+def test_after_a_form_the_switch_comes_back_to_the_form_s_page(client, db):
+    response = client.post(
+        reverse("login"), {}, HTTP_REFERER="http://testserver/connexion/?next=/tableau-de-bord/"
+    )
+    switch = language_switch(response)
+    assert (
+        "/langue/en/?next=http%3A%2F%2Ftestserver%2Fconnexion%2F%3Fnext%3D%2Ftableau-de-bord%2F"
+        in switch
+    )
+    # Not to another site.
+    response = client.post(reverse("login"), {}, HTTP_REFERER="https://ailleurs.example/")
+    assert "/langue/en/?next=%2Fconnexion%2F" in language_switch(response)
