@@ -70,7 +70,7 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ["is_staff", "is_active", "memberships__role"]
     search_fields = ["email", "full_name"]
     fieldsets = [
-        (None, {"fields": ["email", "full_name", "password"]}),
+        (None, {"fields": ["email", "full_name", "language", "password"]}),
         (
             _("Droits"),
             {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},

@@ -121,7 +121,7 @@ def test_a_language_the_site_does_not_speak_is_not_found(client, db, code):
     assert COOKIE not in response.cookies
 
 
-def test_the_switch_answers_neither_post_nor_the_other_methods(client, db):
+def test_the_switch_is_a_link_and_refuses_a_post(client, db):
     url = reverse("set_language", args=["en"])
     assert client.post(url).status_code == 405
     assert client.head(url).status_code == 303
@@ -266,3 +266,10 @@ def test_after_a_form_the_switch_comes_back_to_the_form_s_page(client, db):
     # Not to another site.
     response = client.post(reverse("login"), {}, HTTP_REFERER="https://ailleurs.example/")
     assert "/langue/en/?next=%2Fconnexion%2F" in language_switch(response)
+
+
+def test_a_platform_administrator_sees_and_sets_the_language_of_an_account(client, db):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    user = UserFactory()
+    url = reverse("admin:accounts_user_change", args=[user.pk])
+    assert 'name="language"' in client.get(url).content.decode()
