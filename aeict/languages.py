@@ -1,5 +1,6 @@
 """The language of the interface: the switch in the header, the cookie that keeps it, the language
-remembered on the account and applied at sign-in (LocaleMiddleware reads the cookie)."""
+remembered on the account and applied at sign-in (LocaleMiddleware reads the cookie), and where
+each language puts the units of figures (€, %, hours)."""
 
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
