@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.html import conditional_escape, format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -43,6 +44,13 @@ class TranslatedTexts:
             and not getattr(self, f"{name}_en", "")
             and bool(getattr(self, name))
         )
+
+    def localized_html(self, name: str) -> str:
+        """The text for element content, escaped; wrapped in ``<span lang="fr">`` when an
+        English page shows the French text."""
+        if self.is_fallback(name):
+            return format_html('<span lang="fr">{}</span>', getattr(self, name))
+        return conditional_escape(self.localized(name))
 
     def missing_translations(self) -> list[str]:
         """The translated fields whose French text has no English counterpart yet."""

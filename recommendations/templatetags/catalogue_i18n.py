@@ -21,12 +21,7 @@ register = template.Library()
 
 @register.filter
 def localized(obj, name: str):
-    if obj is None:
-        return ""
-    text = obj.localized(name)
-    if obj.is_fallback(name):
-        return format_html('<span lang="fr">{}</span>', text)
-    return text
+    return "" if obj is None else obj.localized_html(name)
 
 
 @register.filter
