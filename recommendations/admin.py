@@ -238,7 +238,7 @@ class LockedVersionMixin(VersionLabelsMixin):
             {
                 **self.admin_site.each_context(request),
                 "opts": self.opts,
-                "title": _("Traduction anglaise de « %(obj)s »") % {"obj": obj},
+                "title": _("Traduction anglaise de « %(obj)s »") % {"obj": obj},
                 "original": obj,
                 "version": _version_of(obj),
                 "rows": _translation_rows(form, obj),
@@ -892,7 +892,7 @@ class SuggestedActionAdmin(LockedVersionMixin, admin.ModelAdmin):
                 "fields": ["title_en", "description_en", "owner_service_en"],
                 "description": gettext_lazy(
                     "Laissé vide, le texte français s’affiche sur les pages en anglais, marqué "
-                    "comme tel. Les ressources se traduisent dans leur champ : "
+                    "comme tel. Les ressources se traduisent dans leur champ : "
                     '{"label": "…", "label_en": "…", "url": "…"}.'
                 ),
             },

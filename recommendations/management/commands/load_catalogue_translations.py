@@ -14,7 +14,7 @@ from recommendations.services import TranslationMismatch, load_translations
 
 class Command(BaseCommand):
     help = (
-        "Charge les traductions anglaises (clés « _en ») d’un fichier du catalogue dans la "
+        "Charge les traductions anglaises (clés « _en ») d’un fichier du catalogue dans la "
         "version enregistrée de même code, sans en créer de nouvelle."
     )
 
