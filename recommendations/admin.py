@@ -14,7 +14,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from recommendations.catalogue_file import dump_catalogue
+from recommendations.catalogue_file import dump_catalogue, normalise_resources, strip_translations
 from recommendations.comparison import compare_versions, previous_version
 from recommendations.enums import (
     LEVEL_KINDS,
@@ -208,7 +208,9 @@ class LockedVersionMixin(VersionLabelsMixin):
         if not self.has_translate_permission(request):
             raise PermissionDenied
         fields = english_fields(self.model)
-        form_class = forms.modelform_factory(self.model, fields=fields)
+        if self.model is SuggestedAction:
+            fields.append("resources")
+        form_class = forms.modelform_factory(self.model, form=TranslationForm, fields=fields)
         option_formset_class = (
             forms.inlineformset_factory(
                 Question, Option, fields=english_fields(Option), extra=0, can_delete=False
@@ -254,12 +256,37 @@ class LockedVersionMixin(VersionLabelsMixin):
         )
 
 
+class TranslationForm(forms.ModelForm):
+    """The English fields of a catalogue row; an action's resources may change their
+    ``label_en`` only (label and address stay as they are)."""
+
+    def clean_resources(self):
+        resources = self.cleaned_data.get("resources") or []
+        if not isinstance(resources, list):
+            raise ValidationError(_("Les ressources doivent être une liste."))
+        cleaned, problems = normalise_resources(resources)
+        if problems:
+            raise ValidationError(problems)
+        before, _problems = normalise_resources(list(self.instance.resources or []))
+        if strip_translations(cleaned) != strip_translations(before):
+            raise ValidationError(
+                _(
+                    "Seules les traductions (« label_en ») des ressources peuvent changer ici : "
+                    "leurs libellés français et leurs adresses restent ceux de la version."
+                )
+            )
+        return cleaned
+
+
 def _translation_rows(form, obj) -> list[tuple[str, str, object]]:
     """(French field label, French text, English bound field) for each translated text."""
-    return [
+    rows = [
         (obj._meta.get_field(name).verbose_name, getattr(obj, name), form[f"{name}_en"])
         for name in obj.translated_fields
     ]
+    if "resources" in form.fields:
+        rows.append((obj._meta.get_field("resources").verbose_name, "", form["resources"]))
+    return rows
 
 
 class LockedInlineMixin(VersionLabelsMixin):

@@ -385,6 +385,18 @@ def _resource(raw, where: str, check: _Checker) -> str | dict | None:
     return {**labels, "url": url}
 
 
+def normalise_resources(items: list, where: str = "ressource") -> tuple[list, list[str]]:
+    """An action's resources in canonical form, with the problems found (as the loader says
+    them); used by the admin's translation form."""
+    check = _Checker(problems=[])
+    resources = [
+        resource
+        for index, item in enumerate(items, start=1)
+        if (resource := _resource(item, f"{where} {index}", check))
+    ]
+    return resources, check.problems
+
+
 def normalise_catalogue(data) -> dict:
     """Validate raw data and return it in canonical form, or raise CatalogueFileError."""
     check = _Checker(problems=[])

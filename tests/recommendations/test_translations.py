@@ -439,3 +439,38 @@ def test_a_draft_edit_form_has_the_english_fieldset(editor_client, catalogue):
     ).content.decode()
     assert "Traduction anglaise" in page
     assert 'name="text_en"' in page and 'name="options-0-label_en"' in page
+
+
+def test_an_action_s_resources_take_their_translation_but_keep_their_french(
+    editor_client, catalogue
+):
+    import json
+
+    from recommendations.models import SuggestedAction
+
+    action = SuggestedAction.objects.filter(recommendation__catalogue=catalogue).first()
+    action.resources = ["Agences de l’eau", {"label": "CNFPT", "url": "https://www.cnfpt.fr/"}]
+    action.save()
+    url = reverse("admin:recommendations_suggestedaction_translate", args=[action.pk])
+    translated = [
+        {"label": "Agences de l’eau", "label_en": "Water agencies"},
+        {"label": "CNFPT", "label_en": "CNFPT", "url": "https://www.cnfpt.fr/"},
+    ]
+
+    changed_french = editor_client.post(
+        url, {"title_en": "Build", "resources": json.dumps([{**translated[0], "label": "Autre"}])}
+    )
+    assert changed_french.status_code == 200
+    action.refresh_from_db()
+    assert action.title_en == "" and action.resources[0] == "Agences de l’eau"
+
+    response = editor_client.post(url, {"title_en": "Build", "resources": json.dumps(translated)})
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert action.title_en == "Build"
+    assert action.resources == [
+        {"label": "Agences de l’eau", "label_en": "Water agencies", "url": ""},
+        {"label": "CNFPT", "label_en": "CNFPT", "url": "https://www.cnfpt.fr/"},
+    ]
+    with translation.override("en"):
+        assert [link["label"] for link in action.resource_links] == ["Water agencies", "CNFPT"]
