@@ -525,11 +525,9 @@ class OptionInline(LockedInlineMixin, admin.StackedInline):
     model = Option
     formset = OptionInlineFormSet
     extra = 0
-    fields = [
-        ("position", "label", "score", "exclusive"),
-        "description",
-        "label_en",
-        "description_en",
+    fieldsets = [
+        (None, {"fields": [("position", "label", "score", "exclusive"), "description"]}),
+        (TRANSLATION, {"fields": ["label_en", "description_en"]}),
     ]
 
 
@@ -538,28 +536,40 @@ class QuestionInline(LockedInlineMixin, admin.StackedInline):
     form = QuestionForm
     extra = 0
     show_change_link = True
-    fields = [
-        ("code", "kind", "position"),
-        "text",
-        "help_text",
-        ("weight", "required", "allows_not_applicable", "unit"),
-        "applies_to_kinds",
-        ("condition_question", "condition_values"),
-        ("text_en", "unit_en"),
-        "help_text_en",
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    ("code", "kind", "position"),
+                    "text",
+                    "help_text",
+                    ("weight", "required", "allows_not_applicable", "unit"),
+                    "applies_to_kinds",
+                    ("condition_question", "condition_values"),
+                ]
+            },
+        ),
+        (TRANSLATION, {"fields": [("text_en", "unit_en"), "help_text_en"]}),
     ]
 
 
 class SuggestedActionInline(LockedInlineMixin, admin.StackedInline):
     model = SuggestedAction
     extra = 0
-    fields = [
-        ("title", "position"),
-        "description",
-        ("question", "owner_service"),
-        "resources",
-        ("title_en", "owner_service_en"),
-        "description_en",
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    ("title", "position"),
+                    "description",
+                    ("question", "owner_service"),
+                    "resources",
+                ]
+            },
+        ),
+        (TRANSLATION, {"fields": [("title_en", "owner_service_en"), "description_en"]}),
     ]
 
 
