@@ -49,6 +49,8 @@ class RecommendationProgress:
     short_title: str
     answered: int
     asked: int
+    # « fr » when an English page shows the French title (no translation yet).
+    lang: str = ""
 
     @property
     def completeness(self) -> Fraction | None:
@@ -153,7 +155,8 @@ def diagnostic_states(
         progress = [
             RecommendationProgress(
                 number=rec.number,
-                short_title=rec.short_title,
+                short_title=rec.localized("short_title"),
+                lang="fr" if rec.is_fallback("short_title") else "",
                 # An answer kept by a question no longer asked does not count.
                 answered=counts.get(rec.number, 0) - held.get(rec.number, 0),
                 asked=sum(1 for q in data.questions_by_rec[rec.number] if q.pk not in not_asked),

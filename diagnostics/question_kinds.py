@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import formats
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -41,7 +42,13 @@ class QuestionKindHandler:
 
     @staticmethod
     def _common(question: Question) -> dict:
-        return {"required": False, "label": question.text, "help_text": question.help_text}
+        # Labels are element content: an English page marks a French text (no translation yet)
+        # lang="fr" (RGAA 8.7).
+        return {
+            "required": False,
+            "label": question.localized_html("text"),
+            "help_text": question.localized_html("help_text"),
+        }
 
     def initial(self, value):
         """The form's initial value for a stored value."""
@@ -128,7 +135,14 @@ class Scale(_Choices):
 
     def form_field(self, question, options):
         choices = [
-            (index, f"{level.label} — {level.description}" if level.description else level.label)
+            (
+                index,
+                format_html(
+                    "{} — {}", level.localized_html("label"), level.localized_html("description")
+                )
+                if level.description
+                else level.localized_html("label"),
+            )
             for index, level in enumerate(options)
         ]
         return self._choice_field(question, choices, coerce=int)
@@ -146,7 +160,7 @@ class Scale(_Choices):
     def describe(self, question, value, options_by_id):
         levels = options_by_id.get(("levels", question.pk), [])
         if isinstance(value, int) and 0 <= value < len(levels):
-            return levels[value].label
+            return levels[value].localized("label")
         return _("Étape %(n)s") % {"n": value}
 
     def sample(self, question, options, *, level, rng=None):
@@ -193,11 +207,13 @@ class Choice(_Choices):
     kind = QuestionKind.CHOICE
 
     def form_field(self, question, options):
-        return self._choice_field(question, [(o.pk, o.label) for o in options], coerce=int)
+        return self._choice_field(
+            question, [(o.pk, o.localized_html("label")) for o in options], coerce=int
+        )
 
     def describe(self, question, value, options_by_id):
         option = options_by_id.get(value)
-        return option.label if option else _("Option inconnue")
+        return option.localized("label") if option else _("Option inconnue")
 
     def export_value(self, value, rank_of):
         return rank_of(value)
@@ -237,7 +253,7 @@ class Multi(QuestionKindHandler):
 
     def form_field(self, question, options):
         return forms.TypedMultipleChoiceField(
-            choices=[(o.pk, o.label) for o in options],
+            choices=[(o.pk, o.localized_html("label")) for o in options],
             coerce=int,
             widget=_OptionCheckboxes(exclusive=frozenset(o.pk for o in options if o.exclusive)),
             **self._common(question),
@@ -249,7 +265,7 @@ class Multi(QuestionKindHandler):
         for option in options:
             if option.exclusive and option.pk in value:
                 return _("%(option)s ne peut pas être coché avec une autre option.") % {
-                    "option": f"“{option.label}”"
+                    "option": f"“{option.localized('label')}”"
                 }
         return None
 
@@ -260,7 +276,7 @@ class Multi(QuestionKindHandler):
         return frozenset(value) if isinstance(value, list) else None
 
     def describe(self, question, value, options_by_id):
-        labels = [options_by_id[v].label for v in value if v in options_by_id]
+        labels = [options_by_id[v].localized("label") for v in value if v in options_by_id]
         return " ; ".join(labels) if labels else _("Aucune option cochée")
 
     def export_value(self, value, rank_of):
@@ -359,7 +375,8 @@ class Number(QuestionKindHandler):
 
     def describe(self, question, value, options_by_id):
         number = formats.number_format(Decimal(str(value)), use_l10n=True, force_grouping=True)
-        return f"{number}\u00a0{question.unit}" if question.unit else number
+        unit = question.localized("unit")
+        return f"{number}\u00a0{unit}" if unit else number
 
     def sample(self, question, options, *, level, rng=None):
         if rng is None:

@@ -3,6 +3,8 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -12,7 +14,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from recommendations.catalogue_file import dump_catalogue
+from recommendations.catalogue_file import dump_catalogue, normalise_resources, strip_translations
 from recommendations.comparison import compare_versions, previous_version
 from recommendations.enums import (
     LEVEL_KINDS,
@@ -28,7 +30,48 @@ from recommendations.models import (
     Recommendation,
     SuggestedAction,
 )
+from recommendations.selectors import translation_status
 from recommendations.services import create_draft_from, export_catalogue, publish_version
+
+TRANSLATION = gettext_lazy("Traduction anglaise")
+TRANSLATION_HELP = gettext_lazy(
+    "Laissé vide, le texte français s’affiche sur les pages en anglais, marqué comme tel."
+)
+
+
+def english_fields(model) -> list[str]:
+    return [f"{name}_en" for name in model.translated_fields]
+
+
+def _missing_translation_q(model, prefix: str = "") -> Q:
+    """Rows with a French text whose English counterpart is blank."""
+    condition = Q()
+    for name in model.translated_fields:
+        condition |= ~Q(**{f"{prefix}{name}": ""}) & Q(**{f"{prefix}{name}_en": ""})
+    return condition
+
+
+class MissingTranslationFilter(admin.SimpleListFilter):
+    """« Traduction manquante »: rows (or their questions' levels and options) with a French
+    text not yet translated into English."""
+
+    title = gettext_lazy("traduction manquante")
+    parameter_name = "traduction_manquante"
+
+    def lookups(self, request, model_admin):
+        return [("oui", _("Oui")), ("non", _("Non"))]
+
+    def queryset(self, request, queryset):
+        if self.value() not in ("oui", "non"):
+            return queryset
+        condition = _missing_translation_q(queryset.model)
+        if queryset.model is Question:
+            condition |= _missing_translation_q(Option, "options__")
+        missing = queryset.filter(condition).values("pk")
+        if self.value() == "oui":
+            return queryset.filter(pk__in=missing)
+        return queryset.exclude(pk__in=missing)
+
 
 IN_USE_MESSAGE = gettext_lazy(
     "Cette version du catalogue est utilisée par au moins un diagnostic : elle ne peut plus être "
@@ -139,7 +182,111 @@ class LockedVersionMixin(VersionLabelsMixin):
             if not isinstance(obj, CatalogueVersion):
                 url += "?" + urlencode({"depuis": f"{obj._meta.model_name}:{obj.pk}"})
             extra_context["draft_url"] = url
+            if self.has_translate_permission(request):
+                extra_context["translate_url"] = reverse(
+                    f"admin:recommendations_{obj._meta.model_name}_translate", args=[obj.pk]
+                )
         return super().change_view(request, object_id, form_url, extra_context)
+
+    # English texts never change the scores: editors may translate a published version, or
+    # one in use, through a form holding the English fields only (translate_view).
+    def has_translate_permission(self, request) -> bool:
+        return request.user.has_perm(f"recommendations.change_{self.opts.model_name}")
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/traduire/",
+                self.admin_site.admin_view(self.translate_view),
+                name=f"recommendations_{self.opts.model_name}_translate",
+            ),
+            *super().get_urls(),
+        ]
+
+    def translate_view(self, request, pk):
+        obj = get_object_or_404(self.model, pk=pk)
+        if not self.has_translate_permission(request):
+            raise PermissionDenied
+        fields = english_fields(self.model)
+        if self.model is SuggestedAction:
+            fields.append("resources")
+        form_class = forms.modelform_factory(self.model, form=TranslationForm, fields=fields)
+        option_formset_class = (
+            forms.inlineformset_factory(
+                Question, Option, fields=english_fields(Option), extra=0, can_delete=False
+            )
+            if self.model is Question
+            else None
+        )
+        data = request.POST if request.method == "POST" else None
+        form = form_class(data, instance=obj)
+        options = (
+            option_formset_class(
+                data, instance=obj, queryset=obj.options.order_by("position", "pk")
+            )
+            if option_formset_class
+            else None
+        )
+        if data is not None and form.is_valid() and (options is None or options.is_valid()):
+            with transaction.atomic():
+                form.save()
+                if options is not None:
+                    options.save()
+            messages.success(request, _("Traduction anglaise enregistrée."))
+            return HttpResponseRedirect(request.path)
+        return TemplateResponse(
+            request,
+            "admin/recommendations/translate.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": _("Traduction anglaise de « %(obj)s »") % {"obj": obj},
+                "original": obj,
+                "version": _version_of(obj),
+                "rows": _translation_rows(form, obj),
+                "option_rows": [
+                    (option_form, _translation_rows(option_form, option_form.instance))
+                    for option_form in options.forms
+                ]
+                if options is not None
+                else [],
+                "options": options,
+                "has_errors": bool(form.errors) or bool(options and not options.is_valid()),
+            },
+        )
+
+
+class TranslationForm(forms.ModelForm):
+    """The English fields of a catalogue row; an action's resources may change their
+    ``label_en`` only (label and address stay as they are)."""
+
+    def clean_resources(self):
+        resources = self.cleaned_data.get("resources") or []
+        if not isinstance(resources, list):
+            raise ValidationError(_("Les ressources doivent être une liste."))
+        cleaned, problems = normalise_resources(resources)
+        if problems:
+            raise ValidationError(problems)
+        before, _problems = normalise_resources(list(self.instance.resources or []))
+        if strip_translations(cleaned) != strip_translations(before):
+            raise ValidationError(
+                _(
+                    "Seules les traductions (« label_en ») des ressources peuvent changer ici : "
+                    "leurs libellés français et leurs adresses restent ceux de la version."
+                )
+            )
+        return cleaned
+
+
+def _translation_rows(form, obj) -> list[tuple[str, str, object]]:
+    """(French field label, French text, English bound field) for each translated text."""
+    rows = [
+        (obj._meta.get_field(name).verbose_name, getattr(obj, name), form[f"{name}_en"])
+        for name in obj.translated_fields
+    ]
+    if "resources" in form.fields:
+        rows.append((obj._meta.get_field("resources").verbose_name, "", form["resources"]))
+    return rows
 
 
 class LockedInlineMixin(VersionLabelsMixin):
@@ -205,7 +352,17 @@ class VersionInUseFormMixin:
 class RecommendationForm(VersionInUseFormMixin, forms.ModelForm):
     class Meta:
         model = Recommendation
-        fields = ["catalogue", "number", "short_title", "wording", "explanation", "weight"]
+        fields = [
+            "catalogue",
+            "number",
+            "short_title",
+            "wording",
+            "explanation",
+            "weight",
+            "short_title_en",
+            "wording_en",
+            "explanation_en",
+        ]
 
     def locked_version(self):
         return self.cleaned_data.get("catalogue") or (
@@ -241,6 +398,9 @@ class QuestionForm(VersionInUseFormMixin, forms.ModelForm):
             "applies_to_kinds",
             "condition_question",
             "condition_values",
+            "text_en",
+            "help_text_en",
+            "unit_en",
         ]
         help_texts = {
             "condition_values": gettext_lazy(
@@ -365,7 +525,10 @@ class OptionInline(LockedInlineMixin, admin.StackedInline):
     model = Option
     formset = OptionInlineFormSet
     extra = 0
-    fields = [("position", "label", "score", "exclusive"), "description"]
+    fieldsets = [
+        (None, {"fields": [("position", "label", "score", "exclusive"), "description"]}),
+        (TRANSLATION, {"fields": ["label_en", "description_en"]}),
+    ]
 
 
 class QuestionInline(LockedInlineMixin, admin.StackedInline):
@@ -373,20 +536,41 @@ class QuestionInline(LockedInlineMixin, admin.StackedInline):
     form = QuestionForm
     extra = 0
     show_change_link = True
-    fields = [
-        ("code", "kind", "position"),
-        "text",
-        "help_text",
-        ("weight", "required", "allows_not_applicable", "unit"),
-        "applies_to_kinds",
-        ("condition_question", "condition_values"),
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    ("code", "kind", "position"),
+                    "text",
+                    "help_text",
+                    ("weight", "required", "allows_not_applicable", "unit"),
+                    "applies_to_kinds",
+                    ("condition_question", "condition_values"),
+                ]
+            },
+        ),
+        (TRANSLATION, {"fields": [("text_en", "unit_en"), "help_text_en"]}),
     ]
 
 
 class SuggestedActionInline(LockedInlineMixin, admin.StackedInline):
     model = SuggestedAction
     extra = 0
-    fields = [("title", "position"), "description", ("question", "owner_service"), "resources"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    ("title", "position"),
+                    "description",
+                    ("question", "owner_service"),
+                    "resources",
+                ]
+            },
+        ),
+        (TRANSLATION, {"fields": [("title_en", "owner_service_en"), "description_en"]}),
+    ]
 
 
 @admin.register(CatalogueVersion)
@@ -395,9 +579,85 @@ class CatalogueVersionAdmin(LockedVersionMixin, admin.ModelAdmin):
     list_filter = ["status"]
     search_fields = ["code", "title"]
     # The status changes through « Publier », which dates the publication, never by hand.
-    readonly_fields = ["status", "derived_from", "created_at", "published_at", "contents"]
+    readonly_fields = [
+        "status",
+        "derived_from",
+        "created_at",
+        "published_at",
+        "contents",
+        "translation",
+    ]
     actions = ["make_draft", "publish", "export_yaml"]
     change_form_template = "admin/recommendations/catalogue_change_form.html"
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "code",
+                    "title",
+                    "status",
+                    "derived_from",
+                    "created_at",
+                    "published_at",
+                    "contents",
+                ]
+            },
+        ),
+        (TRANSLATION, {"fields": ["title_en", "translation"], "description": TRANSLATION_HELP}),
+    ]
+
+    @admin.display(description=gettext_lazy("état de la traduction"))
+    def translation(self, obj):
+        if obj.pk is None:
+            return "—"
+        status = translation_status(obj)
+        return format_html(
+            '{} <a href="{}">{}</a>',
+            _("%(translated)s textes sur %(total)s traduits en anglais.")
+            % {"translated": status.translated, "total": status.total},
+            reverse("admin:recommendations_catalogueversion_translations", args=[obj.pk]),
+            _("Voir les textes à traduire"),
+        )
+
+    def translations_view(self, request, pk):
+        """The version's translation status and the texts still to translate, each linked to
+        the form where it is translated."""
+        version = get_object_or_404(CatalogueVersion, pk=pk)
+        if not self.has_view_permission(request, version):
+            raise PermissionDenied
+        status = translation_status(version)
+        locked = _lock_reason(version) is not None
+        rows = []
+        for item in status.missing:
+            name = item.obj._meta.model_name
+            target = item.obj.question if isinstance(item.obj, Option) else item.obj
+            view = "translate" if locked else "change"
+            rows.append(
+                {
+                    "kind": item.obj._meta.verbose_name,
+                    "name": str(item.obj),
+                    "fields": item.labels,
+                    "url": reverse(
+                        f"admin:recommendations_{target._meta.model_name}_{view}",
+                        args=[target.pk],
+                    ),
+                    "model": name,
+                }
+            )
+        return TemplateResponse(
+            request,
+            "admin/recommendations/translations.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": _("Traduction anglaise de la version %(code)s") % {"code": version.code},
+                "version": version,
+                "version_label": version_label(version),
+                "status": status,
+                "rows": rows,
+            },
+        )
 
     @admin.display(description=gettext_lazy("préconisations et questions"))
     def contents(self, obj):
@@ -452,6 +712,11 @@ class CatalogueVersionAdmin(LockedVersionMixin, admin.ModelAdmin):
                 "<int:pk>/export/",
                 self.admin_site.admin_view(self.export_view),
                 name="recommendations_catalogueversion_export",
+            ),
+            path(
+                "<int:pk>/traductions/",
+                self.admin_site.admin_view(self.translations_view),
+                name="recommendations_catalogueversion_translations",
             ),
             *super().get_urls(),
         ]
@@ -562,11 +827,24 @@ class RecommendationAdmin(LockedVersionMixin, admin.ModelAdmin):
     form = RecommendationForm
     list_display = ["number", "short_title", "version", "weight"]
     list_display_links = ["number", "short_title"]
-    list_filter = ["catalogue"]
+    list_filter = ["catalogue", MissingTranslationFilter]
     search_fields = ["short_title", "wording", "questions__text"]
     ordering = ["catalogue", "number"]
     list_select_related = ["catalogue"]
     inlines = [QuestionInline, SuggestedActionInline]
+    fieldsets = [
+        (
+            None,
+            {"fields": ["catalogue", "number", "short_title", "wording", "explanation", "weight"]},
+        ),
+        (
+            TRANSLATION,
+            {
+                "fields": ["short_title_en", "wording_en", "explanation_en"],
+                "description": TRANSLATION_HELP,
+            },
+        ),
+    ]
 
     @admin.display(description=gettext_lazy("version"), ordering="catalogue")
     def version(self, obj):
@@ -577,11 +855,46 @@ class RecommendationAdmin(LockedVersionMixin, admin.ModelAdmin):
 class QuestionAdmin(LockedVersionMixin, admin.ModelAdmin):
     form = QuestionForm
     list_display = ["code", "text", "kind", "weight", "required", "version"]
-    list_filter = ["recommendation__catalogue", "kind", "required", "recommendation__number"]
+    list_filter = [
+        "recommendation__catalogue",
+        "kind",
+        "required",
+        "recommendation__number",
+        MissingTranslationFilter,
+    ]
     search_fields = ["code", "text", "help_text"]
     ordering = ["recommendation__catalogue", "recommendation__number", "position"]
     list_select_related = ["recommendation__catalogue"]
     inlines = [OptionInline]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "recommendation",
+                    "code",
+                    "kind",
+                    "text",
+                    "help_text",
+                    "unit",
+                    "weight",
+                    "allows_not_applicable",
+                    "required",
+                    "position",
+                    "applies_to_kinds",
+                    "condition_question",
+                    "condition_values",
+                ]
+            },
+        ),
+        (
+            TRANSLATION,
+            {
+                "fields": ["text_en", "help_text_en", "unit_en"],
+                "description": TRANSLATION_HELP,
+            },
+        ),
+    ]
 
     @admin.display(description=gettext_lazy("version"), ordering="recommendation__catalogue")
     def version(self, obj):
@@ -595,6 +908,33 @@ class SuggestedActionAdmin(LockedVersionMixin, admin.ModelAdmin):
     search_fields = ["title", "description", "owner_service"]
     list_select_related = ["recommendation__catalogue", "question"]
     ordering = ["recommendation__catalogue", "recommendation__number", "position"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "recommendation",
+                    "question",
+                    "title",
+                    "description",
+                    "owner_service",
+                    "resources",
+                    "position",
+                ]
+            },
+        ),
+        (
+            TRANSLATION,
+            {
+                "fields": ["title_en", "description_en", "owner_service_en"],
+                "description": gettext_lazy(
+                    "Laissé vide, le texte français s’affiche sur les pages en anglais, marqué "
+                    "comme tel. Les ressources se traduisent dans leur champ : "
+                    '{"label": "…", "label_en": "…", "url": "…"}.'
+                ),
+            },
+        ),
+    ]
 
     @admin.display(description=gettext_lazy("version"), ordering="recommendation__catalogue")
     def version(self, obj):

@@ -16,6 +16,11 @@ An action's ``resources`` are texts or, for a public page, ``{label: "CNFPT", ur
 
 A multi-choice option may say ``exclusive: true`` (« Aucun financement identifié »): it cannot be
 ticked with another option.
+
+English translations: each text ``K`` (TRANSLATED_KEYS) may be followed by ``K_en``, its English
+text (optional; left out, the English pages show the French one); a resource may carry
+``label_en``. Translations never change the scores: ``translation_differences`` tells a file that
+only adds or changes them, which the loader then writes into the version in place.
 """
 
 from dataclasses import dataclass
@@ -44,6 +49,20 @@ def version_key(code: str) -> tuple:
 
 
 _KINDS = set(QuestionKind.values)
+# The texts that may have an English translation, written ``<key>_en`` right after the key.
+TRANSLATED_KEYS = (
+    "title",
+    "short_title",
+    "wording",
+    "explanation",
+    "text",
+    "help_text",
+    "unit",
+    "label",
+    "description",
+    "owner_service",
+)
+EN = "_en"
 # What the database keeps after the decimal point (recommendations.models).
 WEIGHT_PLACES = 2
 SCORE_PLACES = 4
@@ -84,6 +103,17 @@ class _Checker:
         if max_length and len(value) > max_length:
             self.fail(where, f"« {key} » dépasse {max_length} caractères")
         return value
+
+    def texts(self, data: dict, key: str, where: str, *, required=True, max_length=None) -> dict:
+        """``{key: text}``, followed by ``{key_en: translation}`` when the file has one."""
+        value = self.text(data, key, where, required=required, max_length=max_length)
+        found = {key: value}
+        english = self.text(data, key + EN, where, required=False, max_length=max_length)
+        if english:
+            if not value:
+                self.fail(where, f"« {key}{EN} » traduit un texte « {key} » vide")
+            found[key + EN] = english
+        return found
 
     def number(
         self, data: dict, key: str, where: str, *, default, low, high, places, strict_low=False
@@ -127,9 +157,9 @@ def _normalise_question(raw, where: str, check: _Checker) -> dict:
     question = {
         "code": check.text(raw, "code", where, max_length=20),
         "kind": kind,
-        "text": check.text(raw, "text", where),
-        "help_text": check.text(raw, "help_text", where, required=False),
-        "unit": check.text(raw, "unit", where, required=False, max_length=40),
+        **check.texts(raw, "text", where),
+        **check.texts(raw, "help_text", where, required=False),
+        **check.texts(raw, "unit", where, required=False, max_length=40),
         "weight": check.number(
             raw, "weight", where, default=1, low=0, high=1000, places=WEIGHT_PLACES, strict_low=True
         ),
@@ -152,8 +182,8 @@ def _normalise_question(raw, where: str, check: _Checker) -> dict:
                 continue
             question["options"].append(
                 {
-                    "label": check.text(level, "label", level_where, max_length=200),
-                    "description": check.text(level, "description", level_where),
+                    **check.texts(level, "label", level_where, max_length=200),
+                    **check.texts(level, "description", level_where),
                     "score": None,
                     "exclusive": False,
                 }
@@ -175,8 +205,8 @@ def _normalise_question(raw, where: str, check: _Checker) -> dict:
                 check.fail(option_where, "seule une option d’un choix multiple peut être exclusive")
             question["options"].append(
                 {
-                    "label": check.text(option, "label", option_where, max_length=200),
-                    "description": check.text(option, "description", option_where, required=False),
+                    **check.texts(option, "label", option_where, max_length=200),
+                    **check.texts(option, "description", option_where, required=False),
                     "score": check.number(
                         option, "score", option_where, default=0, low=0, high=1, places=SCORE_PLACES
                     ),
@@ -320,10 +350,10 @@ def _normalise_action(raw, where: str, codes: set[str], check: _Checker) -> dict
         check.fail(where, "« resources » doit être une liste")
         resources = []
     return {
-        "title": check.text(raw, "title", where, max_length=200),
-        "description": check.text(raw, "description", where, required=False),
+        **check.texts(raw, "title", where, max_length=200),
+        **check.texts(raw, "description", where, required=False),
         "question": question,
-        "owner_service": check.text(raw, "owner_service", where, required=False, max_length=200),
+        **check.texts(raw, "owner_service", where, required=False, max_length=200),
         "resources": [
             resource
             for index, item in enumerate(resources, start=1)
@@ -333,22 +363,38 @@ def _normalise_action(raw, where: str, codes: set[str], check: _Checker) -> dict
 
 
 def _resource(raw, where: str, check: _Checker) -> str | dict | None:
-    """A resource: a text, or ``{label, url}`` for a public page (https only)."""
+    """A resource: a text, or ``{label, url}`` for a public page (https only); either may add
+    ``label_en`` (a translated text is ``{label, label_en}``, without ``url``). Canonical form: a
+    bare string for an untranslated text, else a dict with ``url`` (empty for a text)."""
     if isinstance(raw, str):
         return raw.strip() or None
     if not isinstance(raw, dict):
         check.fail(where, "une ressource est un texte, ou « label » et « url »")
         return None
-    extra = set(raw) - {"label", "url"}
+    extra = set(raw) - {"label", "label_en", "url"}
     if extra:
         check.fail(where, f"clé inattendue : {', '.join(sorted(map(str, extra)))}")
-    label = check.text(raw, "label", where, max_length=200)
-    url = check.text(raw, "url", where, max_length=500)
+    labels = check.texts(raw, "label", where, max_length=200)
+    url = check.text(raw, "url", where, required="label_en" not in raw, max_length=500)
     if url:
         parts = urlsplit(url)
         if parts.scheme != "https" or not parts.hostname or any(c.isspace() for c in url):
             check.fail(where, f"« url » doit être une adresse https:// complète (reçu : {url})")
-    return {"label": label, "url": url}
+    elif "label_en" not in labels:
+        return labels["label"] or None
+    return {**labels, "url": url}
+
+
+def normalise_resources(items: list, where: str = "ressource") -> tuple[list, list[str]]:
+    """An action's resources in canonical form, with the problems found (as the loader says
+    them); used by the admin's translation form."""
+    check = _Checker(problems=[])
+    resources = [
+        resource
+        for index, item in enumerate(items, start=1)
+        if (resource := _resource(item, f"{where} {index}", check))
+    ]
+    return resources, check.problems
 
 
 def normalise_catalogue(data) -> dict:
@@ -358,7 +404,7 @@ def normalise_catalogue(data) -> dict:
         raise CatalogueFileError(["fichier : le document doit être un dictionnaire YAML"])
     catalogue = {
         "version": check.text({"v": str(data.get("version") or "")}, "v", "fichier › version"),
-        "title": check.text(data, "title", "fichier", max_length=200),
+        **check.texts(data, "title", "fichier", max_length=200),
         "recommendations": [],
     }
     recommendations = data.get("recommendations")
@@ -404,9 +450,9 @@ def normalise_catalogue(data) -> dict:
         catalogue["recommendations"].append(
             {
                 "number": number,
-                "short_title": check.text(raw, "short_title", where, max_length=120),
-                "wording": check.text(raw, "wording", where),
-                "explanation": check.text(raw, "explanation", where, required=False),
+                **check.texts(raw, "short_title", where, max_length=120),
+                **check.texts(raw, "wording", where),
+                **check.texts(raw, "explanation", where, required=False),
                 "weight": check.number(
                     raw,
                     "weight",
@@ -448,7 +494,14 @@ def _plain(value):
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
+        # Each translation ``K_en`` right after its text ``K``.
+        keys = [key for key in value if not (str(key).endswith(EN) and key[: -len(EN)] in value)]
+        ordered = []
+        for key in keys:
+            ordered.append(key)
+            if f"{key}{EN}" in value:
+                ordered.append(f"{key}{EN}")
+        return {key: _plain(value[key]) for key in ordered}
     if isinstance(value, list):
         return [_plain(item) for item in value]
     return value
@@ -462,11 +515,15 @@ def dump_catalogue(catalogue: dict) -> str:
             options = question.pop("options")
             if question["kind"] in LEVEL_KINDS:
                 question["levels"] = [
-                    {"label": o["label"], "description": o["description"]} for o in options
+                    {k: v for k, v in o.items() if k not in ("score", "exclusive")} for o in options
                 ]
             elif options:
                 question["options"] = [
-                    {k: v for k, v in o.items() if k not in ("description", "exclusive") or v}
+                    {
+                        k: v
+                        for k, v in o.items()
+                        if k not in ("description", "description_en", "exclusive") or v
+                    }
                     for o in options
                 ]
             if not question["unit"]:
@@ -478,4 +535,30 @@ def dump_catalogue(catalogue: dict) -> str:
         for action in recommendation["actions"]:
             if not action["question"]:
                 del action["question"]
+            action["resources"] = [
+                {k: v for k, v in r.items() if k != "url" or v} if isinstance(r, dict) else r
+                for r in action["resources"]
+            ]
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+
+
+def strip_translations(value):
+    """The catalogue without its English texts: what the scores and the French pages depend on.
+    A resource whose only translation goes away returns to its canonical bare string."""
+    if isinstance(value, dict):
+        kept = {
+            key: strip_translations(item)
+            for key, item in value.items()
+            if not (isinstance(key, str) and key.endswith(EN))
+        }
+        if set(kept) == {"label", "url"} and not kept["url"] and set(value) != set(kept):
+            return kept["label"]
+        return kept
+    if isinstance(value, list):
+        return [strip_translations(item) for item in value]
+    return value
+
+
+def translation_differences(old: dict, new: dict) -> bool:
+    """True when two catalogues in canonical form differ in their English texts only."""
+    return old != new and strip_translations(old) == strip_translations(new)

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from recommendations.catalogue_file import EN, strip_translations
 from recommendations.enums import QuestionKind
 from recommendations.models import CatalogueVersion
 from recommendations.services import export_catalogue
@@ -24,6 +25,9 @@ QUESTION_FIELDS = {
     "applies_to": gettext_lazy("Collectivités concernées"),
     "asked_when": gettext_lazy("Condition"),
     "options": gettext_lazy("Options"),
+    "text_en": gettext_lazy("Texte (anglais)"),
+    "help_text_en": gettext_lazy("Aide (anglais)"),
+    "unit_en": gettext_lazy("Unité (anglais)"),
 }
 RECOMMENDATION_FIELDS = {
     "short_title": gettext_lazy("Titre court"),
@@ -31,7 +35,13 @@ RECOMMENDATION_FIELDS = {
     "explanation": gettext_lazy("Explication"),
     "weight": gettext_lazy("Poids"),
     "actions": gettext_lazy("Actions suggérées"),
+    "short_title_en": gettext_lazy("Titre court (anglais)"),
+    "wording_en": gettext_lazy("Énoncé (anglais)"),
+    "explanation_en": gettext_lazy("Explication (anglais)"),
 }
+# Lists whose items hold translated texts: a change in their English texts alone is shown as
+# the list of those texts, flagged as a translation.
+_LISTS_WITH_TEXTS = {"options": "label", "actions": "title"}
 
 
 @dataclass
@@ -39,6 +49,8 @@ class FieldChange:
     label: str
     before: str
     after: str
+    # Only an English text changed: the scores and the French pages stay the same.
+    translation_only: bool = False
 
 
 @dataclass
@@ -51,7 +63,17 @@ class ItemChange:
     fields: list[FieldChange] = field(default_factory=list)
 
     @property
+    def translation_only(self) -> bool:
+        return (
+            self.status == CHANGED
+            and bool(self.fields)
+            and all(f.translation_only for f in self.fields)
+        )
+
+    @property
     def status_label(self) -> str:
+        if self.translation_only:
+            return _("Traduction modifiée")
         return {ADDED: _("Ajoutée"), REMOVED: _("Supprimée"), CHANGED: _("Modifiée")}[self.status]
 
 
@@ -130,12 +152,32 @@ def _condition(asked_when: dict) -> str:
     return _("si %(q)s a l’option %(v)s") % {"q": target, "v": options}
 
 
+def _english_list(key: str, items) -> str:
+    """The English texts of options or actions, one a line (— where one is missing)."""
+    name = _LISTS_WITH_TEXTS[key]
+    return "\n".join(item.get(name + EN) or "—" for item in items or []) or "—"
+
+
 def _field_changes(before: dict, after: dict, fields: dict) -> list[FieldChange]:
-    return [
-        FieldChange(str(label), _show(key, before.get(key)), _show(key, after.get(key)))
-        for key, label in fields.items()
-        if before.get(key) != after.get(key)
-    ]
+    changes = []
+    for key, label in fields.items():
+        was, now = before.get(key), after.get(key)
+        if was == now:
+            continue
+        if key.endswith(EN):
+            changes.append(FieldChange(str(label), _show(key, was), _show(key, now), True))
+        elif key in _LISTS_WITH_TEXTS and strip_translations(was) == strip_translations(now):
+            changes.append(
+                FieldChange(
+                    _("%(label)s (anglais)") % {"label": label},
+                    _english_list(key, was),
+                    _english_list(key, now),
+                    True,
+                )
+            )
+        else:
+            changes.append(FieldChange(str(label), _show(key, was), _show(key, now)))
+    return changes
 
 
 def compare_versions(old: CatalogueVersion, new: CatalogueVersion) -> Comparison:

@@ -5,6 +5,8 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.html import conditional_escape, format_html
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from recommendations.enums import OPTION_KINDS, SCORED_KINDS, QuestionKind, VersionStatus
@@ -12,6 +14,51 @@ from recommendations.enums import OPTION_KINDS, SCORED_KINDS, QuestionKind, Vers
 _positive_weight = MinValueValidator(
     Decimal("0.01"), message=_("Le poids doit être strictement positif.")
 )
+
+
+def english_requested() -> bool:
+    """Whether the active language (read now, never cached) asks for the English texts."""
+    return (get_language() or "").lower().split("-")[0] == "en"
+
+
+class TranslatedTexts:
+    """Catalogue texts in the active language: the English field when the page is in English and
+    the field is filled, else the French one. Catalogue rows are cached per process
+    (diagnostics.catalogue), so the language is read at each access, never at load time."""
+
+    # The texts with an English counterpart ``<name>_en`` on the same row.
+    translated_fields: tuple[str, ...] = ()
+
+    def localized(self, name: str) -> str:
+        if english_requested():
+            english = getattr(self, f"{name}_en", "")
+            if english:
+                return english
+        return getattr(self, name)
+
+    def is_fallback(self, name: str) -> bool:
+        """True when an English page shows this text in French (no translation yet): the page
+        marks it ``lang="fr"`` (RGAA 8.7)."""
+        return (
+            english_requested()
+            and not getattr(self, f"{name}_en", "")
+            and bool(getattr(self, name))
+        )
+
+    def localized_html(self, name: str) -> str:
+        """The text for element content, escaped; wrapped in ``<span lang="fr">`` when an
+        English page shows the French text."""
+        if self.is_fallback(name):
+            return format_html('<span lang="fr">{}</span>', getattr(self, name))
+        return conditional_escape(self.localized(name))
+
+    def missing_translations(self) -> list[str]:
+        """The translated fields whose French text has no English counterpart yet."""
+        return [
+            name
+            for name in self.translated_fields
+            if getattr(self, name) and not getattr(self, f"{name}_en", "")
+        ]
 
 
 class CatalogueVersionQuerySet(models.QuerySet):
@@ -22,9 +69,10 @@ class CatalogueVersionQuerySet(models.QuerySet):
         return self.published().order_by("-published_at", "-pk").first()
 
 
-class CatalogueVersion(models.Model):
+class CatalogueVersion(TranslatedTexts, models.Model):
     code = models.CharField(_("code"), max_length=40, unique=True)
     title = models.CharField(_("titre"), max_length=200)
+    title_en = models.CharField(_("titre (anglais)"), max_length=200, blank=True)
     status = models.CharField(
         _("statut"), max_length=20, choices=VersionStatus.choices, default=VersionStatus.DRAFT
     )
@@ -40,6 +88,7 @@ class CatalogueVersion(models.Model):
     published_at = models.DateTimeField(_("publiée le"), null=True, blank=True)
 
     objects = CatalogueVersionQuerySet.as_manager()
+    translated_fields = ("title",)
 
     class Meta:
         verbose_name = _("version du catalogue")
@@ -54,7 +103,7 @@ class CatalogueVersion(models.Model):
         return self.diagnostics.exists()
 
 
-class Recommendation(models.Model):
+class Recommendation(TranslatedTexts, models.Model):
     catalogue = models.ForeignKey(
         CatalogueVersion,
         verbose_name=_("version du catalogue"),
@@ -65,11 +114,22 @@ class Recommendation(models.Model):
         _("numéro"), validators=[MinValueValidator(1), MaxValueValidator(10)]
     )
     short_title = models.CharField(_("titre court"), max_length=120)
+    short_title_en = models.CharField(_("titre court (anglais)"), max_length=120, blank=True)
     wording = models.TextField(_("libellé de l’étude"), help_text=_("Le texte exact de l’étude."))
+    wording_en = models.TextField(
+        _("libellé de l’étude (anglais)"),
+        blank=True,
+        help_text=_(
+            "Traduction affichée à côté du texte original de l’étude, qui reste en français."
+        ),
+    )
     explanation = models.TextField(_("explication"), blank=True)
+    explanation_en = models.TextField(_("explication (anglais)"), blank=True)
     weight = models.DecimalField(
         _("poids"), max_digits=6, decimal_places=2, default=1, validators=[_positive_weight]
     )
+
+    translated_fields = ("short_title", "wording", "explanation")
 
     class Meta:
         verbose_name = _("préconisation")
@@ -88,7 +148,7 @@ class Recommendation(models.Model):
         return f"{self.number}. {self.short_title}"
 
 
-class Question(models.Model):
+class Question(TranslatedTexts, models.Model):
     recommendation = models.ForeignKey(
         Recommendation,
         verbose_name=_("préconisation"),
@@ -98,8 +158,11 @@ class Question(models.Model):
     code = models.CharField(_("code"), max_length=20)
     kind = models.CharField(_("type"), max_length=10, choices=QuestionKind.choices)
     text = models.TextField(_("intitulé"))
+    text_en = models.TextField(_("intitulé (anglais)"), blank=True)
     help_text = models.TextField(_("aide"), blank=True)
+    help_text_en = models.TextField(_("aide (anglais)"), blank=True)
     unit = models.CharField(_("unité"), max_length=40, blank=True)
+    unit_en = models.CharField(_("unité (anglais)"), max_length=40, blank=True)
     weight = models.DecimalField(
         _("poids"), max_digits=6, decimal_places=2, default=1, validators=[_positive_weight]
     )
@@ -127,6 +190,8 @@ class Question(models.Model):
         _("réponses qui font poser la question"), default=list, blank=True
     )
 
+    translated_fields = ("text", "help_text", "unit")
+
     class Meta:
         verbose_name = _("question")
         verbose_name_plural = _("questions")
@@ -150,7 +215,7 @@ class Question(models.Model):
         return self.kind in OPTION_KINDS
 
 
-class Option(models.Model):
+class Option(TranslatedTexts, models.Model):
     """A maturity level of a scale question, or an option of a choice / multi question."""
 
     question = models.ForeignKey(
@@ -158,7 +223,9 @@ class Option(models.Model):
     )
     position = models.PositiveIntegerField(_("ordre"), default=0)
     label = models.CharField(_("libellé"), max_length=200)
+    label_en = models.CharField(_("libellé (anglais)"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
+    description_en = models.TextField(_("description (anglaise)"), blank=True)
     score = models.DecimalField(
         _("score"),
         max_digits=5,
@@ -178,6 +245,8 @@ class Option(models.Model):
     # A multi-choice option that excludes every other one (« Aucun financement identifié »).
     exclusive = models.BooleanField(_("exclusive des autres options"), default=False)
 
+    translated_fields = ("label", "description")
+
     class Meta:
         verbose_name = _("niveau ou option")
         verbose_name_plural = _("niveaux et options")
@@ -187,7 +256,7 @@ class Option(models.Model):
         return self.label
 
 
-class SuggestedAction(models.Model):
+class SuggestedAction(TranslatedTexts, models.Model):
     recommendation = models.ForeignKey(
         Recommendation,
         verbose_name=_("préconisation"),
@@ -203,10 +272,19 @@ class SuggestedAction(models.Model):
         related_name="actions",
     )
     title = models.CharField(_("titre"), max_length=200)
+    title_en = models.CharField(_("titre (anglais)"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
+    description_en = models.TextField(_("description (anglaise)"), blank=True)
     owner_service = models.CharField(_("service porteur type"), max_length=200, blank=True)
+    owner_service_en = models.CharField(
+        _("service porteur type (anglais)"), max_length=200, blank=True
+    )
+    # Texts, or {"label", "url"} for a public page; either may carry "label_en" as
+    # {"label", "label_en", "url"} (url empty for a plain text) — catalogue_file._resource.
     resources = models.JSONField(_("ressources utiles"), default=list, blank=True)
     position = models.PositiveIntegerField(_("ordre"), default=0)
+
+    translated_fields = ("title", "description", "owner_service")
 
     class Meta:
         verbose_name = _("action suggérée")
@@ -218,13 +296,29 @@ class SuggestedAction(models.Model):
 
     @property
     def resource_links(self) -> list[dict]:
-        """The resources as ``{label, url}``; ``url`` is empty for a plain text (catalogue_file)."""
-        return [
-            {"label": r, "url": ""}
-            if isinstance(r, str)
-            else {"label": r["label"], "url": r["url"]}
-            for r in self.resources or []
-        ]
+        """The resources as ``{label, url, lang}`` in the active language; ``url`` is empty for a
+        plain text (catalogue_file); ``lang`` is « fr » when an English page shows a French label
+        (no translation), else empty."""
+        english = english_requested()
+        links = []
+        for r in self.resources or []:
+            if isinstance(r, str):
+                r = {"label": r}
+            label, label_en = r.get("label", ""), r.get("label_en", "")
+            links.append(
+                {
+                    "label": label_en if english and label_en else label,
+                    "url": r.get("url", ""),
+                    "lang": "fr" if english and not label_en else "",
+                }
+            )
+        return links
+
+    def missing_translations(self) -> list[str]:
+        missing = super().missing_translations()
+        if any(isinstance(r, str) or not r.get("label_en") for r in self.resources or []):
+            missing.append("resources")
+        return missing
 
     def clean(self):
         if self.question_id and self.question.recommendation_id != self.recommendation_id:

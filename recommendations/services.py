@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from recommendations.catalogue_file import EN, strip_translations
 from recommendations.enums import QuestionKind, VersionStatus
 from recommendations.models import (
     CatalogueVersion,
@@ -16,6 +17,31 @@ from recommendations.models import (
 
 class CatalogueVersionInUse(Exception):
     """Raised instead of altering a catalogue version that a diagnostic already uses."""
+
+
+class TranslationMismatch(Exception):
+    """A translations file whose French texts (or structure) differ from the stored version's:
+    nothing is written."""
+
+    def __init__(self, message: str, problems: list[str] | None = None):
+        self.problems = problems or []
+        super().__init__(message)
+
+
+def _texts(obj, *names: str) -> dict:
+    """``{name: text}`` for each name, each followed by ``name_en`` when it is filled: the
+    canonical form of catalogue_file (the data file writes ``K_en`` right after ``K``)."""
+    found = {}
+    for name in names:
+        found[name] = getattr(obj, name)
+        if english := getattr(obj, name + EN):
+            found[name + EN] = english
+    return found
+
+
+def _english_fields(data: dict, *names: str) -> dict:
+    """The model's English fields from a canonical dict: blank when the file has none."""
+    return {name + EN: data.get(name + EN, "") for name in names}
 
 
 def export_catalogue(version: CatalogueVersion) -> dict:
@@ -34,21 +60,17 @@ def export_catalogue(version: CatalogueVersion) -> dict:
     }
     return {
         "version": version.code,
-        "title": version.title,
+        **_texts(version, "title"),
         "recommendations": [
             {
                 "number": r.number,
-                "short_title": r.short_title,
-                "wording": r.wording,
-                "explanation": r.explanation,
+                **_texts(r, "short_title", "wording", "explanation"),
                 "weight": r.weight,
                 "questions": [
                     {
                         "code": q.code,
                         "kind": q.kind,
-                        "text": q.text,
-                        "help_text": q.help_text,
-                        "unit": q.unit,
+                        **_texts(q, "text", "help_text", "unit"),
                         "weight": q.weight,
                         "allows_not_applicable": q.allows_not_applicable,
                         "required": q.required,
@@ -56,8 +78,7 @@ def export_catalogue(version: CatalogueVersion) -> dict:
                         "asked_when": _asked_when(q, rank),
                         "options": [
                             {
-                                "label": o.label,
-                                "description": o.description,
+                                **_texts(o, "label", "description"),
                                 "score": o.score,
                                 "exclusive": o.exclusive,
                             }
@@ -68,10 +89,9 @@ def export_catalogue(version: CatalogueVersion) -> dict:
                 ],
                 "actions": [
                     {
-                        "title": a.title,
-                        "description": a.description,
+                        **_texts(a, "title", "description"),
                         "question": a.question.code if a.question else None,
-                        "owner_service": a.owner_service,
+                        **_texts(a, "owner_service"),
                         "resources": list(a.resources),
                     }
                     for a in sorted(r.actions.all(), key=lambda a: (a.position, a.pk))
@@ -115,6 +135,7 @@ def _create_content(version: CatalogueVersion, catalogue: dict) -> None:
             wording=rec_data["wording"],
             explanation=rec_data["explanation"],
             weight=rec_data["weight"],
+            **_english_fields(rec_data, *Recommendation.translated_fields),
         )
         questions = {}
         for position, q_data in enumerate(rec_data["questions"], start=1):
@@ -130,6 +151,7 @@ def _create_content(version: CatalogueVersion, catalogue: dict) -> None:
                 required=q_data["required"],
                 applies_to_kinds=list(q_data.get("applies_to") or []),
                 position=position,
+                **_english_fields(q_data, *Question.translated_fields),
             )
             questions[question.code] = question
             options = Option.objects.bulk_create(
@@ -140,6 +162,7 @@ def _create_content(version: CatalogueVersion, catalogue: dict) -> None:
                     description=o["description"],
                     score=o["score"],
                     exclusive=o.get("exclusive", False),
+                    **_english_fields(o, *Option.translated_fields),
                 )
                 for index, o in enumerate(q_data["options"])
             )
@@ -155,6 +178,7 @@ def _create_content(version: CatalogueVersion, catalogue: dict) -> None:
                 owner_service=a["owner_service"],
                 resources=a["resources"],
                 position=position,
+                **_english_fields(a, *SuggestedAction.translated_fields),
             )
             for position, a in enumerate(rec_data["actions"], start=1)
         )
@@ -180,13 +204,22 @@ def load_catalogue(*, catalogue: dict, publish: bool = True) -> tuple[CatalogueV
     wanted_status = VersionStatus.PUBLISHED if publish else VersionStatus.DRAFT
     if version is None:
         version = CatalogueVersion.objects.create(
-            code=catalogue["version"], title=catalogue["title"], status=wanted_status
+            code=catalogue["version"],
+            title=catalogue["title"],
+            title_en=catalogue.get("title_en", ""),
+            status=wanted_status,
         )
         _create_content(version, catalogue)
     else:
-        same_content = export_catalogue(version) == catalogue
+        stored = export_catalogue(version)
+        same_content = stored == catalogue
         if same_content and version.status == wanted_status:
             return version, False
+        if not same_content and strip_translations(stored) == strip_translations(catalogue):
+            # Only the English texts differ: they never change the scores, so they are written
+            # in place, even into a version that diagnostics use.
+            _write_translations(version, catalogue)
+            same_content = True
         if version.is_in_use and not same_content:
             raise CatalogueVersionInUse(
                 _(
@@ -204,6 +237,97 @@ def load_catalogue(*, catalogue: dict, publish: bool = True) -> tuple[CatalogueV
         version.published_at = timezone.now()
     version.save()
     return version, True
+
+
+def _translation_problems(stored: dict, wanted: dict, where: str = "fichier") -> list[str]:
+    """Where the French texts or the structure of ``wanted`` differ from ``stored`` (both in
+    canonical form, translations ignored)."""
+    if stored == wanted:
+        return []
+    if isinstance(stored, dict) and isinstance(wanted, dict):
+        if set(stored) != set(wanted):
+            keys = ", ".join(sorted(map(str, set(stored) ^ set(wanted))))
+            return [f"{where} : champs différents ({keys})"]
+        problems = []
+        for key in stored:
+            label = {"recommendations": "recommandations"}.get(key, key)
+            problems += _translation_problems(stored[key], wanted[key], f"{where} › {label}")
+        return problems
+    if isinstance(stored, list) and isinstance(wanted, list):
+        if len(stored) != len(wanted):
+            return [f"{where} : {len(wanted)} éléments dans le fichier, {len(stored)} en base"]
+        problems = []
+        for index, (was, now) in enumerate(zip(stored, wanted, strict=True), start=1):
+            problems += _translation_problems(was, now, f"{where} {index}")
+        return problems
+    return [f"{where} : « {wanted} » dans le fichier, « {stored} » en base"]
+
+
+def _write_translations(version: CatalogueVersion, catalogue: dict) -> int:
+    """Write the English texts of ``catalogue`` (same French content as ``version``) into the
+    version's rows, matched by recommendation number, question code, option and action
+    position; returns how many rows changed."""
+    recommendations = {
+        r.number: r
+        for r in version.recommendations.prefetch_related("questions__options", "actions")
+    }
+    changed = []
+
+    def update(obj, data: dict, names, extra=None):
+        values = {**_english_fields(data, *names), **(extra or {})}
+        if any(getattr(obj, field) != value for field, value in values.items()):
+            for field, value in values.items():
+                setattr(obj, field, value)
+            obj.save(update_fields=list(values))
+            changed.append(obj)
+
+    update(version, catalogue, CatalogueVersion.translated_fields)
+    for rec_data in catalogue["recommendations"]:
+        recommendation = recommendations[rec_data["number"]]
+        update(recommendation, rec_data, Recommendation.translated_fields)
+        questions = {q.code: q for q in recommendation.questions.all()}
+        for q_data in rec_data["questions"]:
+            question = questions[q_data["code"]]
+            update(question, q_data, Question.translated_fields)
+            options = sorted(question.options.all(), key=lambda o: (o.position, o.pk))
+            for option, o_data in zip(options, q_data["options"], strict=True):
+                update(option, o_data, Option.translated_fields)
+        actions = sorted(recommendation.actions.all(), key=lambda a: (a.position, a.pk))
+        for action, a_data in zip(actions, rec_data["actions"], strict=True):
+            update(
+                action,
+                a_data,
+                SuggestedAction.translated_fields,
+                {"resources": a_data["resources"]},
+            )
+    return len(changed)
+
+
+@transaction.atomic
+def load_translations(*, catalogue: dict) -> tuple[CatalogueVersion, int]:
+    """Write only the English texts of ``catalogue`` into the stored version of the same code,
+    published or in use alike (translations never change the scores); returns (version, number
+    of rows changed). Raises TranslationMismatch, writing nothing, when the version is unknown
+    or its French texts or structure differ from the file's."""
+    version = CatalogueVersion.objects.select_for_update().filter(code=catalogue["version"]).first()
+    if version is None:
+        raise TranslationMismatch(
+            _("Aucune version du catalogue n’a le code « %(code)s ».")
+            % {"code": catalogue["version"]}
+        )
+    problems = _translation_problems(
+        strip_translations(export_catalogue(version)), strip_translations(catalogue)
+    )
+    if problems:
+        raise TranslationMismatch(
+            _(
+                "Les textes français du fichier diffèrent de ceux de la version « %(code)s » "
+                "enregistrée : les traductions ne sont pas chargées."
+            )
+            % {"code": version.code},
+            problems,
+        )
+    return version, _write_translations(version, catalogue)
 
 
 def _free_code(base: str) -> str:

@@ -293,7 +293,7 @@ def plan_action_history(request, public_id, action_id):
     action = _get_action(access, action_id)
     changes = PlanActionChange.objects.filter(action=action).select_related("changed_by")[:200]
     recommendations = {
-        r.pk: f"{r.number}. {r.short_title}"
+        r.pk: f"{r.number}. {r.localized('short_title')}"
         for r in access.diagnostic.catalogue.recommendations.all()
     }
     rows = [

@@ -206,8 +206,13 @@ def _uncarried_from(diagnostic, question):
     return None
 
 
-def _card_key(diagnostic, question, answer, read_only, not_asked, comments) -> str:
+def _card_key(diagnostic, question, answer, read_only, not_asked, comments, options=()) -> str:
+    # English texts may be edited in a version in use (they never change the scores), so the
+    # card's key follows them.
+    english = [question.text_en, question.help_text_en, question.unit_en]
+    english += [text for o in options for text in (o.label_en, o.description_en)]
     parts = [
+        hashlib.sha256(repr(english).encode()).hexdigest()[:16],
         len(comments),
         comments[-1].pk if comments else 0,
         hashlib.sha256(not_asked.encode()).hexdigest()[:16],
@@ -252,6 +257,7 @@ def _question_items(
             read_only,
             not_asked.get(q.code, ""),
             thread.get(q.pk, []),
+            data.options_by_question.get(q.pk, ()),
         )
         for q in questions
         if q.code not in forms_by_code and q.code not in conflicts
@@ -586,6 +592,9 @@ def _page_key(request, context) -> str:
         rec.short_title,
         rec.wording,
         rec.explanation,
+        rec.short_title_en,
+        rec.wording_en,
+        rec.explanation_en,
         context["previous"],
         context["next"],
         context["read_only"],

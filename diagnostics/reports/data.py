@@ -28,6 +28,7 @@ from diagnostics.plan import services as plan_service
 from diagnostics.results.report import QuestionRow, Report, Section, build_report
 from diagnostics.scoring import round_half_up
 from diagnostics.signals import full_report_parts
+from recommendations.models import english_requested
 
 # The summary shows the high-priority actions (the first 12, then a note with the count and total
 # of the others, so that it keeps to 4 pages); the other groups by their count and total.
@@ -94,7 +95,7 @@ def priorities(report: Report) -> list[Section]:
 
 
 def _quoted(sections: list[Section]) -> str:
-    return ", ".join(f"«\u00a0{s.recommendation.short_title}\u00a0»" for s in sections)
+    return ", ".join(f"«\u00a0{s.recommendation.localized('short_title')}\u00a0»" for s in sections)
 
 
 def council_sentences(report: Report, actions: list[PlanAction]) -> list[str]:
@@ -233,7 +234,7 @@ def _score_row(report: Report, section: Section) -> dict:
     result = section.result
     return {
         "number": section.number,
-        "title": section.recommendation.short_title,
+        "title": section.recommendation.localized("short_title"),
         "score": score(result.score),
         "level_label": level_label(result.level) if result.level else None,
         "change": _change(report, section),
@@ -242,7 +243,8 @@ def _score_row(report: Report, section: Section) -> dict:
 
 def _proposed(section: Section) -> list[dict]:
     return [
-        {"title": action.title, "owner_service": action.owner_service} for action in section.actions
+        {"title": action.localized("title"), "owner_service": action.localized("owner_service")}
+        for action in section.actions
     ]
 
 
@@ -360,7 +362,7 @@ def _headline(source: Source) -> dict:
         "priorities": [
             {
                 "number": section.number,
-                "title": section.recommendation.short_title,
+                "title": section.recommendation.localized("short_title"),
                 "score": score(section.result.score),
                 "level_label": level_label(section.result.level),
                 "proposed": _proposed(section),
@@ -369,7 +371,7 @@ def _headline(source: Source) -> dict:
             for section in priorities(report)
         ],
         "not_started": [
-            {"number": s.number, "title": s.recommendation.short_title}
+            {"number": s.number, "title": s.recommendation.localized("short_title")}
             for s in (not_started(report) if provisional else [])
         ],
     }
@@ -454,12 +456,12 @@ def _display(row: QuestionRow) -> str:
 
 
 def _finding(row: QuestionRow) -> dict:
-    return {"text": row.question.text, "display": _display(row)}
+    return {"text": row.question.localized("text"), "display": _display(row)}
 
 
 def _question(row: QuestionRow) -> dict:
     comment = row.answer.comment if row.answer else ""
-    return {"text": row.question.text, "display": _display(row), "comment": comment}
+    return {"text": row.question.localized("text"), "display": _display(row), "comment": comment}
 
 
 def _section(report: Report, section: Section, action_notes: dict | None = None) -> dict:
@@ -468,8 +470,11 @@ def _section(report: Report, section: Section, action_notes: dict | None = None)
     return {
         "change": _change(report, section),
         "number": section.number,
-        "title": section.recommendation.short_title,
+        "title": section.recommendation.localized("short_title"),
         "wording": section.recommendation.wording,
+        # The study's words stay in French; an English report adds their translation.
+        "wording_translation": (section.recommendation.wording_en if english_requested() else ""),
+        "wording_lang": "fr" if english_requested() else "",
         "priority_rank": section.priority_rank,
         "score": score(result.score),
         "level_number": result.level.number if result.level else None,
@@ -493,9 +498,9 @@ def _section(report: Report, section: Section, action_notes: dict | None = None)
         "gaps": [_finding(row) for row in section.gaps],
         "actions": [
             {
-                "title": action.title,
-                "owner_service": action.owner_service,
-                "description": action.description,
+                "title": action.localized("title"),
+                "owner_service": action.localized("owner_service"),
+                "description": action.localized("description"),
                 "resources": action.resource_links,
                 "notes": action_notes.get(str(action.pk), []),
             }

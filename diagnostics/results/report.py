@@ -165,7 +165,7 @@ class Report:
         axes = [
             RadarAxis(
                 number=s.number,
-                label=s.recommendation.short_title,
+                label=s.recommendation.localized("short_title"),
                 score=float(s.result.score) if s.result.score is not None else None,
                 value_label=str(score_display(s.result.score)) if for_print else None,
             )

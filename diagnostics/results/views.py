@@ -2,6 +2,7 @@
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
@@ -90,11 +91,18 @@ def _attachment(content: bytes, *, content_type: str, filename: str) -> HttpResp
     return response
 
 
+def _french_export(render, diagnostic) -> bytes:
+    """Data exports stay in French whatever the page's language (catalogue texts, answer
+    descriptions): they are machine-readable and compared from one year to the next."""
+    with translation.override("fr"):
+        return render(build_report(diagnostic))
+
+
 @require_safe
 def export_csv(request, public_id):
     access = get_diagnostic_access(request.user, public_id)
     return _attachment(
-        exports.csv_bytes(build_report(access.diagnostic)),
+        _french_export(exports.csv_bytes, access.diagnostic),
         content_type="text/csv; charset=utf-8",
         filename=f"diagnostic-{access.diagnostic.public_id}.csv",
     )
@@ -104,7 +112,7 @@ def export_csv(request, public_id):
 def export_json(request, public_id):
     access = get_diagnostic_access(request.user, public_id)
     return _attachment(
-        exports.json_bytes(build_report(access.diagnostic)),
+        _french_export(exports.json_bytes, access.diagnostic),
         content_type="application/json",
         filename=f"diagnostic-{access.diagnostic.public_id}.json",
     )
