@@ -553,3 +553,9 @@ def summary(diagnostic: Diagnostic) -> dict:
         "compact_plan": True,
         "next_steps": _next_steps(source.report, source.actions),
     }
+
+
+def partners_summary(diagnostic: Diagnostic) -> dict:
+    """The summary for foreign partners: the élus' summary, built in English (the report's
+    language, see pdf.REPORTS), under its own title."""
+    return {**summary(diagnostic), "audience": "partners"}
