@@ -106,7 +106,7 @@ def council_sentences(report: Report, actions: list[PlanAction]) -> list[str]:
     elif provisional:
         sentences.append(
             _(
-                "À ce stade, avec %(completeness)s\u00a0%% des questions répondues, le score "
+                "À ce stade, avec %(completeness)s %% des questions répondues, le score "
                 "global de %(name)s est de %(score)s sur 100, niveau « %(level)s »."
             )
             % {
