@@ -2,6 +2,8 @@
 
 import json
 
+from django.utils.translation import get_language
+
 
 def counted(*counts: tuple[int, str, str]) -> str:
     """« 1 diagnostic, 0 réponse, 3 actions de plan »: French takes the singular for 0 and 1."""
@@ -9,10 +11,13 @@ def counted(*counts: tuple[int, str, str]) -> str:
 
 
 def quoted(value, *, limit: int = 60) -> str:
-    """A value read from a file, between French quotes: cut when long, with invisible characters
-    (NUL, controls) written as escapes so that the message shows what is really there."""
+    """A value read from a file, between quotes (French ones, or English ones when English is
+    active): cut when long, with invisible characters (NUL, controls) written as escapes so that
+    the message shows what is really there."""
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
     if len(text) > limit:
         text = text[:limit] + "…"
     text = "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
+    if (get_language() or "fr").startswith("en"):
+        return f"\u201c{text}\u201d"
     return f"«\u00a0{text}\u00a0»"

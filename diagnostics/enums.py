@@ -58,6 +58,8 @@ class ReportVariant(models.TextChoices):
     FULL = "complet", _("Rapport complet")
     SUMMARY = "synthese", _("Synthèse pour les élus")
     YEARLY = "bilan", _("Bilan annuel")
+    # The summary in English, for the collectivité's foreign partners (same figures).
+    PARTNERS = "partenaire", _("Synthèse pour les partenaires (en anglais)")
 
 
 class ReportStatus(models.TextChoices):

@@ -62,9 +62,17 @@ def allowed_types_text() -> str:
 
 
 def too_large_message(name: str = "") -> str:
-    return _(
-        "Le fichier %(name)sdépasse la taille maximale de %(size)s : il n’a pas été enregistré."
-    ) % {"name": f"« {name} » " if name else "", "size": max_size_text()}
+    if name:
+        return _(
+            "Le fichier « %(name)s » dépasse "
+            "la taille maximale de %(size)s : il n’a pas été enregistré."
+        ) % {
+            "name": name,
+            "size": max_size_text(),
+        }
+    return _("Le fichier dépasse la taille maximale de %(size)s : il n’a pas été enregistré.") % {
+        "size": max_size_text()
+    }
 
 
 def check_file(file, *, name: str, size: int) -> FileType:

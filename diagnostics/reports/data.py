@@ -115,7 +115,7 @@ def council_sentences(report: Report, actions: list[PlanAction]) -> list[str]:
     elif provisional:
         sentences.append(
             _(
-                "À ce stade, avec %(completeness)s\u00a0%% des questions répondues, le score "
+                "À ce stade, avec %(completeness)s %% des questions répondues, le score "
                 "global de %(name)s est de %(score)s sur 100, niveau « %(level)s »."
             )
             % {
@@ -566,3 +566,9 @@ def summary(diagnostic: Diagnostic) -> dict:
         "compact_plan": True,
         "next_steps": _next_steps(source.report, source.actions),
     }
+
+
+def partners_summary(diagnostic: Diagnostic) -> dict:
+    """The summary for foreign partners: the élus' summary, built in English (the report's
+    language, see pdf.REPORTS), under its own title."""
+    return {**summary(diagnostic), "audience": "partners"}

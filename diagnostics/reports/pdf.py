@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from diagnostics.enums import ReportVariant
 from diagnostics.models import Diagnostic
@@ -36,11 +37,14 @@ def stylesheet() -> str:
 
 @dataclass(frozen=True)
 class ReportDefinition:
-    """A report: what it shows (``build`` returns plain JSON data) and how (``template``)."""
+    """A report: what it shows (``build`` returns plain JSON data), how (``template``) and in
+    which language (built and rendered under it, whatever the language of the person asking)."""
 
     variant: str
     template: str
     build: Callable[[Diagnostic], dict]
+    language: str = "fr"
+    file_name: str = ""
 
 
 REPORTS: dict[str, ReportDefinition] = {
@@ -54,6 +58,13 @@ REPORTS: dict[str, ReportDefinition] = {
         ),
         ReportDefinition(
             variant=ReportVariant.YEARLY, template="pdf/bilan.html", build=bilan.yearly_report
+        ),
+        ReportDefinition(
+            variant=ReportVariant.PARTNERS,
+            template="pdf/synthese.html",
+            build=data.partners_summary,
+            language="en",
+            file_name="summary-for-partners",
         ),
     ]
 }
@@ -118,10 +129,12 @@ class Snapshot:
 
 def report_snapshot(diagnostic: Diagnostic, variant: str) -> Snapshot:
     definition = definition_of(variant)
-    shown, emoji_removed = without_emoji(definition.build(diagnostic))
+    with translation.override(definition.language):
+        shown, emoji_removed = without_emoji(definition.build(diagnostic))
     shown["emoji_removed"] = emoji_removed
     hashed = {
         "variant": str(definition.variant),
+        "language": definition.language,
         "template": definition.template,
         "template_version": template_version(),
         "data": shown,
@@ -132,7 +145,8 @@ def report_snapshot(diagnostic: Diagnostic, variant: str) -> Snapshot:
 
 def render_html(snapshot: Snapshot) -> str:
     # A copy: the template's own variables ({% translate … as heading %}) must not land in the data.
-    return render_to_string(snapshot.definition.template, dict(snapshot.data))
+    with translation.override(snapshot.definition.language):
+        return render_to_string(snapshot.definition.template, dict(snapshot.data))
 
 
 def _number(reference) -> int | None:
@@ -220,7 +234,7 @@ def write_pdf(html: str, *, finish: bool = True) -> bytes:
 def render_report(
     diagnostic: Diagnostic, variant: str, *, content_hash: str | None = None
 ) -> bytes:
-    """The PDF of a diagnostic's report (``complet`` or ``synthese``), as bytes.
+    """The PDF of a diagnostic's report (one of REPORTS' variants), as bytes.
 
     With ``content_hash``, StaleReport if the data no longer has that hash.
     """

@@ -15,7 +15,7 @@ from diagnostics.access import get_diagnostic_access
 from diagnostics.enums import ReportStatus
 from diagnostics.models import ReportFile
 from diagnostics.reports.files import IN_FLIGHT, RenderLimitReached, request_report
-from diagnostics.reports.pdf import REPORTS, report_snapshot
+from diagnostics.reports.pdf import REPORTS, definition_of, report_snapshot
 
 
 @require_POST
@@ -102,7 +102,8 @@ def report_download(request, public_id, report_id):
     except FileNotFoundError:
         raise Http404 from None
     diagnostic = access.diagnostic
-    name = slugify(f"{report.variant} {diagnostic.collectivite.name} {diagnostic.title}")
+    prefix = definition_of(report.variant).file_name or report.variant
+    name = slugify(f"{prefix} {diagnostic.collectivite.name} {diagnostic.title}")
     return FileResponse(
         handle, content_type="application/pdf", as_attachment=True, filename=f"{name}.pdf"
     )

@@ -31,11 +31,13 @@ AXE_OPTIONS = {
 
 
 def log_in(page: Page, email: str, password: str = PASSWORD) -> None:
-    """Through the real login form, as a person would."""
+    """Through the real login form, as a person would (its fields found by their labels in the
+    language of the page: French, or English for a browser that asks for it)."""
     page.goto("/connexion/")
-    page.get_by_label("Adresse électronique").fill(email)
-    page.get_by_label("Mot de passe").fill(password)
-    page.get_by_role("button", name="Se connecter").click()
+    english = page.locator("html").get_attribute("lang") == "en"
+    page.get_by_label("Email address" if english else "Adresse électronique").fill(email)
+    page.get_by_label("Password" if english else "Mot de passe").fill(password)
+    page.get_by_role("button", name="Sign in" if english else "Se connecter").click()
     expect(page).to_have_url(re.compile(r"/tableau-de-bord/$"))
 
 
