@@ -90,3 +90,27 @@ def rules_file() -> dict:
 def load_rules_catalogue():
     version, _changed = load_catalogue(catalogue=normalise_catalogue(rules_file()))
     return version
+
+
+def without_translations(version):
+    """The catalogue version with every English text blank, as before anyone translated it (the
+    catalogue files carry English texts): for tests that start from an untranslated catalogue."""
+    from recommendations.models import Option, Question, Recommendation, SuggestedAction
+
+    def blank(model):
+        return {f"{name}_en": "" for name in model.translated_fields}
+
+    type(version).objects.filter(pk=version.pk).update(**blank(type(version)))
+    Recommendation.objects.filter(catalogue=version).update(**blank(Recommendation))
+    Question.objects.filter(recommendation__catalogue=version).update(**blank(Question))
+    Option.objects.filter(question__recommendation__catalogue=version).update(**blank(Option))
+    for action in SuggestedAction.objects.filter(recommendation__catalogue=version):
+        action.resources = [
+            {k: v for k, v in r.items() if k != "label_en"} if isinstance(r, dict) else r
+            for r in action.resources
+        ]
+        for name in SuggestedAction.translated_fields:
+            setattr(action, f"{name}_en", "")
+        action.save()
+    version.refresh_from_db()
+    return version

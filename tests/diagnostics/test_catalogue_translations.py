@@ -12,8 +12,15 @@ from django.utils import translation
 
 from diagnostics.catalogue import clear_catalogue_cache
 from recommendations.models import Option, Question, Recommendation
+from tests.catalogues import without_translations
 
 BILINGUAL = [("fr", "Français"), ("en", "English")]
+
+
+@pytest.fixture
+def catalogue(catalogue):
+    """The 2026.1 version without the English texts of its file: these tests translate it."""
+    return without_translations(catalogue)
 
 
 @pytest.fixture

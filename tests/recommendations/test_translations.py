@@ -27,7 +27,7 @@ from recommendations.services import (
     export_catalogue,
     load_catalogue,
 )
-from tests.catalogues import RULES
+from tests.catalogues import RULES, without_translations
 from tests.factories import DiagnosticFactory, UserFactory
 
 
@@ -96,7 +96,7 @@ def test_the_study_wording_keeps_its_french_original_beside_its_translation():
         html = render("{% study_wording r %}", r=recommendation)
     assert '<blockquote class="wording border-start border-3 ps-3" lang="fr">' in html
     assert "Mettre en place un diagnostic</blockquote>" in html
-    assert "Traduction" in html and "Set up</p>" in html
+    assert "Translation:" in html and "Set up</p>" in html
     with translation.override("fr"):
         html = render("{% study_wording r %}", r=recommendation)
     assert "lang=" not in html and "Set up" not in html and "Traduction" not in html
@@ -218,6 +218,12 @@ def test_translations_are_ignored_by_what_scores_depend_on():
 
 
 # --- Loading translations into a stored version ------------------------------------------------
+
+
+@pytest.fixture
+def catalogue(catalogue):
+    """The 2026.1 version without the English texts of its file: these tests translate it."""
+    return without_translations(catalogue)
 
 
 @pytest.fixture
