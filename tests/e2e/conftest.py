@@ -75,15 +75,24 @@ def browser_context_args(live_server):
 
 
 @pytest.fixture
-def new_page(new_context):
+def new_page(new_context, browser, browser_context_args):
     """A page in a browser context of its own (its own cookies), logged in as ``user`` if given.
+    ``locale="en-GB"`` gives a browser in another language than the French default.
 
     Uncaught JavaScript errors fail the test.
     """
     errors = []
+    own_contexts = []
 
     def _new_page(user=None, **context_args):
-        context = new_context(**{"viewport": DESKTOP, **context_args})
+        if "locale" in context_args:
+            # pytest-playwright's new_context refuses a second locale: a context of our own.
+            context = browser.new_context(
+                **{**browser_context_args, "viewport": DESKTOP, **context_args}
+            )
+            own_contexts.append(context)
+        else:
+            context = new_context(**{"viewport": DESKTOP, **context_args})
         context.set_default_timeout(15_000)
         page = context.new_page()
         page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
@@ -92,6 +101,8 @@ def new_page(new_context):
         return page
 
     yield _new_page
+    for context in own_contexts:
+        context.close()
     assert not errors, "JavaScript errors in the browser:\n" + "\n".join(errors)
 
 
