@@ -82,6 +82,11 @@ def with_euros(number: str, *, negative: bool = False) -> str:
     return f"{sign}{number}\u00a0€"
 
 
+def quote(text) -> str:
+    """A text quoted as the language does: « … » with non-breaking spaces, or “…”."""
+    return f"\u201c{text}\u201d" if is_english() else f"«\u00a0{text}\u00a0»"
+
+
 def with_percent(number, *, space: str = "\u00a0") -> str:
     """« 12,5 % » in French (a non-breaking space before the sign), « 12.5% » in English."""
     if number is None or number == "":

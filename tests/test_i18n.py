@@ -111,3 +111,22 @@ def test_the_invitation_says_how_many_days_it_is_valid(days, text):
         message = render_to_string("emails/invitation.txt", context)
     assert f"ouvrez ce lien personnel ({text} utilisable une seule fois)\u00a0:\n" in message
     assert message.startswith("Bonjour,\n\nLéa vous invite")
+
+
+def test_translatable_texts_are_marked_with_names_makemessages_knows():
+    """makemessages extracts _(), gettext(), gettext_lazy(), ngettext()…, but not an alias of its
+    own (``gettext_lazy as _lazy``): texts marked so would never reach the English catalogue."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    apps = [p for p in root.iterdir() if (p / "apps.py").exists() or p.name == "aeict"]
+    alias = re.compile(r"\b(\w*gettext\w*) as (\w+)")
+    odd = [
+        f"{path.relative_to(root)}: {name} as {short}"
+        for app in apps
+        for path in app.rglob("*.py")
+        for name, short in alias.findall(path.read_text(encoding="utf-8"))
+        if not (short == "_" and name in {"gettext", "gettext_lazy"})
+    ]
+    assert apps and not odd, odd

@@ -11,8 +11,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import User
 from diagnostics.enums import DiagnosticEventKind, EvidenceKind
@@ -32,7 +31,9 @@ class EvidenceError(Exception):
 
 
 class EvidenceFrozen(EvidenceError):
-    message = _lazy("Ce diagnostic est soumis : ses justificatifs ne peuvent plus être modifiés.")
+    message = gettext_lazy(
+        "Ce diagnostic est soumis : ses justificatifs ne peuvent plus être modifiés."
+    )
 
 
 class EvidenceLimitReached(EvidenceError):
@@ -44,7 +45,7 @@ class EvidenceRefused(EvidenceError):
 
 
 class RemovalNotAllowed(EvidenceError):
-    message = _lazy(
+    message = gettext_lazy(
         "Seuls la personne qui a ajouté ce justificatif et le référent peuvent le retirer."
     )
 

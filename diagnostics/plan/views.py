@@ -7,8 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from diagnostics.access import get_diagnostic_access
@@ -28,21 +27,25 @@ class PlanFilterForm(forms.Form):
     """The plan's filters, read from the query string (they work without JavaScript)."""
 
     statut = forms.ChoiceField(
-        label=_lazy("Statut"),
+        label=gettext_lazy("Statut"),
         required=False,
-        choices=[("", _lazy("Tous")), *ActionStatus.choices],
-        error_messages={"invalid_choice": _lazy("Ce statut n’existe pas : filtre ignoré.")},
+        choices=[("", gettext_lazy("Tous")), *ActionStatus.choices],
+        error_messages={"invalid_choice": gettext_lazy("Ce statut n’existe pas : filtre ignoré.")},
     )
     porteur = forms.ChoiceField(
-        label=_lazy("Porteur"),
+        label=gettext_lazy("Porteur"),
         required=False,
-        error_messages={"invalid_choice": _lazy("Ce porteur n’a pas d’action : filtre ignoré.")},
+        error_messages={
+            "invalid_choice": gettext_lazy("Ce porteur n’a pas d’action : filtre ignoré.")
+        },
     )
     priorite = forms.ChoiceField(
-        label=_lazy("Priorité"),
+        label=gettext_lazy("Priorité"),
         required=False,
-        choices=[("", _lazy("Toutes")), *ActionPriority.choices],
-        error_messages={"invalid_choice": _lazy("Cette priorité n’existe pas : filtre ignoré.")},
+        choices=[("", gettext_lazy("Toutes")), *ActionPriority.choices],
+        error_messages={
+            "invalid_choice": gettext_lazy("Cette priorité n’existe pas : filtre ignoré.")
+        },
     )
 
     def __init__(self, *args, actions, **kwargs):

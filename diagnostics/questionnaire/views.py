@@ -14,9 +14,8 @@ from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import Membership
@@ -478,11 +477,13 @@ def recommendation_page(request, public_id, number):
     return HttpResponse(_cached_page(request, context))
 
 
-_FROM_BUDGET = _lazy(
+_FROM_BUDGET = gettext_lazy(
     "Cette réponse est tirée du budget saisi pour l’année du diagnostic : modifiez les chiffres "
     "sur la page du budget pour la changer."
 )
-_EMPTY_COMMENT = _lazy("Commentaire non ajouté : écrivez-le d’abord (2 000 caractères au plus).")
+_EMPTY_COMMENT = gettext_lazy(
+    "Commentaire non ajouté : écrivez-le d’abord (2 000 caractères au plus)."
+)
 
 
 def _comment_from_page(request, diagnostic, data, rec):
@@ -539,11 +540,13 @@ def _not_asked_error(reason: str) -> str:
     }
 
 
-_SUBMITTED_EDIT = _lazy("Ce diagnostic est soumis : ses réponses ne peuvent plus être modifiées.")
-_SUBMITTED_EVIDENCE = _lazy(
+_SUBMITTED_EDIT = gettext_lazy(
+    "Ce diagnostic est soumis : ses réponses ne peuvent plus être modifiées."
+)
+_SUBMITTED_EVIDENCE = gettext_lazy(
     "Ce diagnostic est soumis : ses justificatifs ne peuvent plus être modifiés."
 )
-_SUBMITTED_CONFIRM = _lazy(
+_SUBMITTED_CONFIRM = gettext_lazy(
     "Ce diagnostic est soumis : ses réponses reprises ne peuvent plus être confirmées."
 )
 

@@ -10,10 +10,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
-from aeict.languages import with_euros
+from aeict.languages import quote, with_euros
 from diagnostics.enums import ActionPriority, ActionStatus
 from diagnostics.formatting import (
     level_label,
@@ -95,7 +94,7 @@ def priorities(report: Report) -> list[Section]:
 
 
 def _quoted(sections: list[Section]) -> str:
-    return ", ".join(f"«\u00a0{s.recommendation.localized('short_title')}\u00a0»" for s in sections)
+    return ", ".join(quote(s.recommendation.localized("short_title")) for s in sections)
 
 
 def council_sentences(report: Report, actions: list[PlanAction]) -> list[str]:
@@ -297,12 +296,14 @@ def _next_steps(report: Report, actions: list[PlanAction]) -> list[str]:
 
 # What a maturity level means, in one sentence for the council.
 LEVEL_MEANINGS = {
-    1: _lazy(
+    1: gettext_lazy(
         "L’action européenne et internationale en est à ses débuts : peu d’éléments sont en place."
     ),
-    2: _lazy("Des actions existent, mais elles restent à organiser et à inscrire dans la durée."),
-    3: _lazy("L’action est organisée, avec des moyens et un pilotage identifiés."),
-    4: _lazy("L’action est intégrée aux politiques de la collectivité et évaluée."),
+    2: gettext_lazy(
+        "Des actions existent, mais elles restent à organiser et à inscrire dans la durée."
+    ),
+    3: gettext_lazy("L’action est organisée, avec des moyens et un pilotage identifiés."),
+    4: gettext_lazy("L’action est intégrée aux politiques de la collectivité et évaluée."),
 }
 
 
