@@ -145,7 +145,8 @@ class Recommendation(TranslatedTexts, models.Model):
         ]
 
     def __str__(self):
-        return f"{self.number}. {self.short_title}"
+        # In the active language: forms list recommendations by this (the plan's add form).
+        return f"{self.number}. {self.localized('short_title')}"
 
 
 class Question(TranslatedTexts, models.Model):

@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from aeict.accessibility_audit import current_audit
-from aeict.languages import current_language, is_english, time_of_day_format
+from aeict.languages import current_language, is_english, quote, time_of_day_format
 from diagnostics import formatting
 
 register = template.Library()
@@ -93,3 +93,20 @@ def _this_page(request) -> str:
         ):
             return referer
     return request.get_full_path()
+
+
+# French punctuation outside a translated text, per language (« Score : 72 », « Score: 72 »).
+@register.simple_tag
+def colon() -> str:
+    return ":" if is_english() else "\u00a0:"
+
+
+@register.simple_tag
+def semicolon() -> str:
+    return ";" if is_english() else "\u00a0;"
+
+
+@register.filter
+def quoted(text) -> str:
+    """« text » in French, “text” in English (the value is escaped as any variable)."""
+    return quote(text)
