@@ -86,9 +86,7 @@ def test_an_agent_works_in_english_and_downloads_the_summary_for_partners(
     assert agent.language == "fr"
 
 
-def test_the_account_s_language_follows_the_person_to_another_browser(
-    new_page, diagnostic, agent
-):
+def test_the_account_s_language_follows_the_person_to_another_browser(new_page, diagnostic, agent):
     agent.language = "en"
     agent.save(update_fields=["language"])
     # A browser that never chose, in French: the sign-in applies the account's language.

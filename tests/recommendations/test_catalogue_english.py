@@ -14,7 +14,10 @@ def test_both_catalogue_files_translate_every_text(catalogue, catalogue_2026_2):
     for version in (catalogue, catalogue_2026_2):
         status = translation_status(version)
         assert status.total > 600
-        assert status.translated == status.total, (version.code, [(m.obj, m.fields) for m in status.missing[:5]])
+        assert status.translated == status.total, (
+            version.code,
+            [(m.obj, m.fields) for m in status.missing[:5]],
+        )
 
 
 def test_the_study_s_ten_wordings_have_an_english_rendering_and_keep_their_french(catalogue):
