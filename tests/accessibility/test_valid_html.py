@@ -14,6 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -169,6 +170,19 @@ def test_the_sample_pages_are_valid_html(client, world, referent, tmp_path):
     superuser = UserFactory(is_staff=True, is_superuser=True)
     pages = sample_pages(client, diagnostic, report, referent, superuser)
     assert len(pages) == 20
+    # The same pages in English: switch, lang="fr" passages, translated attributes.
+    client.force_login(referent)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    pid = diagnostic.public_id
+    for name, url in {
+        "en-accueil": reverse("home"),
+        "en-preconisation": reverse("diagnostic_recommendation", args=[pid, 1]),
+        "en-resultats": reverse("diagnostic_results", args=[pid]),
+        "en-plan": reverse("diagnostic_plan", args=[pid]),
+    }.items():
+        html = client.get(url).content.decode()
+        assert '<html lang="en">' in html, name
+        pages[name] = html
     errors = validate(pages, tmp_path)
     assert errors == [], "\n".join(errors)
 
