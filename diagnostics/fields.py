@@ -7,15 +7,23 @@ from django.core.exceptions import ValidationError
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
+from aeict.languages import is_english
+
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
+# « 15,000 » or « 1,234.56 » as typed in English: commas between groups of three digits.
+_ENGLISH_GROUPS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 
 
 class FrenchDecimalField(forms.DecimalField):
-    """Accepts « 15 000,50 » as typed in France: spaces as thousand separators, decimal comma."""
+    """Accepts « 15 000,50 » as typed in France: spaces as thousand separators, decimal comma;
+    on an English page, « 15,000.50 » too (a lone comma, « 12,5 », stays refused in English
+    rather than read one way or the other)."""
 
     def to_python(self, value):
         if isinstance(value, str):
             value = _SPACES.sub("", value)
+            if is_english() and _ENGLISH_GROUPS.fullmatch(value):
+                value = value.replace(",", "")
         return super().to_python(value)
 
 
