@@ -85,8 +85,8 @@ def test_an_agent_enters_two_mechanisms_typed_the_french_way(
     # Co-funding share: 20 000 / 135 000,50 = 14,8 %.
     assert "14,8\u00a0%" in page
     # Each source once: the own budget is not a co-funding.
-    assert "Cofinancement&nbsp;: Appels à projets du ministère, MEAE / DCTCIV" in page
-    assert "Cofinancement&nbsp;: Budget propre" not in page
+    assert "Cofinancement\u00a0: Appels à projets du ministère, MEAE / DCTCIV" in page
+    assert "Cofinancement\u00a0: Budget propre" not in page
     # The history says who changed what.
     assert BudgetChange.objects.filter(collectivite=collectivite, year=YEAR).count() == 3
     assert agent.display_name in page
