@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from aeict.languages import is_english
 from aeict.text import quoted
 from diagnostics.fields import FrenchDecimalField, TextField
 from recommendations.enums import QuestionKind
@@ -277,7 +278,8 @@ class Multi(QuestionKindHandler):
 
     def describe(self, question, value, options_by_id):
         labels = [options_by_id[v].localized("label") for v in value if v in options_by_id]
-        return " ; ".join(labels) if labels else _("Aucune option cochée")
+        separator = "; " if is_english() else "\u00a0; "
+        return separator.join(labels) if labels else _("Aucune option cochée")
 
     def export_value(self, value, rank_of):
         return sorted(rank_of(pk) for pk in value)

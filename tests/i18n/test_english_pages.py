@@ -20,6 +20,8 @@ FRENCH = re.compile(
     r"nous|vous|sont|cette|ces|qui|que|sur)\b",
     re.IGNORECASE,
 )
+# French typography: a space before « : ; ! ? », or « » quotes.
+FRENCH_PUNCTUATION = re.compile(r"[ \u00a0\u202f][:;!?](?!\w)|[«»]")
 # Proper nouns the pages name in English too (RGAA 8.7 leaves them out): institutions, laws,
 # places, events, French terms of art given with their English gloss, the answers' sample text.
 PROPER = re.compile(
@@ -102,8 +104,8 @@ class FrenchFinder(HTMLParser):
     def check(self, text, where):
         if not text:
             return
-        text = PROPER.sub("", text)
-        words = FRENCH.findall(text)
+        text = PROPER.sub("X", text)
+        words = FRENCH.findall(text) + FRENCH_PUNCTUATION.findall(text)
         if words:
             self.found.append(f"{where}: {' '.join(text.split())[:120]} ({', '.join(words[:3])})")
 
