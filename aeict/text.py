@@ -2,7 +2,7 @@
 
 import json
 
-from django.utils.translation import get_language
+from aeict.languages import quote
 
 
 def counted(*counts: tuple[int, str, str]) -> str:
@@ -18,6 +18,4 @@ def quoted(value, *, limit: int = 60) -> str:
     if len(text) > limit:
         text = text[:limit] + "…"
     text = "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
-    if (get_language() or "fr").startswith("en"):
-        return f"\u201c{text}\u201d"
-    return f"«\u00a0{text}\u00a0»"
+    return quote(text)

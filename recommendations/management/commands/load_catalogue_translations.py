@@ -8,7 +8,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import ngettext
 
-from recommendations.catalogue_file import CatalogueFileError, read_catalogue_file
+from recommendations.management.commands._catalogue_file import read_or_stop
 from recommendations.services import TranslationMismatch, load_translations
 
 
@@ -23,14 +23,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, path, **options):
         file = Path(path)
-        try:
-            catalogue = read_catalogue_file(file)
-        except CatalogueFileError as error:
-            details = "\n".join(f"  - {problem}" for problem in error.problems)
-            raise CommandError(
-                f"Le fichier du catalogue {file.name} est invalide\u00a0; rien n’a été modifié."
-                f"\n{details}"
-            ) from None
+        catalogue = read_or_stop(file)
         try:
             version, changed = load_translations(catalogue=catalogue)
         except TranslationMismatch as error:

@@ -12,11 +12,10 @@ from django.db import transaction
 from django.utils.translation import ngettext
 
 from recommendations.catalogue_file import (
-    CatalogueFileError,
     catalogue_files,
-    read_catalogue_file,
     version_key,
 )
+from recommendations.management.commands._catalogue_file import read_or_stop
 from recommendations.services import CatalogueVersionInUse, load_catalogue
 
 
@@ -36,14 +35,7 @@ class Command(BaseCommand):
         paths = [Path(path)] if path else catalogue_files()
         catalogues = []
         for file in paths:
-            try:
-                catalogues.append(read_catalogue_file(file))
-            except CatalogueFileError as error:
-                details = "\n".join(f"  - {problem}" for problem in error.problems)
-                raise CommandError(
-                    f"Le fichier du catalogue {file.name} est invalide ; rien n’a été modifié."
-                    f"\n{details}"
-                ) from None
+            catalogues.append(read_or_stop(file))
         catalogues.sort(key=lambda c: version_key(c["version"]))
         try:
             with transaction.atomic():
