@@ -1,6 +1,7 @@
 """The catalogue version as a diagnostic sees it: loaded in a fixed number of queries, cached per
 process, grouped for the pages and turned into the scoring method's specification."""
 
+import hashlib
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -32,6 +33,18 @@ class CatalogueData:
     @cached_property
     def questions_by_id(self) -> dict[int, Question]:
         return {q.pk: q for q in self.questions}
+
+    @cached_property
+    def digest(self) -> str:
+        """A hash of every column of the version's recommendations, questions and options: a
+        page cached with it changes when an edit in place (an English text) reaches this cache."""
+        rows = [*self.recommendations, *self.questions]
+        rows += [option for options in self.options_by_question.values() for option in options]
+        values = [
+            (type(row).__name__, *(getattr(row, f.attname) for f in row._meta.concrete_fields))
+            for row in rows
+        ]
+        return hashlib.sha256(repr(values).encode()).hexdigest()
 
     def recommendation(self, number: int) -> Recommendation | None:
         return next((r for r in self.recommendations if r.number == number), None)

@@ -182,17 +182,6 @@ class _Block(dict):
         return form
 
 
-def blocks_key(blocks: dict) -> tuple:
-    """What the blocks show that a cached page must match (see the questionnaire's _page_key)."""
-    shown = [any(block["editable"] or block.get("form") is not None for block in blocks.values())]
-    for code, block in blocks.items():
-        for row in block["rows"]:
-            evidence = row["evidence"]
-            who = evidence.added_by.display_name if evidence.added_by else None
-            shown.append((code, str(evidence.public_id), evidence.label, who, row["can_remove"]))
-    return tuple(shown)
-
-
 @require_safe
 def evidence_download(request, public_id, evidence_id):
     access = get_diagnostic_access(request.user, public_id, related=False)

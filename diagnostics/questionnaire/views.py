@@ -40,6 +40,7 @@ from diagnostics.questionnaire.answers import (
 from diagnostics.questionnaire.applicability import page_not_asked
 from diagnostics.questionnaire.comments import InvalidComment, add_comment, threads
 from diagnostics.questionnaire.forms import AnswerForm, initial_for
+from diagnostics.questionnaire.page_state import page_state
 from diagnostics.registry import REGISTRY_QUESTIONS, registry_answers
 from diagnostics.selectors import (
     answers_by_question,
@@ -205,28 +206,25 @@ def _uncarried_from(diagnostic, question):
     return None
 
 
-def _card_key(diagnostic, question, answer, read_only, not_asked, comments, options=()) -> str:
-    # English texts may be edited in a version in use (they never change the scores), so the
-    # card's key follows them.
-    english = [question.text_en, question.help_text_en, question.unit_en]
-    english += [text for o in options for text in (o.label_en, o.description_en)]
-    parts = [
-        hashlib.sha256(repr(english).encode()).hexdigest()[:16],
-        len(comments),
-        comments[-1].pk if comments else 0,
-        hashlib.sha256(not_asked.encode()).hexdigest()[:16],
-        diagnostic.public_id,
-        question.pk,
-        answer.revision if answer else 0,
-        answer.updated_at.timestamp() if answer else 0,
-        int(bool(answer and answer.needs_confirmation)),
-        answer.source if answer else "",
-        answer.carried_from_year if answer else None,
+def _columns(row) -> tuple:
+    return tuple(getattr(row, f.attname) for f in row._meta.concrete_fields)
+
+
+def _card_key(diagnostic, data, question, answer, read_only, not_asked, comments) -> str:
+    """Every input of the card: the catalogue version's texts (English ones may be edited in a
+    version in use), each column of the answer and of its comments, their authors' names."""
+    shown = (
+        data.digest,
+        _columns(answer) if answer else None,
+        answer.updated_by.display_name if answer and answer.updated_by else None,
+        [(_columns(c), c.author.display_name if c.author else None) for c in comments],
+        not_asked,
         _uncarried_from(diagnostic, question),
-        int(read_only),
+        read_only,
         get_language(),
-    ]
-    return "qcard:" + ":".join(str(part) for part in parts)
+    )
+    digest = hashlib.sha256(repr(shown).encode()).hexdigest()
+    return f"qcard:{diagnostic.public_id}:{question.pk}:{digest}"
 
 
 def _question_items(
@@ -251,12 +249,12 @@ def _question_items(
     keys = {
         q.pk: _card_key(
             diagnostic,
+            data,
             q,
             answers.get(q.pk),
             read_only,
             not_asked.get(q.code, ""),
             thread.get(q.pk, []),
-            data.options_by_question.get(q.pk, ()),
         )
         for q in questions
         if q.code not in forms_by_code and q.code not in conflicts
@@ -315,6 +313,12 @@ def recommendation_page(request, public_id, number):
     rec = data.recommendation(number)
     if rec is None:
         raise Http404
+    page_key = None
+    if request.method == "GET":
+        # Served from the cache when nothing it shows has changed: three queries in all.
+        page_key = _page_key(request, access, data, rec)
+        if page_key is not None and (cached := _cached_page(request, page_key)) is not None:
+            return cached
     page_questions = data.questions_by_rec[rec.number]
     kind = collectivite_kind(diagnostic, data)
     # The page's answers, and those its applicability rules depend on (one query either way).
@@ -468,13 +472,12 @@ def recommendation_page(request, public_id, number):
         "conflicts": conflicts,
         "read_only": not access.can_answer,
         "to_confirm": to_confirm,
-        "evidence_key": evidence_views.blocks_key(evidence_blocks),
     }
     for item in context["items"]:
         item["evidence"] = evidence_blocks[item["question"].code]
-    if status != 200 or len(messages.get_messages(request)):
+    if status != 200 or page_key is None:
         return render(request, "diagnostics/recommendation.html", context, status=status)
-    return HttpResponse(_cached_page(request, context))
+    return _render_and_cache(request, context, page_key)
 
 
 _FROM_BUDGET = gettext_lazy(
@@ -571,60 +574,58 @@ def _static_urls() -> tuple[str, ...]:
     return tuple(static(name) for name in files)
 
 
-def _page_key(request, context) -> str:
-    """The thing shown is the thing hashed: every value the page (base template included) shows,
-    apart from the CSRF token, which is put in afresh, and the messages (none when cached)."""
-    user, diagnostic, rec = request.user, context["diagnostic"], context["recommendation"]
-    shown = (
+def _page_key(request, access, data, rec) -> str | None:
+    """The key of the page in the cache, read before anything else of the page: a hash of every
+    input it is built from, apart from the CSRF token, which is put in afresh. None when messages
+    are waiting: the page shows them, so it is rendered without the cache."""
+    if len(messages.get_messages(request)):
+        return None
+    user, diagnostic = request.user, access.diagnostic
+    inputs = (
         get_language(),
+        # Nothing on the page depends on the day; should that change, the key already follows it.
+        timezone.localdate().isoformat(),
         request.resolver_match.url_name,
         request.get_full_path(),  # the language switch's « next »
         _static_urls(),
-        user.is_authenticated,
         # The person: the header's links follow their permissions (« Observatoire », « Demandes
         # d’accès »), which their name and staff flag do not tell; a change of permission shows
         # at the latest when the page's entry expires (PAGE_CACHE_SECONDS).
         user.pk,
         user.is_staff,
         user.display_name,
-        str(diagnostic.public_id),
-        diagnostic.title,
-        diagnostic.is_submitted,
-        diagnostic.submitted_at.isoformat() if diagnostic.submitted_at else None,
+        access.role,
+        # Every column of the diagnostic (title, status, carried-over year…) and its
+        # collectivité's kind, which applicability rules read.
+        tuple(getattr(diagnostic, f.attname) for f in type(diagnostic)._meta.concrete_fields),
+        getattr(diagnostic, "collectivite_kind", None),
+        data.digest,
         rec.number,
-        rec.short_title,
-        rec.wording,
-        rec.explanation,
-        rec.short_title_en,
-        rec.wording_en,
-        rec.explanation_en,
-        context["previous"],
-        context["next"],
-        context["read_only"],
-        context["to_confirm"],
-        tuple(str(item["html"]) for item in context["items"]),
-        context["evidence_key"],
+        # Answers, evidence, comments, their authors' names, the partnerships registry.
+        page_state(diagnostic),
     )
-    return "qpage:" + hashlib.sha256(repr(shown).encode()).hexdigest()
+    return "qpage:" + hashlib.sha256(repr(inputs).encode()).hexdigest()
 
 
-def _cached_page(request, context) -> str:
-    """The recommendation page without errors, conflicts or messages. Rendered once per state
-    (see _page_key), in pieces split where the CSRF token goes: Django masks the token afresh for
-    each request, so it is put back between the pieces for every response."""
-    key = _page_key(request, context)
+def _cached_page(request, key: str) -> HttpResponse | None:
     pieces = cache.get(key)
-    if pieces is None:
-        # A slot that page content cannot contain: random for each rendering.
-        slot = secrets.token_hex(16)
-        html = render_to_string(
-            "diagnostics/recommendation.html",
-            {**context, "csrf_token": slot, "messages": ()},
-            request=request,
-        )
-        pieces = html.split(slot)
-        cache.set(key, pieces, PAGE_CACHE_SECONDS)
-    return get_token(request).join(pieces)
+    return None if pieces is None else HttpResponse(get_token(request).join(pieces))
+
+
+def _render_and_cache(request, context, key: str) -> HttpResponse:
+    """The page without errors, conflicts or messages, rendered once per state (see _page_key)
+    and kept in pieces split where the CSRF token goes: Django masks the token afresh for each
+    request, so it is put back between the pieces for every response."""
+    # A slot that page content cannot contain: random for each rendering.
+    slot = secrets.token_hex(16)
+    html = render_to_string(
+        "diagnostics/recommendation.html",
+        {**context, "csrf_token": slot, "messages": ()},
+        request=request,
+    )
+    pieces = html.split(slot)
+    cache.set(key, pieces, PAGE_CACHE_SECONDS)
+    return HttpResponse(get_token(request).join(pieces))
 
 
 def _saved_at(answer):

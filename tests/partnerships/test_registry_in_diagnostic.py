@@ -2,7 +2,7 @@
 of jumelages, partner countries — shown « d'après le registre », never typed on the
 questionnaire; a collectivité without a registry answers them by hand as before."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from django.urls import reverse
@@ -89,9 +89,9 @@ def test_the_date_is_the_registry_s_last_change(collectivite, diagnostic):
     from diagnostics.registry import registry_answers
 
     partnership = add(collectivite)
-    Partnership.objects.filter(pk=partnership.pk).update(
-        updated_at=partnership.updated_at.replace(year=2027, month=3, day=12)
-    )
+    # Noon in Paris: the date shown is the local one, whatever the hour the test runs at.
+    noon = datetime(2027, 3, 12, 11, 0, tzinfo=UTC)
+    Partnership.objects.filter(pk=partnership.pk).update(updated_at=noon)
     questions = list(diagnostic.catalogue.recommendations.get(number=1).questions.all())
     answers = registry_answers(diagnostic, questions)
     assert answers["R1.Q6"].as_of == date(2027, 3, 12)
