@@ -313,11 +313,13 @@ def recommendation_page(request, public_id, number):
     rec = data.recommendation(number)
     if rec is None:
         raise Http404
-    page_key = None
-    if request.method == "GET":
-        # Served from the cache when nothing it shows has changed: three queries in all.
-        page_key = _page_key(request, access, data, rec)
-        if page_key is not None and (cached := _cached_page(request, page_key)) is not None:
+    page_key = state = None
+    # Served from the cache when nothing it shows has changed: three queries in all. Not with
+    # messages waiting: the page shows them.
+    if request.method == "GET" and not len(messages.get_messages(request)):
+        state = page_state(diagnostic)
+        page_key = _page_key(request, access, data, rec, state)
+        if (cached := _cached_page(request, page_key)) is not None:
             return cached
     page_questions = data.questions_by_rec[rec.number]
     kind = collectivite_kind(diagnostic, data)
@@ -477,7 +479,7 @@ def recommendation_page(request, public_id, number):
         item["evidence"] = evidence_blocks[item["question"].code]
     if status != 200 or page_key is None:
         return render(request, "diagnostics/recommendation.html", context, status=status)
-    return _render_and_cache(request, context, page_key)
+    return _render_and_cache(request, context, page_key, state)
 
 
 _FROM_BUDGET = gettext_lazy(
@@ -574,12 +576,10 @@ def _static_urls() -> tuple[str, ...]:
     return tuple(static(name) for name in files)
 
 
-def _page_key(request, access, data, rec) -> str | None:
+def _page_key(request, access, data, rec, state: str) -> str:
     """The key of the page in the cache, read before anything else of the page: a hash of every
-    input it is built from, apart from the CSRF token, which is put in afresh. None when messages
-    are waiting: the page shows them, so it is rendered without the cache."""
-    if len(messages.get_messages(request)):
-        return None
+    input it is built from (``state``: the rows it shows, page_state), apart from the CSRF token,
+    which is put in afresh."""
     user, diagnostic = request.user, access.diagnostic
     inputs = (
         get_language(),
@@ -602,7 +602,7 @@ def _page_key(request, access, data, rec) -> str | None:
         data.digest,
         rec.number,
         # Answers, evidence, comments, their authors' names, the partnerships registry.
-        page_state(diagnostic),
+        state,
     )
     return "qpage:" + hashlib.sha256(repr(inputs).encode()).hexdigest()
 
@@ -612,10 +612,13 @@ def _cached_page(request, key: str) -> HttpResponse | None:
     return None if pieces is None else HttpResponse(get_token(request).join(pieces))
 
 
-def _render_and_cache(request, context, key: str) -> HttpResponse:
+def _render_and_cache(request, context, key: str, state: str) -> HttpResponse:
     """The page without errors, conflicts or messages, rendered once per state (see _page_key)
     and kept in pieces split where the CSRF token goes: Django masks the token afresh for each
-    request, so it is put back between the pieces for every response."""
+    request, so it is put back between the pieces for every response. It is kept only if the
+    state is still the one its key was made from: a change committed while it was being read
+    might otherwise be filed under the state before it (and shown again, were that change
+    undone)."""
     # A slot that page content cannot contain: random for each rendering.
     slot = secrets.token_hex(16)
     html = render_to_string(
@@ -624,7 +627,8 @@ def _render_and_cache(request, context, key: str) -> HttpResponse:
         request=request,
     )
     pieces = html.split(slot)
-    cache.set(key, pieces, PAGE_CACHE_SECONDS)
+    if page_state(context["diagnostic"]) == state:
+        cache.set(key, pieces, PAGE_CACHE_SECONDS)
     return HttpResponse(get_token(request).join(pieces))
 
 

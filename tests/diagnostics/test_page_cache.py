@@ -46,15 +46,52 @@ def test_an_unchanged_page_is_served_from_the_cache_in_three_queries(seen):
     assert 'id="q-R1.Q1"' in html
 
 
-def test_a_miss_reads_the_state_before_the_page(client, diagnostic, agent):
+def test_a_miss_reads_the_state_before_and_after_the_page(client, diagnostic, agent):
     client.force_login(agent)
     _html, queries = _get(client, diagnostic)
-    state = next(i for i, sql in enumerate(queries) if "partnerships_partnership" in sql)
+    states = [
+        i
+        for i, sql in enumerate(queries)
+        if "partnerships_partnership" in sql and "diagnostics_evidence" in sql
+    ]
     answers = next(
         i for i, sql in enumerate(queries) if sql.startswith('SELECT "diagnostics_answer"')
     )
-    assert "diagnostics_answer" in queries[state] and "diagnostics_evidence" in queries[state]
-    assert state < answers
+    assert len(states) == 2
+    assert (
+        "diagnostics_answer" in queries[states[0]] and "diagnostics_evidence" in queries[states[0]]
+    )
+    assert states[0] < answers < states[1]
+
+
+def test_a_page_read_while_its_rows_change_is_not_kept(
+    client, diagnostic, agent, referent, questions, monkeypatch
+):
+    """A comment written after the page's state was read, but before its comments were: the page
+    shows it, so it must not be filed under the state without it, which comes back once the
+    comment is gone."""
+    from diagnostics.questionnaire import views
+
+    question = questions.questions_by_rec[1][0]
+    client.force_login(agent)
+    threads = views.threads
+
+    def threads_after_a_comment(*args, **kwargs):
+        QuestionComment.objects.create(
+            diagnostic=diagnostic,
+            question_id=question.pk,
+            author=referent,
+            text="Écrit entre-temps",
+        )
+        return threads(*args, **kwargs)
+
+    monkeypatch.setattr(views, "threads", threads_after_a_comment)
+    html, _ = _get(client, diagnostic)
+    assert "Écrit entre-temps" in html
+    monkeypatch.setattr(views, "threads", threads)
+    QuestionComment.objects.filter(diagnostic=diagnostic).delete()
+    html, _ = _get(client, diagnostic)
+    assert "Écrit entre-temps" not in html
 
 
 def test_an_answer_changed_in_the_database_shows(seen, diagnostic, client, questions):
