@@ -131,7 +131,10 @@ def measure(args, media_root):
     settings.ALLOWED_HOSTS = ["testserver"]
     diagnostic = Diagnostic.objects.get(collectivite__name=DIAGNOSTIC[0], title=DIAGNOSTIC[1])
     data = catalogue_data(diagnostic.catalogue_id)
-    code = next(q.code for q in data.questions if q.kind == "scale")
+    # A question of the measured page, so that a save changes what the page shows.
+    scales = [q.code for q in data.questions if q.kind == "scale"]
+    page_scales = [q.code for q in data.questions_by_rec.get(args.page, []) if q.kind == "scale"]
+    code = (page_scales or scales)[0]
     client = Client()
     client.force_login(User.objects.get(email=DEMO_EMAIL))
     bare = Client()
@@ -154,31 +157,43 @@ def measure(args, media_root):
         return response
 
     rec_url = f"/diagnostics/{diagnostic.public_id}/preconisations/{args.page}/"
+
+    def nothing():
+        pass
+
+    # Each path: what runs untimed before each request, and the request.
     paths = {
-        "hello": lambda: bare.get("/bench-hello/"),
-        "hello, logged in": lambda: client.get("/bench-hello/"),
-        "recommendation page": lambda: client.get(rec_url),
-        "answer save": save,
+        "hello": (nothing, lambda: bare.get("/bench-hello/")),
+        "hello, logged in": (nothing, lambda: client.get("/bench-hello/")),
+        "recommendation page": (nothing, lambda: client.get(rec_url)),
+        # The page just after one of its answers changed: its key changes, so it is read and
+        # rendered again (the other questions' cards still come from the cache).
+        "recommendation page, after a save": (save, lambda: client.get(rec_url)),
+        "answer save": (nothing, save),
     }
     report = {}
-    for name, call in paths.items():
+    for name, (before, call) in paths.items():
         for _ in range(30):  # warm caches: catalogue, question cards, templates, connection
+            before()
             assert call().status_code == 200
         queries = []
+        before()
         with connection.execute_wrapper(Counter(queries)), RoundTrips(connection) as trips:
             call()
         wall, cpu = [], []
         for _ in range(args.requests):
+            before()
             start, start_cpu = time.perf_counter(), time.process_time()
             call()
             wall.append(time.perf_counter() - start)
             cpu.append(time.process_time() - start_cpu)
         # CPU time of this process only: waits on PostgreSQL and on other processes drop out.
         profiler = cProfile.Profile(time.process_time)
-        profiler.enable()
         for _ in range(args.requests):
+            before()
+            profiler.enable()
             call()
-        profiler.disable()
+            profiler.disable()
         stats = pstats.Stats(profiler)
         total = stats.total_tt / args.requests
         parts = {}

@@ -14,6 +14,17 @@ def evidence_prefix(code: str) -> str:
     return f"{code}-justificatif"
 
 
+def limits_text() -> str:
+    """The file types, size and number of files allowed (settings), as the form states them."""
+    return _(
+        "%(types)s ; %(size)s au plus par fichier, %(n)s justificatifs au plus par question."
+    ) % {
+        "types": allowed_types_text(),
+        "size": max_size_text(),
+        "n": settings.EVIDENCE_MAX_PER_QUESTION,
+    }
+
+
 class EvidenceForm(forms.Form):
     file = forms.FileField(label=_("Fichier"), required=False)
     url = forms.URLField(

@@ -670,3 +670,26 @@ def test_the_add_forms_are_built_only_when_the_page_is_rendered(
     client.force_login(elu)
     page = client.get(page_url(diagnostic)).content.decode()
     assert built == [] and "ajouter_justificatif" not in page
+
+
+def test_the_empty_add_form_kept_for_later_pages_follows_the_language_and_the_limits(
+    client, diagnostic, agent, settings
+):
+    """Its HTML is rendered once and kept: in the page's language, with the limits the settings
+    give at the time (the page itself is rendered again here by a change of its title)."""
+    client.force_login(agent)
+    french = client.get(page_url(diagnostic)).content.decode()
+    assert french.count("<summary>Ajouter un justificatif<span") == french.count('class="evidence-add"') > 0
+    assert f"{settings.EVIDENCE_MAX_PER_QUESTION} justificatifs au plus par question" in french
+    client.cookies["django_language"] = "en"
+    english = client.get(page_url(diagnostic)).content.decode()
+    assert english.count("<summary>Add evidence<span") == english.count('class="evidence-add"') > 0
+    assert "<summary>Ajouter un justificatif<span" not in english
+    settings.EVIDENCE_MAX_PER_QUESTION = 7
+    diagnostic.title = "Diagnostic renommé"
+    diagnostic.save()
+    again = client.get(page_url(diagnostic)).content.decode()
+    assert "Diagnostic renommé" in again
+    assert again.count("7 items of supporting evidence per question") == english.count(
+        'class="evidence-add"'
+    )
