@@ -6,12 +6,12 @@ only description of the query: it builds the queryset once, with placeholder val
 it, and finds where each placeholder sits among the SQL's parameters; each call then runs that
 SQL with the real values in their places (prepared by the same model field the ORM would use).
 
-Only exact matches are supported: each placeholder must appear exactly once, as given, among the
-compiled parameters, and compiling fails loudly otherwise (a test compiles every query on each
+Exact matches and lists (``field__in=[…]``, compiled once per length) are supported: each
+placeholder value must appear exactly once, as given, among the compiled parameters, and
+compiling fails loudly otherwise (tests compare each query's results with the ORM's on each
 database the suite runs on).
 """
 
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -25,19 +25,41 @@ class Placeholder:
     value: object  # a value no row has, unlike any other parameter of the query
 
 
+@dataclass(frozen=True)
+class Placeholders:
+    """A list of values (``field__in=[…]``): the query is compiled once for each length, with
+    ``first``, ``first - 1``… in the list's places (integers no row has)."""
+
+    field: Field
+    first: int
+
+    def values(self, length: int) -> list[int]:
+        return [self.first - i for i in range(length)]
+
+
 class CompiledQuery:
-    def __init__(self, build: Callable[..., QuerySet], **placeholders: Placeholder):
+    def __init__(self, build: Callable[..., QuerySet], **placeholders: Placeholder | Placeholders):
         self.build = build
         self.placeholders = placeholders
+        self._compiled_by_key: dict = {}
 
-    @functools.cached_property
-    def _by_vendor(self) -> dict:
-        return {}
+    def _sentinels(self, shape: dict[str, int]) -> dict[str, list]:
+        """Each placeholder's values, as a list (of one value for a single placeholder)."""
+        return {
+            name: p.values(shape[name]) if isinstance(p, Placeholders) else [p.value]
+            for name, p in self.placeholders.items()
+        }
 
-    def _compiled(self) -> tuple[str, list, dict[str, int], dict]:
-        key = (connection.vendor, connection.alias)
-        if key not in self._by_vendor:
-            queryset = self.build(**{name: p.value for name, p in self.placeholders.items()})
+    def _compiled(self, shape: dict[str, int]) -> tuple[str, list, dict[str, list[int]], dict]:
+        key = (connection.vendor, connection.alias, tuple(sorted(shape.items())))
+        if key not in self._compiled_by_key:
+            sentinels = self._sentinels(shape)
+            queryset = self.build(
+                **{
+                    name: values if isinstance(self.placeholders[name], Placeholders) else values[0]
+                    for name, values in sentinels.items()
+                }
+            )
             compiler = queryset.query.get_compiler(connection=connection)
             sql, params = compiler.as_sql()
             params = list(params)
@@ -45,25 +67,36 @@ class CompiledQuery:
             # SQLite…), as the ORM applies them.
             converters = compiler.get_converters([column[0] for column in compiler.select])
             positions = {}
-            for name, placeholder in self.placeholders.items():
-                prepared = placeholder.field.get_db_prep_value(placeholder.value, connection)
-                found = [i for i, param in enumerate(params) if param == prepared]
-                if len(found) != 1:
-                    raise ValueError(
-                        f"placeholder {name!r} appears {len(found)} times in the parameters "
-                        f"of {sql!r}"
-                    )
-                positions[name] = found[0]
-            self._by_vendor[key] = (sql, params, positions, converters)
-        return self._by_vendor[key]
+            for name, values in sentinels.items():
+                field = self.placeholders[name].field
+                positions[name] = []
+                for value in values:
+                    prepared = field.get_db_prep_value(value, connection)
+                    found = [i for i, param in enumerate(params) if param == prepared]
+                    if len(found) != 1:
+                        raise ValueError(
+                            f"placeholder {name!r} ({value!r}) appears {len(found)} times in the "
+                            f"parameters of {sql!r}"
+                        )
+                    positions[name].append(found[0])
+            self._compiled_by_key[key] = (sql, params, positions, converters)
+        return self._compiled_by_key[key]
 
     def rows(self, **values) -> list[tuple]:
-        """The rows of the query run with ``values`` (one per placeholder, by name)."""
-        sql, params, positions, converters = self._compiled()
+        """The rows of the query run with ``values`` (one per placeholder, by name; a list for
+        ``Placeholders``)."""
+        shape = {
+            name: len(values[name])
+            for name, p in self.placeholders.items()
+            if isinstance(p, Placeholders)
+        }
+        sql, params, positions, converters = self._compiled(shape)
         params = list(params)
-        for name, position in positions.items():
+        for name, places in positions.items():
             field = self.placeholders[name].field
-            params[position] = field.get_db_prep_value(values[name], connection)
+            given = values[name] if name in shape else [values[name]]
+            for position, value in zip(places, given, strict=True):
+                params[position] = field.get_db_prep_value(value, connection)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()

@@ -3,6 +3,10 @@ the submission service, the results and the reports."""
 
 from dataclasses import dataclass
 
+from django.db import connection
+
+from accounts.models import User
+from aeict.compiled import CompiledQuery, Placeholder, Placeholders
 from diagnostics import scoring
 from diagnostics.catalogue import CatalogueData
 from diagnostics.models import Answer, Diagnostic
@@ -15,13 +19,53 @@ def answers_by_question(
 ) -> dict[int, Answer]:
     """The diagnostic's answers by question id: all of them, or those of ``questions``. With
     ``lock``, their rows stay locked until the end of the current transaction (their authors,
-    read along, are not locked)."""
-    answers = Answer.objects.filter(diagnostic_id=diagnostic.pk).select_related("updated_by")
+    read along, are not locked). Those of given ``questions`` (the questionnaire's pages and
+    autosave) are read by the same query compiled once per process (aeict.compiled)."""
+    if questions is None:
+        return {a.question_id: a for a in _answers(diagnostic.pk, lock=lock)}
+    ids = [q.pk for q in questions]
+    if not ids:
+        return {}
+    rows = _COMPILED_ANSWERS[lock].rows(diagnostic_id=diagnostic.pk, question_ids=ids)
+    answers = {}
+    for row in rows:
+        answer = Answer.from_db(connection.alias, _ANSWER_COLUMNS, row[: len(_ANSWER_COLUMNS)])
+        # As select_related leaves it: the author, or None, already there.
+        author = None
+        if answer.updated_by_id is not None:
+            author = User.from_db(connection.alias, _AUTHOR_COLUMNS, row[len(_ANSWER_COLUMNS) :])
+        answer.updated_by = author
+        answers[answer.question_id] = answer
+    return answers
+
+
+def _answers(diagnostic_id, question_ids=None, *, lock: bool = False):
+    answers = Answer.objects.filter(diagnostic_id=diagnostic_id).select_related("updated_by")
     if lock:
         answers = answers.select_for_update(of=("self",))
-    if questions is not None:
-        answers = answers.filter(question_id__in=[q.pk for q in questions])
-    return {a.question_id: a for a in answers}
+    if question_ids is not None:
+        answers = answers.filter(question_id__in=question_ids)
+    return answers
+
+
+_ANSWER_COLUMNS = [f.attname for f in Answer._meta.concrete_fields]
+_AUTHOR_COLUMNS = [f.attname for f in User._meta.concrete_fields]
+
+
+def _compiled_answers(lock: bool) -> CompiledQuery:
+    def build(diagnostic_id, question_ids):
+        answers = _answers(diagnostic_id, question_ids, lock=lock)
+        authors = [f"updated_by__{column}" for column in _AUTHOR_COLUMNS]
+        return answers.values_list(*_ANSWER_COLUMNS, *authors)
+
+    return CompiledQuery(
+        build,
+        diagnostic_id=Placeholder(Diagnostic._meta.pk, -7_340_033),
+        question_ids=Placeholders(Question._meta.pk, -8_000_000),
+    )
+
+
+_COMPILED_ANSWERS = {lock: _compiled_answers(lock) for lock in (False, True)}
 
 
 def answer_data(answer: Answer, question: Question) -> scoring.AnswerData:

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from accounts.models import User
 from aeict.compiled import CompiledQuery, Placeholder
 from diagnostics.access import LIGHT_QUERIES, get_diagnostic_access
-from diagnostics.models import Diagnostic
+from diagnostics.models import Answer, Diagnostic
 from tests.factories import DiagnosticFactory, MembershipFactory
 
 
@@ -68,3 +68,35 @@ def test_a_placeholder_that_is_not_in_the_query_is_refused_when_compiled(db):
 def test_every_hot_path_query_compiles_on_this_database(db):
     for query in LIGHT_QUERIES.values():
         assert query.rows(user_id=1, public_id=uuid.uuid4()) == []
+
+
+@pytest.mark.parametrize("lock", [False, True])
+def test_the_compiled_answers_read_what_the_orm_reads(client, diagnostic, agent, questions, lock):
+    """Answers of given questions, with their authors (or none), as select_related gives them."""
+    from diagnostics.selectors import _answers, answers_by_question
+    from tests.diagnostics.helpers import answer_everything
+
+    client.force_login(agent)
+    answer_everything(client, diagnostic, questions)
+    orphan = Answer.objects.filter(diagnostic=diagnostic).order_by("pk").first()
+    Answer.objects.filter(pk=orphan.pk).update(updated_by=None)
+    wanted = questions.questions_by_rec[2] + [orphan.question]
+    with transaction.atomic():
+        compiled = answers_by_question(diagnostic, wanted, lock=lock)
+        orm = {a.question_id: a for a in _answers(diagnostic.pk, [q.pk for q in wanted])}
+    assert len(compiled) == len(orm) == len({q.pk for q in wanted})
+    with CaptureQueriesContext(connection) as queries:
+        for question_id, answer in compiled.items():
+            expected = orm[question_id]
+            assert _row(answer) == _row(expected)
+            assert answer.updated_by == expected.updated_by
+            if answer.updated_by is not None:
+                assert _row(answer.updated_by) == _row(expected.updated_by)
+            assert not answer._state.adding
+    assert queries.captured_queries == []  # the authors came along
+    assert compiled[orphan.question_id].updated_by is None
+    assert answers_by_question(diagnostic, [], lock=lock) == {}
+
+
+def _row(instance):
+    return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
