@@ -597,7 +597,7 @@ def _page_key(request, access, data, rec, state: str) -> str:
         access.role,
         # Every column of the diagnostic (title, status, carried-over year…) and its
         # collectivité's kind, which applicability rules read.
-        tuple(getattr(diagnostic, f.attname) for f in type(diagnostic)._meta.concrete_fields),
+        _columns(diagnostic),
         getattr(diagnostic, "collectivite_kind", None),
         data.digest,
         rec.number,
