@@ -41,43 +41,28 @@ _LAST_EVENT = (PartnershipEvent, "collectivite_id", "created_at")
 _AUTHOR_FIELDS = ("full_name", "email")
 
 
-def _quote(vendor: str, expression: str) -> str:
-    return f"quote_nullable({expression})" if vendor == "postgresql" else f"quote({expression})"
-
-
-def _row_text(vendor: str, model, author_column) -> str:
-    """SQL for one row's text, column by column: every column, then its author's name and
-    address."""
-    qn = connection.ops.quote_name
-    columns = [f"t.{qn(f.column)}" for f in model._meta.concrete_fields]
-    if author_column:
-        columns += [f"u.{qn(_user_column(name))}" for name in _AUTHOR_FIELDS]
-    return " || ',' || ".join(_quote(vendor, column) for column in columns)
-
-
 def _part(vendor: str, model, scope_column: str, author_column) -> str:
+    """A subquery giving the text (SQLite) or md5 (PostgreSQL) of the rows, with their authors'
+    name and address, in primary key order."""
     qn = connection.ops.quote_name
-    table = qn(model._meta.db_table)
-    join = ""
+    rows = f"FROM {qn(model._meta.db_table)} t"
+    authors = []
     if author_column:
-        join = (
+        rows += (
             f" LEFT JOIN {qn(User._meta.db_table)} u"
             f" ON u.{qn(User._meta.pk.column)} = t.{qn(author_column)}"
         )
-    rows = f"FROM {table} t{join} WHERE t.{qn(scope_column)} = %s"
+        authors = [f"u.{qn(User._meta.get_field(name).column)}" for name in _AUTHOR_FIELDS]
+    rows += f" WHERE t.{qn(scope_column)} = %s"
     pk = f"t.{qn(model._meta.pk.column)}"
     if vendor == "postgresql":
         # The row's text as PostgreSQL writes a record: every column, NULL apart from ''.
-        authors = [f"u.{qn(_user_column(name))}" for name in _AUTHOR_FIELDS]
-        authors = authors if author_column else []
         text = f"ROW({', '.join(['t', *authors])})::text"
         return f"(SELECT md5(coalesce(string_agg({text}, '|' ORDER BY {pk}), '')) {rows})"
-    text = _row_text(vendor, model, author_column)
+    # SQLite writes no records: each column quoted as an SQL literal (NULL apart from '').
+    columns = [f"t.{qn(f.column)}" for f in model._meta.concrete_fields] + authors
+    text = " || ',' || ".join(f"quote({column})" for column in columns)
     return f"(SELECT group_concat(r, '|') FROM (SELECT {text} AS r {rows} ORDER BY {pk}))"
-
-
-def _user_column(name: str) -> str:
-    return User._meta.get_field(name).column
 
 
 @functools.cache
@@ -87,7 +72,7 @@ def _sql(vendor: str) -> str:
     parts += [_part(vendor, *part) for part in _COLLECTIVITE_PARTS]
     model, scope, moment = _LAST_EVENT
     parts.append(
-        f"(SELECT {_quote(vendor, f'max({qn(model._meta.get_field(moment).column)})')}"
+        f"(SELECT max({qn(model._meta.get_field(moment).column)})"
         f" FROM {qn(model._meta.db_table)} WHERE {qn(scope)} = %s)"
     )
     return "SELECT " + ", ".join(parts)
