@@ -33,6 +33,7 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.utils import absolutify
 from mozilla_django_oidc.views import OIDCAuthenticationRequestView
 
+from accounts import backends
 from accounts.models import (
     Invitation,
     ProConnectIdentity,
@@ -46,7 +47,6 @@ logger = logging.getLogger(__name__)
 
 PENDING_KEY = "proconnect_pending"
 PENDING_MAX_AGE = 15 * 60
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 # Clock differences tolerated between the provider and us, in seconds.
 LEEWAY = 30
 
@@ -153,7 +153,7 @@ def _siret(claims) -> str:
 
 
 def _sign_in(request, user, *, id_token, next_url):
-    login(request, user, backend=MODEL_BACKEND)
+    login(request, user, backend=backends.PATH)
     request.session["oidc_id_token"] = id_token
     return HttpResponseRedirect(next_url or reverse(settings.LOGIN_REDIRECT_URL))
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from accounts import backends
 from accounts.access import get_collectivite_access
 from accounts.enums import Role
 from accounts.forms import (
@@ -142,7 +143,7 @@ def accept_invitation(request, token):
             return render(request, "registration/invitation_invalid.html", status=404)
         except EmailTaken:
             return _ask_to_log_in(request, invitation)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend=backends.PATH)
         messages.success(
             request,
             _("Bienvenue ! Votre compte est créé et vous avez rejoint %(name)s.")

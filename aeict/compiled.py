@@ -12,11 +12,12 @@ compiling fails loudly otherwise (tests compare each query's results with the OR
 database the suite runs on).
 """
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Field, QuerySet
+from django.db.models import Field, QuerySet, signals
 
 
 @dataclass(frozen=True)
@@ -110,3 +111,67 @@ class CompiledQuery:
                     row[index] = function(row[index], expression, connection)
             converted.append(tuple(row))
         return converted
+
+
+# Writes of one row, for the answer save: what ``Model.save()`` sends for them, without the ORM
+# building the statement each time (and without sending signals: only models that have no
+# receivers are written this way). Values are prepared by each field as the ORM prepares them
+# (``pre_save``, then ``get_db_prep_save``); tests compare the rows with the ORM's.
+
+
+@functools.cache
+def _update_sql(model, names: tuple[str, ...], vendor: str) -> tuple[str, tuple[Field, ...]]:
+    _without_receivers(model)
+    meta = model._meta
+    quote = connection.ops.quote_name
+    fields = tuple(_writable(meta.get_field(name)) for name in names)
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"
+    return sql, fields
+
+
+@functools.cache
+def _insert_sql(model, vendor: str) -> tuple[str, tuple[Field, ...]]:
+    _without_receivers(model)
+    meta = model._meta
+    quote = connection.ops.quote_name
+    fields = tuple(_writable(field) for field in meta.concrete_fields if field is not meta.pk)
+    columns = ", ".join(quote(field.column) for field in fields)
+    values = ", ".join(["%s"] * len(fields))
+    return f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({values})", fields
+
+
+def _without_receivers(model) -> None:
+    if signals.pre_save.has_listeners(model) or signals.post_save.has_listeners(model):
+        raise ValueError(f"{model.__name__} has save receivers: save it with the ORM")
+
+
+def _writable(field: Field) -> Field:
+    """A field whose value goes in as one parameter, as the ORM would send it."""
+    if hasattr(field, "get_placeholder") or field.has_db_default() or field.generated:
+        raise ValueError(f"{field} is not written as a plain parameter")
+    return field
+
+
+def update_row(instance, names: list[str]) -> int:
+    """``instance.save(update_fields=names)`` for a row known to exist: the number of rows
+    updated (0 when it has gone)."""
+    sql, fields = _update_sql(type(instance), tuple(names), connection.vendor)
+    params = [
+        field.get_db_prep_save(field.pre_save(instance, False), connection) for field in fields
+    ]
+    params.append(instance._meta.pk.get_db_prep_value(instance.pk, connection))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def insert_row(instance) -> None:
+    """A new row with ``instance``'s values, whose primary key the database gives and nobody
+    reads back (``instance.pk`` stays None)."""
+    sql, fields = _insert_sql(type(instance), connection.vendor)
+    params = [
+        field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)

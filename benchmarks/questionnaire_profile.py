@@ -22,6 +22,7 @@ import statistics
 import sys
 import tempfile
 import time
+import urllib.parse
 from pathlib import Path
 
 import common
@@ -143,15 +144,25 @@ def measure(args, media_root):
     csrf.get(f"/diagnostics/{diagnostic.public_id}/preconisations/{args.page}/")
     token = csrf.cookies["csrftoken"].value
     save_url = f"/diagnostics/{diagnostic.public_id}/questions/{code}/reponse/"
+
+    def post_form(url, body):
+        # As the browser's autosave and benchmarks/questionnaire.py send it: URL-encoded.
+        return csrf.post(
+            url,
+            urllib.parse.urlencode(body),
+            content_type="application/x-www-form-urlencoded",
+            HTTP_X_CSRFTOKEN=token,
+        )
+
     body = {f"{code}-value": "1", f"{code}-revision": 0}
-    first = csrf.post(save_url, body, HTTP_X_CSRFTOKEN=token)
+    first = post_form(save_url, body)
     revision = first.json()["revision"]
     values = iter(["2", "1"] * (10 * args.requests + 100))
 
     def save():
         nonlocal revision
         body = {f"{code}-value": next(values), f"{code}-comment": "", f"{code}-revision": revision}
-        response = csrf.post(save_url, body, HTTP_X_CSRFTOKEN=token)
+        response = post_form(save_url, body)
         assert response.status_code == 200, response.content[:300]
         revision = response.json()["revision"]
         return response

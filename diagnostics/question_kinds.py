@@ -11,7 +11,9 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import formats
+from django.utils.functional import lazy
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -118,6 +120,24 @@ class QuestionKindHandler:
         return rendered
 
 
+def _option_label(option: Option) -> SafeString:
+    return option.localized_html("label")
+
+
+def _level_label(level: Option) -> SafeString:
+    if not level.description:
+        return level.localized_html("label")
+    return format_html(
+        "{} — {}", level.localized_html("label"), level.localized_html("description")
+    )
+
+
+# Choice labels are needed when the field is rendered, not to check an answer: an autosave does
+# not build them (they are made, in the request's language, when a page shows them).
+_lazy_option_label = lazy(_option_label, SafeString)
+_lazy_level_label = lazy(_level_label, SafeString)
+
+
 class _Choices(QuestionKindHandler):
     """Kinds answered by picking among choices rendered as radio buttons."""
 
@@ -135,17 +155,7 @@ class Scale(_Choices):
     kind = QuestionKind.SCALE
 
     def form_field(self, question, options):
-        choices = [
-            (
-                index,
-                format_html(
-                    "{} — {}", level.localized_html("label"), level.localized_html("description")
-                )
-                if level.description
-                else level.localized_html("label"),
-            )
-            for index, level in enumerate(options)
-        ]
+        choices = [(index, _lazy_level_label(level)) for index, level in enumerate(options)]
         return self._choice_field(question, choices, coerce=int)
 
     def level_count(self, options):
@@ -209,7 +219,7 @@ class Choice(_Choices):
 
     def form_field(self, question, options):
         return self._choice_field(
-            question, [(o.pk, o.localized_html("label")) for o in options], coerce=int
+            question, [(o.pk, _lazy_option_label(o)) for o in options], coerce=int
         )
 
     def describe(self, question, value, options_by_id):
@@ -254,7 +264,7 @@ class Multi(QuestionKindHandler):
 
     def form_field(self, question, options):
         return forms.TypedMultipleChoiceField(
-            choices=[(o.pk, o.localized_html("label")) for o in options],
+            choices=[(o.pk, _lazy_option_label(o)) for o in options],
             coerce=int,
             widget=_OptionCheckboxes(exclusive=frozenset(o.pk for o in options if o.exclusive)),
             **self._common(question),

@@ -5,7 +5,7 @@
   "use strict";
 
   var form = document.querySelector("form.questionnaire[data-autosave='on']");
-  if (!form || !window.fetch || !window.FormData) { return; }
+  if (!form || !window.fetch || !window.URLSearchParams) { return; }
 
   var storageKey = "aeict:pending:" + form.dataset.diagnostic;
   var csrf = form.querySelector("input[name='csrfmiddlewaretoken']").value;
@@ -246,7 +246,8 @@
     }
     s.inFlight = true;
     s.dirty = false;
-    var body = new FormData();
+    // Sent URL-encoded (no file here): lighter for the server to read than multipart.
+    var body = new URLSearchParams();
     body.append("csrfmiddlewaretoken", csrf);
     entriesOf(el).forEach(function (e) { body.append(e[0], e[1]); });
     if (!s.retryDelay) { setStatus(el, "saving", gettext("Enregistrement…")); }  // retries stay quiet
@@ -330,7 +331,7 @@
     var thread = el.querySelector("[data-thread]");
     var input = thread.querySelector("[data-thread-input]");
     var status = thread.querySelector("[data-thread-status]");
-    var body = new FormData();
+    var body = new URLSearchParams();
     body.append("csrfmiddlewaretoken", csrf);
     body.append(input.name, input.value);
     button.disabled = true;
