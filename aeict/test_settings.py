@@ -24,3 +24,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not SQLite's shared in-memory database: the browser tests' live server then gives
     # each thread its own connection, as in production, so that concurrent saves are real.
     DATABASES["default"]["TEST"] = {"NAME": str(MEDIA_ROOT.parent / f"{MEDIA_ROOT.name}.sqlite3")}  # noqa: F405
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    # Commits need not wait for the disk in a test database dropped at the end (a crash of the
+    # server could lose the last ones, never corrupt the rest): 0.2 instead of 0.8 ms a commit on
+    # the CI machine, and the browser tests and transactional tests commit at every query.
+    DATABASES["default"]["OPTIONS"].setdefault("options", "-c synchronous_commit=off")  # noqa: F405
