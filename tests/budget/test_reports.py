@@ -21,6 +21,9 @@ from diagnostics.reports.pdf import render_report
 from diagnostics.services import create_diagnostic
 from partnerships.models import Partnership
 
+# WeasyPrint renders and the text is read back: CI runs these once, on PostgreSQL (.ci/run).
+pytestmark = pytest.mark.pdf
+
 YEAR = timezone.localdate().year
 
 

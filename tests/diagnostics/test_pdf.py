@@ -21,6 +21,9 @@ from diagnostics.scoring import round_half_up
 from tests.diagnostics.helpers import answer_everything
 from tests.factories import MembershipFactory
 
+# WeasyPrint renders and the text is read back: CI runs these once, on PostgreSQL (.ci/run).
+pytestmark = pytest.mark.pdf
+
 
 def pdf_text(data: bytes) -> str:
     reader = PdfReader(io.BytesIO(data))

@@ -9,7 +9,7 @@ from diagnostics.reports.pdf import render_html, render_report, report_snapshot
 from tests.diagnostics import report_cases
 from tests.diagnostics.pdf_checks import flat_text, pdfua_findings
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.pdf]
 
 
 @pytest.fixture

@@ -32,6 +32,9 @@ from tests.diagnostics.pdf_checks import (
 )
 from tests.factories import DiagnosticFactory
 
+# WeasyPrint renders and the text is read back: CI runs these once, on PostgreSQL (.ci/run).
+pytestmark = pytest.mark.pdf
+
 # The radar's printed width (static/pdf/report.css, .radar).
 RADAR_WIDTH_MM = 150
 

@@ -18,6 +18,9 @@ from tests.diagnostics.pdf_checks import (
     untagged_text,
 )
 
+# WeasyPrint renders and the text is read back: CI runs these once, on PostgreSQL (.ci/run).
+pytestmark = pytest.mark.pdf
+
 # Findings of the pdfua checker that WeasyPrint cannot avoid (README, « Rapports PDF »): none.
 ALLOWED_FINDINGS: set[tuple[str, str]] = set()
 

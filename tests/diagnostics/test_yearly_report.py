@@ -20,6 +20,9 @@ from partnerships.models import Partnership
 from tests.diagnostics.helpers import answer_everything
 from tests.factories import CollectiviteFactory
 
+# WeasyPrint renders and the text is read back: CI runs these once, on PostgreSQL (.ci/run).
+pytestmark = pytest.mark.pdf
+
 TODAY = datetime.date(2026, 12, 15)
 
 
